@@ -1,0 +1,91 @@
+"""Extraction: one source file -> one normalised `Extracted` paper.
+
+    read_pdf / read_text  ->  Source (raw blocks in reading order)
+    assemble              ->  Extracted (normalised text, paragraphs, sections, languages)
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from pipeline.extract.clean import join_lines, normalise_chars
+from pipeline.extract.language import detect_all
+from pipeline.extract.model import Block, Extracted, Paragraph, Section, Source
+from pipeline.extract.sections import role_of
+
+PARAGRAPH_SEP = "\n\n"
+
+
+def extract(path: Path, password: str | None = None) -> Extracted:
+    """Read a PDF or text source and normalise it."""
+    return assemble(read_source(path, password))
+
+
+def read_source(path: Path, password: str | None = None) -> Source:
+    path = Path(path)
+    if path.suffix.lower() == ".pdf":
+        from pipeline.extract.pdf import read_pdf  # pdfplumber only when there is a PDF
+
+        return read_pdf(path, password)
+    from pipeline.extract.text import read_text
+
+    return read_text(path)
+
+
+def normalise_block(block: Block) -> str:
+    """A block's normalised text: tables keep one row per line, everything else is one line."""
+    if block.kind == "table":
+        rows = (" ".join(normalise_chars(r).split()) for r in block.text.split("\n"))
+        return "\n".join(r for r in rows if r)
+    return join_lines(block.text)
+
+
+def assemble(source: Source) -> Extracted:
+    """Normalise blocks into the paper's text; footnotes go after the body, under "Notes"."""
+    ordered = [b for b in source.blocks if b.kind != "note"] + [b for b in source.blocks if b.kind == "note"]
+    pairs = [(b, t) for b in ordered if (t := normalise_block(b))]
+    langs = detect_all([t for _, t in pairs])
+
+    pieces: list[str] = []
+    paragraphs: list[Paragraph] = []
+    heads: list[tuple[str, int, int, str]] = []  # title, start, level, role
+    offset = 0
+    for (block, text), lang in zip(pairs, langs):
+        if block.kind == "heading":
+            heads.append((text, offset, block.level or 1, role_of(text)))
+        elif block.kind == "note" and (not heads or heads[-1][3] != "notes"):
+            heads.append(("Notes", offset, 1, "notes"))
+        paragraphs.append(
+            Paragraph(
+                start=offset,
+                end=offset + len(text),
+                kind=block.kind,
+                page=block.page,
+                lang=lang,
+                section=len(heads) - 1 if heads else None,
+                bbox=block.bbox,
+                level=block.level,
+            )
+        )
+        pieces.append(text)
+        offset += len(text) + len(PARAGRAPH_SEP)
+    text = PARAGRAPH_SEP.join(pieces)
+    ends = [start for _, start, _, _ in heads[1:]] + [len(text)]
+    sections = tuple(
+        Section(title=title, start=start, end=end if end == len(text) else end - len(PARAGRAPH_SEP),
+                level=level, role=role)
+        for (title, start, level, role), end in zip(heads, ends)
+    )
+    languages: Counter[str] = Counter()
+    for p in paragraphs:
+        languages[p.lang] += p.end - p.start
+    return Extracted(
+        text=text,
+        pages=source.pages,
+        paragraphs=tuple(paragraphs),
+        sections=sections,
+        tables=source.tables,
+        has_text_layer=source.has_text_layer,
+        languages=dict(languages),
+    )

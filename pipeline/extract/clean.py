@@ -1,0 +1,135 @@
+"""Normalisation of the scheme's "Offsets": NFC, ligatures, line-break hyphens, whitespace.
+
+These functions are pure: they take raw strings or blocks and return new ones.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import replace
+from functools import lru_cache
+
+from wordfreq import zipf_frequency
+
+from pipeline.extract.model import Block
+
+LIGATURES = {
+    "\ufb00": "ff",
+    "\ufb01": "fi",
+    "\ufb02": "fl",
+    "\ufb03": "ffi",
+    "\ufb04": "ffl",
+    "\ufb05": "st",
+    "\ufb06": "st",
+    "\u0132": "IJ",
+    "\u0133": "ij",
+}
+# Characters that carry no text: soft hyphen, zero-width marks, byte-order mark.
+INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+# All kinds of space, including the non-breaking ones French typography puts before ":;?!".
+SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+HYPHENS = "-\u2010\u2011"  # hyphen-minus, hyphen, non-breaking hyphen
+WORD_END = re.compile(r"(\w+)[" + HYPHENS + r"]$")
+WORD_START = re.compile(r"^(\w+)")
+SENTENCE_END = re.compile(r"[.!?:;»”\")\]]\s*$")
+
+
+def normalise_chars(text: str) -> str:
+    """NFC, ligatures expanded, invisible characters dropped, spaces unified."""
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(LIGATURES.get(c, c) for c in text).translate(INVISIBLE)
+    text = "".join(c for c in text if c == "\n" or unicodedata.category(c) != "Cc")
+    return SPACES.sub(" ", text)
+
+
+def join_lines(raw: str) -> str:
+    """One paragraph's lines as one line: line-break hyphens joined, real hyphens kept."""
+    lines = [line.strip() for line in normalise_chars(raw).split("\n")]
+    out = ""
+    for line in lines:
+        if not line:
+            continue
+        if not out:
+            out = line
+        elif (m := WORD_END.search(out)) and (n := WORD_START.match(line)):
+            joined = dehyphenate(m.group(1), n.group(1))
+            out = out[: m.start()] + joined + line[n.end() :]
+        else:
+            out = f"{out} {line}"
+    return SPACES.sub(" ", out).strip()
+
+
+def dehyphenate(left: str, right: str) -> str:
+    """Join "organisa" + "tion" into one word, keep "socio-économique" and "Borda-Rodriguez".
+
+    A hyphen at a line end is either the printer's (a word split in two) or the
+    word's own. Word frequencies in French and English decide: the joined word
+    must be at least as common as the hyphenated form. A capital after the
+    hyphen (a compound name) and digits keep the hyphen.
+    """
+    if right[:1].isupper() or left[-1:].isdigit() or right[:1].isdigit():
+        return f"{left}-{right}"
+    joined, hyphenated = _zipf(left + right), _zipf(f"{left}-{right}")
+    if joined >= hyphenated:
+        return left + right
+    return f"{left}-{right}"
+
+
+@lru_cache(maxsize=65536)
+def _zipf(word: str) -> float:
+    word = word.lower()
+    return max(zipf_frequency(word, "fr"), zipf_frequency(word, "en"))
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether a paragraph's last line closes a sentence (so a page break after it ends it)."""
+    return bool(SENTENCE_END.search(text))
+
+
+def merge_continuations(blocks: list[Block]) -> list[Block]:
+    """Join body paragraphs that a page or column break cut in two.
+
+    A body block whose text does not end a sentence, followed (after any notes,
+    captions or tables, which stay where they are) by a body block starting in
+    lower case, is one paragraph.
+    """
+    out: list[Block] = []
+    pending: list[Block] = []  # non-body blocks seen since the last body block
+    for block in blocks:
+        if block.kind != "body":
+            pending.append(block)
+            continue
+        last = _last_body(out)
+        if (
+            last is not None
+            and not pending_has_heading(pending)
+            and not ends_sentence(out[last].text)
+            and _starts_lower(block.text)
+        ):
+            out[last] = replace(out[last], text=out[last].text.rstrip() + "\n" + block.text.lstrip())
+            out.extend(pending)
+        else:
+            out.extend(pending)
+            out.append(block)
+        pending = []
+    out.extend(pending)
+    return out
+
+
+def pending_has_heading(blocks: list[Block]) -> bool:
+    return any(b.kind == "heading" for b in blocks)
+
+
+def _last_body(blocks: list[Block]) -> int | None:
+    for i in range(len(blocks) - 1, -1, -1):
+        if blocks[i].kind == "body":
+            return i
+        if blocks[i].kind == "heading":
+            return None
+    return None
+
+
+def _starts_lower(text: str) -> bool:
+    stripped = text.lstrip(" \"'«“(")
+    return bool(stripped) and stripped[0].islower()

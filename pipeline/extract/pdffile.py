@@ -1,0 +1,144 @@
+"""Opening a PDF safely: clear errors for damaged, fake and protected files, and its own metadata.
+
+Every reader of PDFs in the package goes through `open_pdf`, so a bad file
+fails the same way, with the same message, wherever it is met.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfplumber.utils.exceptions import PdfminerException
+
+from pipeline import errors
+
+PDF_MAGIC = b"%PDF-"
+# A page with fewer characters than this has no usable text layer (a scan).
+MIN_CHARS_PER_PAGE = 20
+
+
+@dataclass(frozen=True)
+class PdfInfo:
+    """What the PDF says about itself, cleaned of producer junk.
+
+    No year: the file's CreationDate is when it was made, not when the work was issued.
+    """
+
+    pages: int
+    has_text_layer: bool
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    doi: str | None = None
+
+
+def check_pdf_bytes(path: Path) -> None:
+    """Refuse missing, empty and non-PDF files before any parser sees them."""
+    if not path.exists():
+        raise errors.missing_path(path)
+    if path.is_dir():
+        raise errors.InputError(f"{path}: is a folder; pass a PDF or .txt file (or --bib FILE)")
+    size = path.stat().st_size
+    if size == 0:
+        raise errors.empty_file(path)
+    with path.open("rb") as fh:
+        head = fh.read(1024)
+    if PDF_MAGIC not in head:
+        raise errors.not_a_pdf(path, head)
+
+
+@contextmanager
+def open_pdf(path: Path, password: str | None = None) -> Iterator[pdfplumber.PDF]:
+    """pdfplumber.open with the package's errors; owner-password-only PDFs open as they are."""
+    path = Path(path)
+    check_pdf_bytes(path)
+    try:
+        pdf = pdfplumber.open(path, password=password or "")
+    except PdfminerException as exc:
+        cause = exc.args[0] if exc.args else exc
+        if isinstance(cause, PDFPasswordIncorrect):
+            raise errors.encrypted(path, wrong=bool(password)) from None
+        raise errors.unreadable_pdf(path, _reason(cause)) from None
+    except Exception as exc:  # pdfminer raises many kinds on damaged files
+        raise errors.unreadable_pdf(path, _reason(exc)) from None
+    try:
+        if not pdf.pages:
+            raise errors.unreadable_pdf(path, "it has no pages")
+        yield pdf
+    finally:
+        pdf.close()
+
+
+def pdf_info(path: Path, password: str | None = None) -> PdfInfo:
+    """Page count, whether there is a text layer, and the metadata worth keeping."""
+    with open_pdf(path, password) as pdf:
+        chars = 0
+        for page in pdf.pages:
+            try:
+                chars += len(page.chars)
+            except Exception as exc:
+                raise errors.unreadable_pdf(path, f"page {page.page_number}: {_reason(exc)}") from None
+            finally:
+                page.close()
+            if chars >= MIN_CHARS_PER_PAGE * len(pdf.pages):
+                break
+        meta = pdf.metadata or {}
+        return PdfInfo(
+            pages=len(pdf.pages),
+            has_text_layer=chars >= MIN_CHARS_PER_PAGE,
+            title=_clean_title(_text(meta.get("Title"))),
+            authors=_split_authors(_text(meta.get("Author"))),
+            doi=_doi(" ".join(_text(meta.get(k)) or "" for k in ("doi", "Subject", "Keywords"))),
+        )
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0][:120]
+
+
+def _text(value: object) -> str | None:
+    if isinstance(value, bytes):
+        for enc in ("utf-8", "utf-16", "latin-1"):
+            try:
+                value = value.decode(enc)
+                break
+            except UnicodeDecodeError:
+                continue
+    if not isinstance(value, str):
+        return None
+    value = " ".join(value.replace("\x00", "").split())
+    return value or None
+
+
+JUNK_TITLE = re.compile(
+    r"^(microsoft (word|powerpoint) - |untitled|document\d*$)|\.(docx?|pdf|tex|dvi|rtf|indd)$|^[\w.-]*\d[\w.-]*$",
+    re.IGNORECASE,
+)
+
+
+def _clean_title(title: str | None) -> str | None:
+    """Drop producer junk ("Microsoft Word - x.doc", "ipg1300180a", "6489 1..10")."""
+    if not title or JUNK_TITLE.search(title) or len(title.split()) < 2:
+        return None
+    if re.fullmatch(r"[\d\s.]+", title):
+        return None
+    return title
+
+
+def _split_authors(author: str | None) -> tuple[str, ...]:
+    if not author or re.search(r"journals?|press|publish|editor|admin", author, re.IGNORECASE):
+        return ()
+    if " " not in author.strip():  # a login name ("dasylval"), not a person
+        return ()
+    return tuple(a.strip() for a in re.split(r"\s*[;]\s*|\s+and\s+", author) if a.strip())
+
+
+def _doi(text: str) -> str | None:
+    m = re.search(r"10\.\d{4,9}/[^\s\"<>]+", text)
+    return m.group(0).rstrip(".,;") if m else None

@@ -1,0 +1,63 @@
+"""Headings: recognising them in plain lines, and naming the role of each section."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Numbered headings: "1.", "1.1", "2.3.1", "2-", "I.", "IV -" followed by a capitalised title.
+NUMBERED = re.compile(
+    r"^(?P<num>(?:\d{1,2}(?:[.\-]\d{1,2}){0,3}|[IVX]{1,5})[.\-)]?)\s+(?P<title>[A-ZÀ-ÖØ-Þ«\"'‘’].{1,150})$"
+)
+# Section names, in the languages of the corpus, mapped to their role.
+ROLES = {
+    "abstract": r"r[ée]sum[ée]|abstract|resumen|summary|resumo|zusammenfassung",
+    "keywords": r"mots[- ]cl[ée]s|keywords|key words|palabras clave|palavras-chave",
+    "introduction": r"introduction|introducci[óo]n",
+    "conclusion": r"conclusions?|discussion(s)? (et|and) conclusions?|conclusion g[ée]n[ée]rale|en guise de conclusion",
+    "references": r"r[ée]f[ée]rences( bibliographiques)?|bibliograph(ie|y)|works cited|literature cited|sources",
+    "notes": r"notes?( de fin)?|endnotes|footnotes",
+    "acknowledgements": r"remerciements|acknowledge?ments?",
+    "appendix": r"annexes?|appendix|appendices",
+    "methods": r"m[ée]thod(e|ologie|s|ology)|materials and methods|m[ée]thodes",
+    "results": r"r[ée]sultats|results",
+}
+ROLE_RES = {role: re.compile(rf"^(?:{pat})\s*[:.]?$", re.IGNORECASE) for role, pat in ROLES.items()}
+NUMBER_PREFIX = re.compile(r"^(?:\d{1,2}(?:[.\-]\d{1,2}){0,3}|[IVX]{1,5})[.\-)]?\s+")
+
+
+def role_of(title: str) -> str:
+    """The role of a section from its heading ("Références" -> "references"), else "body"."""
+    bare = NUMBER_PREFIX.sub("", title.strip()).strip(" :.")
+    for role, pattern in ROLE_RES.items():
+        if pattern.match(bare):
+            return role
+    return "body"
+
+
+def heading_level(line: str) -> int:
+    """Depth of a heading line ("2" -> 1, "1.1" -> 2, a named section -> 1), 0 if not a heading.
+
+    Only for lines standing alone: the caller decides they are separate lines.
+    """
+    line = line.strip()
+    if not line or len(line) > 160:
+        return 0
+    if role_of(line) != "body":
+        return 1
+    m = NUMBERED.match(line)
+    if not m or line.endswith((",", ";")) or _looks_like_sentence(m.group("title")):
+        return 0
+    return len(re.findall(r"\d+|[IVX]+", m.group("num")))
+
+
+def _looks_like_sentence(title: str) -> bool:
+    """A numbered list item is a sentence; a heading is short and does not end with a full stop."""
+    words = title.split()
+    return len(words) > 14 or (title.rstrip().endswith(".") and len(words) > 6)
+
+
+def fold(text: str) -> str:
+    """Lowercase without accents, for comparing headings and names."""
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -1,0 +1,156 @@
+"""Plain-text sources -> the same blocks a PDF gives.
+
+Text files come in three shapes, all seen in real papers:
+- one paragraph per line (exports from HTML, the Érudit texts);
+- hard-wrapped lines with blank lines between paragraphs;
+- hard-wrapped lines with a blank line after *every* line (text copied out of a
+  PDF, like the founding paper), where blank lines say nothing about paragraphs
+  and a new page starts with a line indented by one space, often mid-sentence.
+Paragraphs are rebuilt from the shape of the lines: a line well short of the
+text width, followed by a capital, a number or a bullet, ends its paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline import errors
+from pipeline.extract.clean import ends_sentence, merge_continuations
+from pipeline.extract.model import Block, Source
+from pipeline.extract.sections import heading_level
+
+BULLET = re.compile(r"^\s*([-–—•✓▪●*]|\d{1,2}[.)]\s)")
+TABLE_START = re.compile(r"^\s*(tableaux?|table|tabla)\s*(n\s*[°º’'o]?\s*)?\d+\b", re.IGNORECASE)
+FIGURE = re.compile(r"^\s*(figures?|fig\.|graphique|sch[ée]ma)\s*(n\s*[°º’'o]?\s*)?\d+\b", re.IGNORECASE)
+TABLE_END = re.compile(r"^\s*(source|sources)\s*:", re.IGNORECASE)
+SHORT = 0.80  # a line shorter than this share of the text width may end a paragraph
+SHORT_UNPUNCTUATED = 0.90  # ... and one with no punctuation at its end, this share
+KEYWORDS_LINE = re.compile(r"^(mots[- ]cl[ée]s|keywords|key words|palabras clave)\s*:", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    page: int
+    blank_before: bool
+
+
+def read_text(path: Path) -> Source:
+    """Read a .txt paper into blocks; pages are split at form feeds or one-space page starts."""
+    return parse_text(decode(Path(path)))
+
+
+def decode(path: Path) -> str:
+    """The file's text: UTF-8 (with or without BOM), else Windows-1252, which most other exports are."""
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise errors.InputError(f"{path}: not UTF-8 text; save it as UTF-8 and add it again")
+
+
+def parse_text(text: str) -> Source:
+    lines = _lines(text)
+    if not lines:
+        return Source(blocks=(), pages=1)
+    width = _text_width(lines)
+    wrapped = width < 140
+    blocks: list[Block] = []
+    current: list[Line] = []
+    in_table = False
+
+    def flush(kind: str = "body") -> None:
+        if current:
+            blocks.append(Block(text="\n".join(x.text for x in current), page=current[0].page, kind=kind))
+            current.clear()
+
+    for i, line in enumerate(lines):
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        level = heading_level(line.text) if _standalone(line, nxt, current, width) else 0
+        if TABLE_START.match(line.text) and not in_table:
+            flush()
+            blocks.append(Block(text=line.text, page=line.page, kind="caption"))
+            in_table = True
+            continue
+        if in_table:
+            if TABLE_END.match(line.text):
+                flush("table")
+                blocks.append(Block(text=line.text, page=line.page, kind="caption"))
+                in_table = False
+            else:
+                current.append(line)
+            continue
+        if FIGURE.match(line.text) and len(line.text) < width:
+            flush()
+            blocks.append(Block(text=line.text, page=line.page, kind="caption"))
+            continue
+        if level:
+            flush()
+            blocks.append(Block(text=line.text, page=line.page, kind="heading", level=level))
+            continue
+        if not wrapped:
+            flush()
+            blocks.append(Block(text=line.text, page=line.page))
+            continue
+        current.append(line)
+        if nxt is None or _ends_paragraph(line, nxt, width):
+            flush()
+    flush("table" if in_table else "body")
+    return Source(blocks=tuple(merge_continuations(blocks)), pages=lines[-1].page)
+
+
+def _lines(text: str) -> list[Line]:
+    """Non-blank lines with their page; blank lines only matter when they are not everywhere."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    raw = text.split("\n")
+    nonblank = [i for i, t in enumerate(raw) if t.strip() and t.strip() != "\f"]
+    followed_by_blank = sum(1 for i in nonblank if i + 1 < len(raw) and not raw[i + 1].strip())
+    double_spaced = len(nonblank) > 10 and followed_by_blank > 0.8 * len(nonblank)
+    indented = sum(1 for i in nonblank if re.match(r"^ \S", raw[i]))
+    # One-space indents mark page starts only when they are rare (a text's own indentation is not).
+    space_pages = "\f" not in text and 0 < indented < 0.08 * len(nonblank)
+    page, out, blanks = 1, [], 0
+    for i, t in enumerate(raw):
+        if "\f" in t:
+            page += t.count("\f")
+            t = t.replace("\f", "")
+        if not t.strip():
+            blanks += 1
+            continue
+        if space_pages and re.match(r"^ \S", t) and out:
+            page += 1
+        blank_before = blanks >= (2 if double_spaced else 1)
+        out.append(Line(text=t.strip(), page=page, blank_before=blank_before))
+        blanks = 0
+    return out
+
+
+def _text_width(lines: list[Line]) -> float:
+    """The usual length of a full line: the 90th percentile of line lengths."""
+    lengths = sorted(len(x.text) for x in lines)
+    return float(lengths[int(0.9 * (len(lengths) - 1))]) if len(lengths) > 1 else float(lengths[0])
+
+
+def _standalone(line: Line, nxt: Line | None, current: list[Line], width: float) -> bool:
+    """A heading is a short line that does not continue an open sentence, or that a capital follows."""
+    if len(line.text) > 0.9 * width and width < 140:
+        return False
+    if not current or ends_sentence(current[-1].text) or len(current[-1].text) < SHORT * width:
+        return True
+    return len(line.text) < SHORT * width and (nxt is None or nxt.text[:1].isupper())
+
+
+def _ends_paragraph(line: Line, nxt: Line, width: float) -> bool:
+    if nxt.blank_before:
+        return True
+    starts_new = bool(nxt.text[:1].isupper() or nxt.text[:1].isdigit() or BULLET.match(nxt.text))
+    if BULLET.match(nxt.text) or KEYWORDS_LINE.match(nxt.text):
+        return True
+    if line.text.count("(") > line.text.count(")"):  # "Exemple (Hanaru" goes on
+        return False
+    limit = SHORT if re.search(r"[.,;:!?»)\]]$", line.text) else SHORT_UNPUNCTUATED
+    return starts_new and len(line.text) < limit * width

@@ -1,0 +1,56 @@
+"""Normalisation: ligatures, NFC, line-break hyphens, continuation of cut paragraphs."""
+
+import unicodedata
+
+import pytest
+
+from pipeline.extract.clean import dehyphenate, join_lines, merge_continuations, normalise_chars
+from pipeline.extract.model import Block
+
+
+@pytest.mark.parametrize(
+    "left, right, expected",
+    [
+        ("organisa", "tion", "organisation"),
+        ("coopéra", "tives", "coopératives"),
+        ("dé", "veloppement", "développement"),
+        ("infor", "mation", "information"),
+        ("socio", "économique", "socio-économique"),
+        ("multi", "acteurs", "multi-acteurs"),
+        ("Borda", "Rodriguez", "Borda-Rodriguez"),
+        ("self", "organization", "self-organization"),
+        ("long", "term", "long-term"),
+        ("2014", "2016", "2014-2016"),
+    ],
+)
+def test_clean_dehyphenate(left, right, expected):
+    assert dehyphenate(left, right) == expected
+
+
+def test_clean_join_lines_expands_ligatures_and_hyphens():
+    raw = "La dé\ufb01nition de l’e\ufb03cacité des organisa-\ntions\nsocio-\néconomiques"
+    assert join_lines(raw) == "La définition de l’efficacité des organisations socio-économiques"
+
+
+def test_clean_normalise_chars_nfc_and_spaces():
+    decomposed = unicodedata.normalize("NFD", "Résilience\u00a0: coopérative\u200b")
+    out = normalise_chars(decomposed)
+    assert out == "Résilience : coopérative"
+    assert unicodedata.is_normalized("NFC", out)
+
+
+def test_clean_merge_continuations_across_footnote():
+    blocks = [
+        Block("La résilience des coopératives dans", page=1),
+        Block("1. Note de bas de page.", page=1, kind="note"),
+        Block("le contexte de la crise.", page=2),
+        Block("Une autre phrase.", page=2),
+    ]
+    merged = merge_continuations(blocks)
+    assert [b.kind for b in merged] == ["body", "note", "body"]
+    assert merged[0].text == "La résilience des coopératives dans\nle contexte de la crise."
+
+
+def test_clean_merge_continuations_stops_at_heading():
+    blocks = [Block("Texte sans point", page=1), Block("2. Titre", page=2, kind="heading"), Block("suite", page=2)]
+    assert len(merge_continuations(blocks)) == 3
