@@ -112,7 +112,10 @@ def _text(value: object) -> str | None:
                 continue
     if not isinstance(value, str):
         return None
-    value = " ".join(value.replace("\x00", "").split())
+    # PDFDocEncoding reads byte 0xA0 as "€"; producers that meant Latin-1 put a
+    # non-breaking space there, as French typography wants before ":" ("Paris€: ...").
+    value = re.sub(r"€(?=[:;!?])|(?<=\d)€(?=p\b)", " ", value.replace("\x00", ""))
+    value = " ".join(value.split())
     return value or None
 
 

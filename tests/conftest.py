@@ -1,0 +1,114 @@
+"""Shared fixtures: the real-world PDFs (skipped when absent), a tmp corpus, rendered fixture PDFs."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import ClassVar
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from render import render_encrypted, render_pdf, render_scanned, render_with_metadata
+
+REPO = Path(__file__).resolve().parents[1]
+REALWORLD = REPO.parent / "shared" / "realworld"
+USER_PASSWORD = "s3cret"
+
+BODY = (
+    "Les coopératives traversent les crises mieux que les sociétés de capitaux : "
+    "la résilience organisationnelle tient à la propriété collective et à la réserve impartageable."
+)
+
+
+def tree_state(root: Path) -> dict[str, str]:
+    """Every path under `root` (hidden ones too) with the sha256 of its bytes, 'dir' for folders."""
+    if not root.exists():
+        return {}
+    state = {}
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        state[rel] = "dir" if path.is_dir() else hashlib.sha256(path.read_bytes()).hexdigest()
+    return state
+
+
+@pytest.fixture
+def tree() -> Callable[[Path], dict[str, str]]:
+    """`tree(path)`: a snapshot to compare before/after, byte for byte."""
+    return tree_state
+
+
+@pytest.fixture
+def realworld() -> Path:
+    """../shared/realworld next to the repo, or skip: the third-party PDFs are never copied into the repo."""
+    if not (REALWORLD / "pdfs").is_dir():
+        pytest.skip(f"real-world PDFs not found at {REALWORLD}")
+    return REALWORLD
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """An empty corpus folder in tmp."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    return folder
+
+
+@dataclass(frozen=True)
+class Fixtures:
+    """Fixture sources rendered into tmp: good, protected, scanned and broken ones."""
+
+    plain: Path  # a text PDF, no metadata
+    with_meta: Path  # Title / Author / DOI in its document info
+    user_pw: Path  # needs USER_PASSWORD to open
+    owner_pw: Path  # owner restrictions only: opens without a password
+    scanned: Path  # image only, no text layer
+    damaged: Path  # a truncated copy of `plain`
+    rtf: Path  # an RTF document named .pdf
+    empty: Path  # 0 bytes
+    text: Path  # a UTF-8 .txt
+    password: ClassVar[str] = USER_PASSWORD  # of `user_pw`
+
+
+@pytest.fixture(scope="session")
+def _rendered(tmp_path_factory: pytest.TempPathFactory) -> Fixtures:
+    d = tmp_path_factory.mktemp("fixtures")
+    plain = render_pdf(d / "plain.pdf", [[BODY, BODY]])
+    damaged = d / "damaged.pdf"
+    damaged.write_bytes(plain.read_bytes()[: plain.stat().st_size // 3])
+    rtf = d / "memoire.pdf"
+    rtf.write_bytes(b"{\\rtf1\\ansi\\deff0 {\\fonttbl {\\f0 Times;}} Un m\\'e9moire.}\n")
+    empty = d / "empty.pdf"
+    empty.write_bytes(b"")
+    text = d / "notes.txt"
+    text.write_text("Résumé\n\n" + BODY + "\n", encoding="utf-8")
+    return Fixtures(
+        plain=plain,
+        with_meta=render_with_metadata(
+            d / "meta.pdf",
+            BODY,
+            title="Économie sociale et résilience des coopératives",
+            author="Élinor Ostrom; Jean Dupont",
+            subject="doi:10.1234/ess.2020.5",
+        ),
+        user_pw=render_encrypted(d / "locked.pdf", BODY, USER_PASSWORD),
+        owner_pw=render_encrypted(d / "restricted.pdf", BODY, None),
+        scanned=render_scanned(d / "scan.pdf"),
+        damaged=damaged,
+        rtf=rtf,
+        empty=empty,
+        text=text,
+    )
+
+
+@pytest.fixture
+def pdfs(_rendered: Fixtures, tmp_path: Path) -> Fixtures:
+    """The rendered fixtures copied into this test's tmp folder (tests may rename or damage them)."""
+    d = tmp_path / "in"
+    d.mkdir()
+    copies = {}
+    for name, path in vars(_rendered).items():
+        copy = d / path.name
+        copy.write_bytes(path.read_bytes())
+        copies[name] = copy
+    return Fixtures(**copies)

@@ -1,0 +1,79 @@
+"""Reading the corpus back: list_papers, load_paper, iter_papers, and damaged folders reported clearly."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline import errors
+from pipeline.corpus import PaperRow, add_paper, iter_papers, list_papers, load_paper
+
+
+@pytest.fixture
+def filled(corpus, pdfs):
+    add_paper(corpus, pdfs.with_meta, year=2020, lang="fr")
+    add_paper(corpus, pdfs.scanned, paper_id="a-scan")
+    add_paper(corpus, pdfs.text, authors=["Vicari, Sonja"], year=2014, title="Resilience")
+    return corpus
+
+
+def test_corpus_list_sorted_by_id(filled):
+    assert list_papers(filled) == [
+        PaperRow("a-scan", None, None, None, 1, ("needs_ocr",)),
+        PaperRow("ostrom-2020-economie", 2020, "fr", "Économie sociale et résilience des coopératives", 1, ()),
+        PaperRow("vicari-2014-resilience", 2014, None, "Resilience", None, ()),
+    ]
+
+
+def test_corpus_list_empty_or_missing_corpus(tmp_path):
+    assert list_papers(tmp_path / "nowhere") == []
+    assert list(iter_papers(tmp_path / "nowhere")) == []
+
+
+def test_corpus_load_paper(filled):
+    paper = load_paper(filled, "vicari-2014-resilience")
+    assert paper.source == filled / "vicari-2014-resilience" / "source.txt"
+    assert paper.csl["author"] == [{"family": "Vicari", "given": "Sonja"}]
+    assert (paper.year, paper.title, paper.language, paper.pages) == (2014, "Resilience", None, None)
+    assert [p.id for p in iter_papers(filled)] == ["a-scan", "ostrom-2020-economie", "vicari-2014-resilience"]
+
+
+def test_corpus_load_unknown_paper(filled):
+    with pytest.raises(errors.InputError, match="no such paper"):
+        load_paper(filled, "nope")
+
+
+def test_corpus_ignores_temp_and_stray_files(filled):
+    (filled / ".tmp-leftover").mkdir()
+    (filled / "README.md").write_text("notes\n", encoding="utf-8")
+    assert len(list_papers(filled)) == 3
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        (lambda f: (f / "paper.json").write_text('{"id": "x",', encoding="utf-8"), "paper.json line 1 column 12"),
+        (lambda f: (f / "paper.json").unlink(), "no paper.json"),
+        (lambda f: (f / "source.txt").unlink(), "source.txt is missing"),
+        (lambda f: (f / "paper.json").write_text('{"id": "vicari-2014-resilience"}', encoding="utf-8"), "lacks"),
+        (lambda f: (f / "paper.json").write_text("[]", encoding="utf-8"), "lacks"),
+    ],
+)
+def test_corpus_broken_paper_is_reported_not_a_traceback(filled, pdfs, damage, reason):
+    folder = filled / "vicari-2014-resilience"
+    damage(folder)
+    rows = list_papers(filled)
+    broken = [r for r in rows if r.problem]
+    assert [r.id for r in broken] == ["vicari-2014-resilience"]
+    assert reason in broken[0].problem and "\n" not in broken[0].problem
+    assert "fix paper.json by hand or remove the folder" in broken[0].problem
+    assert len(rows) == 3
+    with pytest.raises(errors.CorpusError, match="broken paper folder"):
+        list(iter_papers(filled))
+
+
+def test_corpus_duplicate_found_even_when_paper_json_broken(filled, pdfs, tree):
+    (filled / "vicari-2014-resilience" / "paper.json").write_text("{", encoding="utf-8")
+    before = tree(filled)
+    with pytest.raises(errors.DuplicateError, match="'vicari-2014-resilience'"):
+        add_paper(filled, pdfs.text)
+    assert tree(filled) == before
