@@ -1,34 +1,76 @@
 """The run: every paper of the corpus through the per-paper stages, then the corpus-level outputs.
 
-Per-paper work is a pure function of the paper's source and the configuration;
-its outputs are written atomically, so a killed run leaves whole files only.
-One bad paper is recorded with its reason and never stops the others.
+Per-paper work is a pure function of (source bytes, configuration, code): its
+result is a mapping of output paths to contents. That one fact gives the cache
+(skip a paper whose key is unchanged), parallel runs (any process may compute
+it) and byte-identical outputs. Files are written atomically and the cache
+record after them, so a killed run leaves whole files and the next run
+finishes the job. One bad paper is recorded with its reason; the others go on.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import fcntl
+import hashlib
+import json
+import time
+from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
+import pipeline
 from pipeline import corpus as corpus_mod
-from pipeline.errors import RescorpusError
+from pipeline.config import Config
+from pipeline.errors import LockedError, RescorpusError
 from pipeline.extract import extract
 from pipeline.extract.model import Extracted
-from pipeline.files import atomic_write_text, csv_text, dumps_json
+from pipeline.files import atomic_write_text, csv_text, dumps_json, sha256_text
 
 Progress = Callable[[str, str], None]  # (paper id, what happened)
+CACHE = ".cache"
+LOCK = ".lock"
+PER_PAPER_DIRS = ("text", "tables", "annotations")
 
 
 @dataclass
 class RunResult:
-    processed: list[str] = field(default_factory=list)
+    processed: list[str] = field(default_factory=list)  # computed this run
+    cached: list[str] = field(default_factory=list)  # unchanged, skipped
     failed: dict[str, str] = field(default_factory=dict)  # paper id -> reason
     flagged: dict[str, list[str]] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Job:
+    """What a worker needs for one paper: picklable, so it can go to another process."""
+
+    paper_id: str
+    source: str
+    flags: tuple[str, ...]
+    password: str | None
+    config: Config
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """A hash of the package's own source: any change of code is a new pipeline version."""
+    digest = hashlib.sha256(pipeline.__version__.encode())
+    root = Path(pipeline.__file__).parent
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def paper_key(paper: corpus_mod.Paper, config_digest: str) -> str:
+    return hashlib.sha256(f"{paper.sha256}:{config_digest}:{code_digest()}".encode()).hexdigest()
 
 
 def paper_outputs(paper_id: str, extracted: Extracted) -> dict[str, str]:
-    """Every per-paper output file, relative to the output folder, with its exact content."""
+    """The extraction outputs of one paper, relative to the output folder, with their exact content."""
     files = {
         f"text/{paper_id}.txt": extracted.text,
         f"text/{paper_id}.json": dumps_json(extracted.to_json()),
@@ -38,50 +80,193 @@ def paper_outputs(paper_id: str, extracted: Extracted) -> dict[str, str]:
     return files
 
 
-def process_paper(paper: corpus_mod.Paper, password: str | None = None) -> dict[str, str]:
-    """One paper's outputs (pure: depends only on the source file and the code)."""
-    extracted = extract(paper.source, password=password)
-    return paper_outputs(paper.id, extracted)
+def process(job: Job) -> dict[str, str]:
+    """One paper's outputs: extraction, then the annotation layers on its Doc."""
+    from pipeline.annotate import annotate  # spaCy only in processes that annotate
+
+    extracted = extract(Path(job.source), password=job.password)
+    files = paper_outputs(job.paper_id, extracted)
+    files[f"annotations/{job.paper_id}.jsonl"] = annotate(extracted, job.config, job.paper_id)
+    return files
 
 
 def run(
     corpus: Path,
     out: Path,
+    config: Config | None = None,
     progress: Progress | None = None,
     passwords: Mapping[str, str] | None = None,
+    jobs: int = 1,
 ) -> RunResult:
-    """Process every paper in `corpus` into `out`; stale outputs of removed papers are deleted.
+    """Regenerate `out` from `corpus`: papers that changed, corpus-level outputs, the manifest.
 
-    `passwords` maps paper ids to the passwords of protected PDFs (never stored).
+    Holds a lock on `out` so two runs never write at once; the second is refused.
     """
-    passwords = passwords or {}
-    result = RunResult()
-    papers = corpus_mod.iter_papers(Path(corpus))
-    written: set[str] = set()
-    for paper in papers:
-        if progress:
-            progress(paper.id, "extracting")
-        try:
-            files = process_paper(paper, passwords.get(paper.id))
-        except RescorpusError as exc:
-            result.failed[paper.id] = str(exc)
-            if progress:
-                progress(paper.id, f"failed: {exc}")
-            continue
-        for rel, content in sorted(files.items()):
-            atomic_write_text(Path(out) / rel, content)
-            written.add(rel)
-        result.processed.append(paper.id)
-        if paper.flags:
-            result.flagged[paper.id] = list(paper.flags)
-    _remove_stale(Path(out), written)
+    from pipeline.manifest import RUN_LOG, write_manifest
+
+    corpus, out = Path(corpus), Path(out)
+    config = config or Config()
+    with output_lock(out):
+        result = update_papers(corpus, out, config, progress, passwords or {}, jobs)
+        write_manifest(corpus, out, config)
+        _log(out / RUN_LOG, result)
     return result
 
 
-def _remove_stale(out: Path, written: set[str]) -> None:
-    """Delete per-paper outputs this run did not produce: a removed paper's, or a failed one's old ones."""
-    for folder in ("text", "tables"):
+@contextmanager
+def output_lock(out: Path) -> Iterator[None]:
+    """An exclusive lock on the output folder, released even when the process is killed."""
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / LOCK, "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise LockedError(
+                f"{out}/ is being written by another `rescorpus run`; wait for it to finish, then run again"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _log(path: Path, result: RunResult) -> None:
+    """Append this run's times and outcomes to the run log (never part of the manifest)."""
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    lines = [
+        f"{stamp} run: {len(result.processed)} processed, {len(result.cached)} unchanged, "
+        f"{len(result.failed)} failed, {result.seconds:.2f} s"
+    ]
+    lines += [f"{stamp}   failed {pid}: {reason}" for pid, reason in sorted(result.failed.items())]
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write("\n".join(lines) + "\n")
+
+
+def update_papers(
+    corpus: Path,
+    out: Path,
+    config: Config,
+    progress: Progress | None,
+    passwords: Mapping[str, str],
+    jobs: int,
+) -> RunResult:
+    """Compute the papers whose key changed, keep the others, delete outputs of papers gone."""
+    started = time.perf_counter()
+    cfg_digest = config.digest()
+    result = RunResult()
+    papers = list(corpus_mod.iter_papers(corpus))
+    records: dict[str, dict] = {}
+    todo: list[tuple[corpus_mod.Paper, str]] = []
+    for paper in papers:
+        key = paper_key(paper, cfg_digest)
+        record = _cached(out, paper.id, key)
+        if record is not None:
+            records[paper.id] = record
+            result.cached.append(paper.id)
+            _report(progress, paper.id, "unchanged")
+        else:
+            todo.append((paper, key))
+        if paper.flags:
+            result.flagged[paper.id] = list(paper.flags)
+
+    job_list = [Job(p.id, str(p.source), p.flags, passwords.get(p.id), config) for p, _ in todo]
+    keys = {p.id: k for p, k in todo}
+    for paper_id, files, error in _execute(job_list, jobs):
+        if error is not None:
+            result.failed[paper_id] = error
+            _report(progress, paper_id, f"failed: {error}")
+            continue
+        for rel, content in sorted(files.items()):
+            atomic_write_text(out / rel, content)
+        record = {"key": keys[paper_id], "files": {rel: sha256_text(c) for rel, c in sorted(files.items())}}
+        atomic_write_text(out / CACHE / f"{paper_id}.json", dumps_json(record))
+        records[paper_id] = record
+        result.processed.append(paper_id)
+        _report(progress, paper_id, "done")
+
+    _remove_stale(out, {rel for r in records.values() for rel in r["files"]}, set(records))
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _execute(jobs: list[Job], workers: int) -> Iterator[tuple[str, dict[str, str] | None, str | None]]:
+    """Run jobs here (workers=1) or in a pool, yielding (id, files, error) in the jobs' order."""
+    if workers <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            yield (job.paper_id, *_guarded(job))
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        window: list[tuple[Job, Future]] = []
+        pending = iter(jobs)
+        for job in _take(pending, workers * 2):
+            window.append((job, pool.submit(_guarded, job)))
+        while window:
+            job, future = window.pop(0)
+            yield (job.paper_id, *future.result())
+            for nxt in _take(pending, 1):
+                window.append((nxt, pool.submit(_guarded, nxt)))
+
+
+def _take(it: Iterator[Job], n: int) -> list[Job]:
+    out = []
+    for _ in range(n):
+        try:
+            out.append(next(it))
+        except StopIteration:
+            break
+    return out
+
+
+def _guarded(job: Job) -> tuple[dict[str, str] | None, str | None]:
+    """A paper's outputs, or the one-line reason it has none: a bad paper never stops a run."""
+    try:
+        return process(job), None
+    except RescorpusError as exc:
+        return None, str(exc)
+    except Exception as exc:  # a bug in a stage on one paper: record it, go on with the others
+        return None, f"internal error ({type(exc).__name__}: {exc}); please report it with this paper"
+
+
+def _cached(out: Path, paper_id: str, key: str) -> dict | None:
+    """The paper's cache record when its key matches and every file it lists is there, unedited."""
+    path = out / CACHE / f"{paper_id}.json"
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if record.get("key") != key:
+        return None
+    for rel, digest in record.get("files", {}).items():
+        try:
+            if sha256_text((out / rel).read_text(encoding="utf-8")) != digest:
+                return None
+        except OSError:
+            return None
+    return record
+
+
+def _remove_stale(out: Path, keep: set[str], ids: set[str]) -> None:
+    """Delete per-paper outputs no current paper produced: a removed paper's, a failed one's old ones."""
+    for folder in PER_PAPER_DIRS:
         if (out / folder).is_dir():
             for path in sorted((out / folder).iterdir()):
-                if f"{folder}/{path.name}" not in written:
+                if f"{folder}/{path.name}" not in keep:
                     path.unlink()
+    if (out / CACHE).is_dir():
+        for path in sorted((out / CACHE).glob("*.json")):
+            if path.stem not in ids:
+                path.unlink()
+
+
+def _report(progress: Progress | None, paper_id: str, status: str) -> None:
+    if progress:
+        progress(paper_id, status)
+
+
+def iter_outputs(out: Path, skip: Iterable[str] = ()) -> Iterator[Path]:
+    """Every output file (not the cache, not the log), sorted: what the manifest lists."""
+    skip = set(skip)
+    for path in sorted(Path(out).rglob("*")):
+        rel = path.relative_to(out).as_posix()
+        if path.is_file() and not rel.startswith(CACHE + "/") and rel not in skip and not path.name.startswith("."):
+            yield path

@@ -32,6 +32,7 @@ SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 HYPHENS = "-\u2010\u2011"  # hyphen-minus, hyphen, non-breaking hyphen
 WORD_END = re.compile(r"(\w+)[" + HYPHENS + r"]$")
 WORD_START = re.compile(r"^(\w+)")
+HYPHEN_MARGIN = 0.5  # zipf units: "Trans-former" joins, "socio-économique" keeps its hyphen
 SENTENCE_END = re.compile(r"[.!?:;»”\")\]]\s*$")
 
 
@@ -64,14 +65,15 @@ def dehyphenate(left: str, right: str) -> str:
     """Join "organisa" + "tion" into one word, keep "socio-économique" and "Borda-Rodriguez".
 
     A hyphen at a line end is either the printer's (a word split in two) or the
-    word's own. Word frequencies in French and English decide: the joined word
-    must be at least as common as the hyphenated form. A capital after the
-    hyphen (a compound name) and digits keep the hyphen.
+    word's own. Word frequencies in French and English decide: the hyphen
+    stays only when the hyphenated form is clearly more common than the joined
+    word (printers split words far more often than they break at a compound).
+    A capital after the hyphen (a compound name) and digits keep the hyphen.
     """
     if right[:1].isupper() or left[-1:].isdigit() or right[:1].isdigit():
         return f"{left}-{right}"
     joined, hyphenated = _zipf(left + right), _zipf(f"{left}-{right}")
-    if joined >= hyphenated:
+    if joined >= hyphenated - HYPHEN_MARGIN:
         return left + right
     return f"{left}-{right}"
 

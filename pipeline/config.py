@@ -1,0 +1,63 @@
+"""The run's configuration: what, besides the sources, decides the outputs.
+
+It is read from `rescorpus.toml` beside the corpus when there is one, else the
+defaults. Its hash is part of every cache key and of the manifest, so changing
+the scheme or a model reprocesses the papers it affects, and only then.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import RescorpusError
+
+CONFIG_FILE = "rescorpus.toml"
+DEFAULT_SCHEME = Path("annotations/concepts/resilience-coop.toml")
+DEFAULT_MODELS = {"fr": "fr_core_news_sm", "en": "blank:en"}
+
+
+@dataclass(frozen=True)
+class Config:
+    """Models per language and the concept scheme file; everything else is code."""
+
+    models: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_MODELS))
+    scheme: Path | None = None  # None: the default scheme if present
+
+    def scheme_path(self, root: Path = Path(".")) -> Path | None:
+        path = self.scheme or DEFAULT_SCHEME
+        path = path if path.is_absolute() else root / path
+        return path if path.exists() else None
+
+    def to_json(self, root: Path = Path(".")) -> dict[str, Any]:
+        """The configuration as recorded in the manifest: the scheme by content, not by path."""
+        scheme = self.scheme_path(root)
+        return {
+            "models": dict(sorted(self.models.items())),
+            "scheme": scheme.name if scheme else None,
+            "scheme_sha256": hashlib.sha256(scheme.read_bytes()).hexdigest() if scheme else None,
+        }
+
+    def digest(self, root: Path = Path(".")) -> str:
+        blob = json.dumps(self.to_json(root), sort_keys=True).encode()
+        return hashlib.sha256(blob).hexdigest()
+
+
+def load_config(path: Path | None, scheme: Path | None = None) -> Config:
+    """Read `rescorpus.toml` (models per language, scheme); flags given on the command line win."""
+    data: dict[str, Any] = {}
+    if path is not None and path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise RescorpusError(f"{path}: {exc}; fix the file or remove it to use the defaults") from None
+    unknown = sorted(set(data) - {"models", "scheme"})
+    if unknown:
+        raise RescorpusError(f"{path}: unknown setting(s) {', '.join(unknown)}; known: models, scheme")
+    models = dict(DEFAULT_MODELS) | {str(k): str(v) for k, v in data.get("models", {}).items()}
+    chosen = scheme or (Path(data["scheme"]) if "scheme" in data else None)
+    return Config(models=models, scheme=chosen)
