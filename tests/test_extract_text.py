@@ -80,3 +80,15 @@ def test_extract_text_founding_paper_paragraphs_whole():
     assert any(b.startswith("Pour cela il nous parait") and b.endswith("peuvent être surmontées ?") for b in bodies)
     assert e.languages["fr"] > 10 * e.languages["en"] > 0
     assert [p.lang for p in e.paragraphs if e.text[p.start:].startswith("Resilience is not")] == ["en"]
+
+
+def test_extract_text_thin_paragraphs_borrow_or_use_their_label():
+    e = extract(DATA / "one_per_line.txt")
+    from pipeline.extract.language import detect
+
+    assert detect("Palabras clave : gobernanza ; cooperativa") == "es"
+    assert detect("Mots clés : gouvernance ; coopérative") == "fr"
+    assert detect("Références") == "fr"
+    # A list of names reads as German to a detector; it is not evidence enough for a third language.
+    assert detect("Yonghui Wu, Mike Schuster, Zhifeng Chen, Quoc V Le, Wolfgang Macherey") in (None, "en")
+    assert {p.lang for p in e.paragraphs} == {"fr", "en", "es"}

@@ -14,8 +14,22 @@ from functools import lru_cache
 from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
 LANGUAGES = ("fr", "en", "es", "de", "it", "pt")
+MAIN = ("fr", "en")  # the corpus's languages; others need stronger evidence
 MIN_LETTERS = 25  # below this a paragraph borrows its neighbours' language
+MIN_CONFIDENCE = 0.5
+OTHER_MIN_CONFIDENCE = 0.8  # a list of names or a URL reads as "German" with 0.5
+OTHER_MIN_LETTERS = 80
 LETTERS = re.compile(r"[^\W\d_]")
+# Section names say their language even when too short to detect.
+HEADINGS = {
+    "fr": r"r[ée]sum[ée]|mots[- ]cl[ée]s|r[ée]f[ée]rences( bibliographiques)?|bibliographie|remerciements|annexes?",
+    "en": r"abstract|key ?words|references|bibliography|acknowledge?ments?|appendix|works cited",
+    "es": r"resumen|palabras clave|referencias|bibliograf[íi]a|agradecimientos",
+}
+HEADING_RES = {lang: re.compile(rf"^(?:{p})\s*[:.]?$", re.IGNORECASE) for lang, p in HEADINGS.items()}
+# A keywords line is a list of terms, too thin to detect: its label says the language.
+KEYWORDS = {"fr": r"mots[- ]cl[ée]s", "en": r"key ?words", "es": r"palabras[- ]clave", "pt": r"palavras[- ]chave"}
+KEYWORDS_RES = {lang: re.compile(rf"^(?:{p})\s*:", re.IGNORECASE) for lang, p in KEYWORDS.items()}
 
 
 @lru_cache(maxsize=1)
@@ -25,11 +39,20 @@ def _detector():
 
 
 def detect(text: str) -> str | None:
-    """ISO 639-1 code of `text`, or None when it has too few letters to tell."""
-    if len(LETTERS.findall(text)) < MIN_LETTERS:
+    """ISO 639-1 code of `text`, or None when the evidence is too thin to tell."""
+    for lang, pattern in (*HEADING_RES.items(), *KEYWORDS_RES.items()):
+        if pattern.match(text.strip()):
+            return lang
+    letters = len(LETTERS.findall(text))
+    if letters < MIN_LETTERS:
         return None
-    found = _detector().detect_language_of(text)
-    return found.iso_code_639_1.name.lower() if found else None
+    ranked = _detector().compute_language_confidence_values(text)
+    if not ranked or ranked[0].value < MIN_CONFIDENCE:
+        return None
+    lang = ranked[0].language.iso_code_639_1.name.lower()
+    if lang not in MAIN and (ranked[0].value < OTHER_MIN_CONFIDENCE or letters < OTHER_MIN_LETTERS):
+        return None
+    return lang
 
 
 def detect_all(texts: Sequence[str], default: str = "und") -> list[str]:
