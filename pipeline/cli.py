@@ -311,5 +311,18 @@ def _table(title: str, columns: list[str], rows: list[list[object]]) -> Table:
     return table
 
 
+def _register_commands() -> None:
+    """Import the command modules of pipeline/commands/ (each adds its commands to `app`), in name order."""
+    import importlib
+    import pkgutil
+
+    import pipeline.commands as commands
+
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        importlib.import_module(f"pipeline.commands.{info.name}")
+
+
+_register_commands()
+
 if __name__ == "__main__":  # pragma: no cover
     app()

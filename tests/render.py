@@ -1,0 +1,276 @@
+"""Render small test PDFs from text with fpdf2, laid out the way papers are.
+
+`render_pdf` places every word itself (no space characters between words, as
+LaTeX does), so the reader under test has to find word gaps from geometry.
+
+Markup inside a paragraph string:
+- a paragraph starting with "# " is a heading (bold, bigger);
+- "\\u00ad" (soft hyphen) marks where a word may be broken at a line end; a
+  word broken there is printed "organisa-" / "tion";
+- "^{1}" prints "1" as a raised, smaller footnote callout glued to the word before;
+- "\\n" forces a line break.
+
+Fonts: DejaVu Serif from the system (/usr/share/fonts/truetype/dejavu) when
+present, so French accents and "œ" render; else fpdf2's core Times (latin-1 only).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from fpdf import FPDF
+
+FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
+PAGE_W, PAGE_H = 595.28, 841.89  # A4 in points
+MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 60.0, 72.0, 72.0
+GUTTER = 24.0
+SOFT_HYPHEN = "\u00ad"
+CALLOUT = re.compile(r"\^\{([^}]*)\}")
+
+
+def _font_files() -> dict[str, Path] | None:
+    for folder in FONT_DIRS:
+        regular, bold = folder / "DejaVuSerif.ttf", folder / "DejaVuSerif-Bold.ttf"
+        if regular.exists() and bold.exists():
+            return {"": regular, "B": bold}
+    return None
+
+
+class _Doc(FPDF):
+    def __init__(self) -> None:
+        super().__init__(unit="pt", format="A4")
+        self.set_auto_page_break(False)
+        self.set_compression(True)
+        files = _font_files()
+        if files:
+            for style, file in files.items():
+                self.add_font("Body", style, str(file))
+            self.family = "Body"
+        else:
+            self.family = "Times"
+
+    def use(self, size: float, bold: bool = False) -> None:
+        self.set_font(self.family, "B" if bold else "", size)
+
+
+def _tokens(paragraph: str) -> list[str]:
+    return [t for t in re.split(r"( |\n)", paragraph) if t not in ("", " ")]
+
+
+def _wrap(doc: _Doc, paragraph: str, width: float) -> list[list[str]]:
+    """Greedy line breaking; a word too long for the line is broken at a soft hyphen."""
+    lines: list[list[str]] = [[]]
+
+    def line_width(words: list[str]) -> float:
+        return sum(_word_width(doc, w) for w in words) + doc.get_string_width(" ") * max(len(words) - 1, 0)
+
+    for token in _tokens(paragraph):
+        if token == "\n":
+            lines.append([])
+            continue
+        word = token
+        while True:
+            if line_width(lines[-1] + [word]) <= width or not lines[-1]:
+                lines[-1].append(word)
+                break
+            parts = word.split(SOFT_HYPHEN)
+            placed = False
+            for cut in range(len(parts) - 1, 0, -1):
+                head = "".join(parts[:cut]) + "-"
+                if line_width(lines[-1] + [head]) <= width:
+                    lines[-1].append(head)
+                    lines.append([])
+                    word = SOFT_HYPHEN.join(parts[cut:])
+                    placed = True
+                    break
+            if not placed:
+                lines.append([])
+    return [[w.replace(SOFT_HYPHEN, "") for w in line] for line in lines if line]
+
+
+def _word_width(doc: _Doc, word: str) -> float:
+    plain = CALLOUT.sub("", word).replace(SOFT_HYPHEN, "")
+    width = doc.get_string_width(plain)
+    size = doc.font_size_pt
+    for callout in CALLOUT.findall(word):
+        doc.set_font_size(size * 0.6)
+        width += doc.get_string_width(callout)
+        doc.set_font_size(size)
+    return width
+
+
+def _draw_word(doc: _Doc, x: float, baseline: float, word: str) -> float:
+    """Draw one word at (x, baseline); return the x after it."""
+    size = doc.font_size_pt
+    pos = 0
+    for m in CALLOUT.finditer(word):
+        x = _draw_run(doc, x, baseline, word[pos : m.start()])
+        doc.set_font_size(size * 0.6)
+        x = _draw_run(doc, x, baseline - size * 0.35, m.group(1))
+        doc.set_font_size(size)
+        pos = m.end()
+    return _draw_run(doc, x, baseline, word[pos:])
+
+
+def _draw_run(doc: _Doc, x: float, baseline: float, text: str) -> float:
+    if text:
+        doc.text(x, baseline, text)
+    return x + doc.get_string_width(text)
+
+
+def _draw_lines(
+    doc: _Doc, lines: list[list[str]], x: float, top: float, width: float, leading: float, justify: bool
+) -> float:
+    """Draw wrapped lines from `top`; justified except the last; return the y below them."""
+    space = doc.get_string_width(" ")
+    y = top
+    for i, words in enumerate(lines):
+        baseline = y + doc.font_size_pt
+        gap = space
+        if justify and i < len(lines) - 1 and len(words) > 1:
+            natural = sum(_word_width(doc, w) for w in words)
+            gap = max(space, (width - natural) / (len(words) - 1))
+        cx = x
+        for word in words:
+            cx = _draw_word(doc, cx, baseline, word) + gap
+        y += leading
+    return y
+
+
+def render_pdf(
+    path: Path,
+    pages: Sequence[Sequence[str]],
+    *,
+    columns: int = 1,
+    title: str | None = None,
+    header: str | None = None,
+    page_numbers: bool = False,
+    footnotes: Sequence[Sequence[str]] = (),
+    font_size: float = 10.0,
+    justify: bool = True,
+    indent: float = 0.0,
+) -> Path:
+    """Write a PDF to `path`: one entry of `pages` per page, its paragraphs in reading order.
+
+    `columns` 1 or 2: a page's paragraphs fill the left column, then the right.
+    `title` (page 1, full width, above the columns). `header`: a running header
+    on every page. `page_numbers`: centred at the foot. `footnotes[i]`: notes at
+    the bottom of page i+1 in a smaller size, under a short rule. `indent`:
+    first-line indent of body paragraphs (0: paragraphs separated by a blank gap).
+    Raises ValueError when a page's text does not fit, so fixtures stay exact.
+    """
+    if columns not in (1, 2):
+        raise ValueError("columns must be 1 or 2")
+    doc = _Doc()
+    leading = font_size * 1.25
+    note_size = font_size * 0.8
+    text_w = PAGE_W - 2 * MARGIN_X
+    col_w = text_w if columns == 1 else (text_w - GUTTER) / 2
+    for number, paragraphs in enumerate(pages, start=1):
+        doc.add_page()
+        if header:
+            doc.use(font_size * 0.8)
+            doc.text(MARGIN_X, MARGIN_TOP - 30, header)
+        if page_numbers:
+            doc.use(font_size * 0.9)
+            label = str(number)
+            doc.text((PAGE_W - doc.get_string_width(label)) / 2, PAGE_H - MARGIN_BOTTOM + 36, label)
+        top = MARGIN_TOP
+        if title and number == 1:
+            doc.use(font_size * 1.6, bold=True)
+            for words in _wrap(doc, title, text_w):
+                line = " ".join(words)
+                doc.text((PAGE_W - doc.get_string_width(line)) / 2, top + font_size * 1.6, line)
+                top += font_size * 2.0
+            top += leading
+        bottom = PAGE_H - MARGIN_BOTTOM
+        notes = footnotes[number - 1] if number - 1 < len(footnotes) else ()
+        if notes:
+            doc.use(note_size)
+            wrapped = [_wrap(doc, n, text_w) for n in notes]
+            height = sum(len(w) for w in wrapped) * note_size * 1.2
+            y = bottom - height
+            bottom = y - 14
+            doc.set_line_width(0.4)
+            doc.line(MARGIN_X, y - 6, MARGIN_X + 120, y - 6)
+            for lines in wrapped:
+                y = _draw_lines(doc, lines, MARGIN_X, y, text_w, note_size * 1.2, justify)
+        column, y = 0, top
+        for paragraph in paragraphs:
+            heading = paragraph.startswith("# ")
+            text = paragraph[2:] if heading else paragraph
+            size = font_size * 1.2 if heading else font_size
+            doc.use(size, bold=heading)
+            first_indent = indent if not heading else 0.0
+            lines = _wrap(doc, text, col_w - first_indent) if first_indent else _wrap(doc, text, col_w)
+            needed = len(lines) * (size * 1.25)
+            if y + needed > bottom:
+                if columns == 2 and column == 0:
+                    column, y = 1, top
+                if y + needed > bottom:
+                    raise ValueError(f"page {number}: the text does not fit; split it over more pages")
+            x = MARGIN_X + column * (col_w + GUTTER)
+            if first_indent and lines:
+                _draw_lines(doc, lines[:1], x + first_indent, y, col_w - first_indent, size * 1.25, justify and len(lines) > 1)
+                y = _draw_lines(doc, lines[1:], x, y + size * 1.25, col_w, size * 1.25, justify)
+            else:
+                y = _draw_lines(doc, lines, x, y, col_w, size * 1.25, justify and not heading)
+            if not indent or heading:
+                y += size * 0.8
+    path = Path(path)
+    doc.output(str(path))
+    return path
+
+
+# ---------------------------------------------------------------- corpus fixtures (test_corpus_*)
+
+
+def _one_page(doc: _Doc, text: str) -> None:
+    doc.add_page()
+    doc.use(11)
+    y = MARGIN_TOP
+    for words in _wrap(doc, text, PAGE_W - 2 * MARGIN_X):
+        doc.text(MARGIN_X, y, " ".join(words))
+        y += 14
+
+
+def render_with_metadata(
+    path: Path, text: str, *, title: str | None = None, author: str | None = None, subject: str | None = None
+) -> Path:
+    """A one-page PDF of `text` whose document info carries the given Title, Author and Subject."""
+    doc = _Doc()
+    if title:
+        doc.set_title(title)
+    if author:
+        doc.set_author(author)
+    if subject:
+        doc.set_subject(subject)
+    _one_page(doc, text)
+    doc.output(str(path))
+    return Path(path)
+
+
+def render_encrypted(path: Path, text: str, password: str | None, *, owner_password: str = "owner-secret") -> Path:
+    """A one-page PDF of `text`, RC4-encrypted: with a user `password`, or owner restrictions only when None."""
+    doc = _Doc()
+    doc.set_encryption(owner_password=owner_password, user_password=password or "")
+    _one_page(doc, text)
+    doc.output(str(path))
+    return Path(path)
+
+
+def render_scanned(path: Path, text: str = "A scanned page") -> Path:
+    """A one-page PDF holding only an image of text (no fonts, no text layer), like a scan."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("L", (1240, 1754), 255)  # A4 at 150 dpi
+    draw = ImageDraw.Draw(image)
+    for i in range(20):
+        draw.text((120, 150 + i * 40), f"{text} - line {i + 1}", fill=0)
+    doc = _Doc()
+    doc.add_page()
+    doc.image(image, x=0, y=0, w=PAGE_W, h=PAGE_H)
+    doc.output(str(path))
+    return Path(path)

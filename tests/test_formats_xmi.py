@@ -1,0 +1,79 @@
+"""UIMA CAS XMI for INCEpTION: write, read back, compare; offsets in UTF-16 units inside the file."""
+
+import io
+import re
+
+import pytest
+from cassis import load_typesystem
+
+from pipeline.errors import InputError
+from pipeline.formats.xmi import TYPESYSTEM_FILE, generate_xmi, read_xmi, write_xmi
+from pipeline.spans import Span, sort_key
+
+TEXT = (
+    "Résilience 😀 des coopératives (Ostrom, 1990 ; Defourny, 2001, 2014a). Gouvernance 𝔼 démocratique.\n\n"
+    "Ostrom, E. (1990). Governing the commons. Cambridge University Press.\n"
+)
+
+
+def at(sub: str, label: str, layer: str = "concept", **attrs) -> Span:
+    start = TEXT.index(sub)
+    return Span(layer, label, start, start + len(sub), sub, attrs)
+
+
+SPANS = [
+    at("Résilience", "resilience"),
+    at("coopératives", "cooperative"),
+    at("Gouvernance 𝔼 démocratique", "governance", confidence=0.75),
+    at("Ostrom, 1990", "CITATION", "citation", authors=["Ostrom"], year="1990", target="r1"),
+    at("Defourny, 2001, 2014a", "CITATION", "citation", authors=["Defourny"], year="2001",
+       years=["2001", "2014"], suffix="a", extra_note=""),
+    at("Ostrom, E. (1990). Governing the commons. Cambridge University Press.", "REFERENCE", "reference",
+       id="r1", authors=["Ostrom, E."], year="1990", title="Governing the commons",
+       container="Cambridge University Press", volume=3, tags=[]),
+    at("des", "OTHER", "citation"),  # unusual label for the layer: kept
+]  # fmt: skip
+
+
+def test_formats_xmi_round_trip_through_files(tmp_path):
+    write_xmi(SPANS, TEXT, tmp_path / "paper.xmi")
+    assert (tmp_path / TYPESYSTEM_FILE).exists()
+    back = read_xmi(tmp_path / "paper.xmi")
+    assert back.text == TEXT
+    expected = sorted(SPANS, key=sort_key)
+    assert list(back.spans) == expected
+    assert [dict(s.attrs) for s in back.spans] == [dict(s.attrs) for s in expected]
+
+
+def test_formats_xmi_round_trip_through_a_stream():
+    buf = io.StringIO()
+    write_xmi(SPANS, TEXT, buf)
+    back = read_xmi(io.StringIO(buf.getvalue()))
+    assert [dict(s.attrs) for s in back.spans] == [dict(s.attrs) for s in sorted(SPANS, key=sort_key)]
+
+
+def test_formats_xmi_offsets_in_the_file_are_utf16_units():
+    xmi = "".join(generate_xmi(SPANS, TEXT))
+    coop = TEXT.index("coopératives")
+    found = re.search(r'<rescorpus:Concept [^>]*begin="(\d+)" end="(\d+)" label="cooperative"', xmi)
+    assert found, xmi
+    assert (int(found[1]), int(found[2])) == (coop + 1, coop + 13)  # 😀 is two UTF-16 units
+    gov = re.search(r'begin="(\d+)" end="(\d+)" label="governance"', xmi)
+    start = TEXT.index("Gouvernance")
+    assert (int(gov[1]), int(gov[2])) == (start + 1, start + len("Gouvernance 𝔼 démocratique") + 2)
+
+
+def test_formats_xmi_typesystem_declares_the_three_types(tmp_path):
+    write_xmi(SPANS, TEXT, tmp_path / "paper.xmi")
+    ts = load_typesystem((tmp_path / TYPESYSTEM_FILE).read_text())
+    citation = ts.get_type("rescorpus.Citation")
+    assert {f.name for f in citation.features} >= {"authors", "year", "years", "suffix", "target", "label", "extra"}
+    assert ts.get_type("rescorpus.Reference").get_feature("doi") is not None
+    assert ts.get_type("rescorpus.Concept").get_feature("label") is not None
+
+
+def test_formats_xmi_refuses_what_is_not_xmi(tmp_path):
+    bad = tmp_path / "bad.xmi"
+    bad.write_text("<html></html>")
+    with pytest.raises(InputError, match="not a readable UIMA XMI"):
+        read_xmi(bad)
