@@ -163,6 +163,14 @@ def run_cmd(
         typer.Option(help="ID=PASSWORD for a paper whose PDF is protected; repeat for several."),
     ] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Papers processed in parallel.")] = 1,
+    executor: Annotated[
+        str, typer.Option(help="local (this machine, --jobs processes) or dask (a Dask distributed cluster).")
+    ] = "local",
+    scheduler: Annotated[
+        Optional[str],
+        typer.Option(help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default with --executor dask: "
+                     "a local cluster of --jobs workers). Workers must see the corpus at the same path."),
+    ] = None,
     config_file: ConfigOpt = DEFAULT_CONFIG,
     scheme: SchemeOpt = None,
 ) -> None:
@@ -171,13 +179,19 @@ def run_cmd(
     Only papers whose source, configuration or code changed are processed again.
     A paper that cannot be processed is reported and the others go on (exit code 1 at the end).
 
-    Example:  rescorpus run --corpus corpus --out outputs --jobs 2
+    Examples:
+      rescorpus run --corpus corpus --out outputs --jobs 2
+      rescorpus run --executor dask --scheduler tcp://scheduler:8786
     """
     from pipeline.config import load_config
     from pipeline.run import run
 
     if not corpus.is_dir():
         raise RescorpusError(f"{corpus}: no corpus folder here; add a paper with `rescorpus add FILE` or pass --corpus")
+    if executor not in ("local", "dask"):
+        raise RescorpusError(f"--executor {executor}: use local or dask")
+    if scheduler and executor != "dask":
+        raise RescorpusError("--scheduler needs --executor dask")
     passwords = {}
     for item in password or []:
         paper_id, sep, secret = item.partition("=")
@@ -185,7 +199,8 @@ def run_cmd(
             raise RescorpusError(f"--password {item!r}: write it as PAPER_ID=PASSWORD")
         passwords[paper_id] = secret
     with _progress("papers") as report:
-        result = run(corpus, out, load_config(config_file, scheme), progress=report, passwords=passwords, jobs=jobs)
+        result = run(corpus, out, load_config(config_file, scheme), progress=report, passwords=passwords, jobs=jobs,
+                     executor=executor, scheduler=scheduler)
     failed = f", {len(result.failed)} failed" if result.failed else ""
     say(f"{_n(len(result.processed), 'paper')} processed, {len(result.cached)} unchanged{failed}: {out}/ ({result.seconds:.1f} s)")
     for paper_id, flags in sorted(result.flagged.items()):

@@ -33,6 +33,7 @@ Progress = Callable[[str, str], None]  # (paper id, what happened)
 CACHE = ".cache"
 LOCK = ".lock"
 PER_PAPER_DIRS = ("text", "tables", "annotations")
+STATUS = "papers.json"  # every paper of the run: ok or failed (with the reason), and its flags
 
 
 @dataclass
@@ -97,6 +98,8 @@ def run(
     progress: Progress | None = None,
     passwords: Mapping[str, str] | None = None,
     jobs: int = 1,
+    executor: str = "local",
+    scheduler: str | None = None,
 ) -> RunResult:
     """Regenerate `out` from `corpus`: papers that changed, corpus-level outputs, the manifest.
 
@@ -107,10 +110,31 @@ def run(
     corpus, out = Path(corpus), Path(out)
     config = config or Config()
     with output_lock(out):
-        result = update_papers(corpus, out, config, progress, passwords or {}, jobs)
+        _sweep_temporary(out)
+        result = update_papers(corpus, out, config, progress, passwords or {}, jobs, executor, scheduler)
+        atomic_write_text(out / STATUS, dumps_json(paper_status(result)))
         write_manifest(corpus, out, config)
         _log(out / RUN_LOG, result)
     return result
+
+
+def _sweep_temporary(out: Path) -> None:
+    """Delete temporary files a killed run left behind (safe: we hold the lock, nobody else writes)."""
+    for path in sorted(out.rglob(".*.tmp")):
+        path.unlink(missing_ok=True)
+
+
+def paper_status(result: RunResult) -> list[dict]:
+    """What became of each paper, in id order: the part of the run a report shows (no times)."""
+    ids = sorted(set(result.processed) | set(result.cached) | set(result.failed))
+    rows = []
+    for paper_id in ids:
+        row: dict = {"id": paper_id, "status": "failed" if paper_id in result.failed else "ok"}
+        if paper_id in result.failed:
+            row["reason"] = result.failed[paper_id]
+        row["flags"] = sorted(result.flagged.get(paper_id, []))
+        rows.append(row)
+    return rows
 
 
 @contextmanager
@@ -149,6 +173,8 @@ def update_papers(
     progress: Progress | None,
     passwords: Mapping[str, str],
     jobs: int,
+    executor: str = "local",
+    scheduler: str | None = None,
 ) -> RunResult:
     """Compute the papers whose key changed, keep the others, delete outputs of papers gone."""
     started = time.perf_counter()
@@ -169,9 +195,9 @@ def update_papers(
         if paper.flags:
             result.flagged[paper.id] = list(paper.flags)
 
-    job_list = [Job(p.id, str(p.source), p.flags, passwords.get(p.id), config) for p, _ in todo]
+    job_list = [Job(p.id, str(Path(p.source).resolve()), p.flags, passwords.get(p.id), config) for p, _ in todo]
     keys = {p.id: k for p, k in todo}
-    for paper_id, files, error in _execute(job_list, jobs):
+    for paper_id, files, error in _execute(job_list, jobs, executor, scheduler):
         if error is not None:
             result.failed[paper_id] = error
             _report(progress, paper_id, f"failed: {error}")
@@ -189,22 +215,66 @@ def update_papers(
     return result
 
 
-def _execute(jobs: list[Job], workers: int) -> Iterator[tuple[str, dict[str, str] | None, str | None]]:
-    """Run jobs here (workers=1) or in a pool, yielding (id, files, error) in the jobs' order."""
+def _execute(
+    jobs: list[Job], workers: int, executor: str = "local", scheduler: str | None = None
+) -> Iterator[tuple[str, dict[str, str] | None, str | None]]:
+    """Run jobs here, in a process pool, or on a Dask cluster, yielding (id, files, error) in the jobs' order."""
+    if executor == "dask":
+        yield from _execute_dask(jobs, workers, scheduler)
+        return
+    if executor != "local":
+        raise RescorpusError(f"unknown executor {executor!r}; use local or dask")
     if workers <= 1 or len(jobs) <= 1:
         for job in jobs:
             yield (job.paper_id, *_guarded(job))
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        window: list[tuple[Job, Future]] = []
-        pending = iter(jobs)
-        for job in _take(pending, workers * 2):
-            window.append((job, pool.submit(_guarded, job)))
-        while window:
-            job, future = window.pop(0)
-            yield (job.paper_id, *future.result())
-            for nxt in _take(pending, 1):
-                window.append((nxt, pool.submit(_guarded, nxt)))
+        yield from _windowed(jobs, lambda job: pool.submit(_guarded, job), workers * 2)
+
+
+def _windowed(jobs: list[Job], submit: Callable[[Job], Future], size: int):
+    """Keep at most `size` jobs in flight (papers stream through; the corpus is never held), in order."""
+    window: list[tuple[Job, Future]] = []
+    pending = iter(jobs)
+    for job in _take(pending, size):
+        window.append((job, submit(job)))
+    while window:
+        job, future = window.pop(0)
+        yield (job.paper_id, *future.result())
+        for nxt in _take(pending, 1):
+            window.append((nxt, submit(nxt)))
+
+
+def _execute_dask(jobs: list[Job], workers: int, scheduler: str | None):
+    """The same jobs on a Dask distributed cluster (at `scheduler`, or a local one with `workers` processes).
+
+    Workers must see the corpus at the same path (a shared file system), as a process pool does.
+    """
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:  # pragma: no cover - distributed is a dependency
+        raise RescorpusError("--executor dask needs the `distributed` package: pip install distributed") from None
+    if not jobs:
+        return
+    cluster = None
+    try:
+        if scheduler:
+            client = Client(scheduler, timeout="10s")
+        else:
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+            client = Client(cluster)
+    except (OSError, TimeoutError) as exc:
+        raise RescorpusError(
+            f"cannot reach the Dask scheduler at {scheduler} ({exc}); start one with `dask scheduler` "
+            "and workers with `dask worker ADDRESS`, or check the address"
+        ) from None
+    try:
+        nworkers = max(1, len(client.scheduler_info().get("workers", {})))
+        yield from _windowed(jobs, lambda job: client.submit(_guarded, job, pure=False), nworkers * 2)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
 
 
 def _take(it: Iterator[Job], n: int) -> list[Job]:
