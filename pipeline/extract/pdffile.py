@@ -67,11 +67,23 @@ def open_pdf(path: Path, password: str | None = None) -> Iterator[pdfplumber.PDF
     except Exception as exc:  # pdfminer raises many kinds on damaged files
         raise errors.unreadable_pdf(path, _reason(exc)) from None
     try:
-        if not pdf.pages:
+        try:
+            pages = pdf.pages  # parses the page tree: damaged files fail here
+        except Exception as exc:
+            raise errors.unreadable_pdf(path, _reason(exc)) from None
+        if not pages:
             raise errors.unreadable_pdf(path, "it has no pages")
         yield pdf
     finally:
+        _close(pdf)
+
+
+def _close(pdf: pdfplumber.PDF) -> None:
+    """Close, even a PDF whose page tree is damaged (pdfplumber's close walks the pages)."""
+    try:
         pdf.close()
+    except Exception:
+        pdf.stream.close()
 
 
 def pdf_info(path: Path, password: str | None = None) -> PdfInfo:
