@@ -3,7 +3,8 @@
 Outcomes follow nervaluate: every gold span is `correct`, `boundary` (same label,
 overlapping, other offsets), `wrong_label` (overlapping span of another label) or
 `missed`; every predicted span not paired with a gold span is `spurious`. Only
-spans that touch a layer's gold regions are scored. Results are plain dicts.
+spans that touch a layer's gold regions are scored. Results are plain dicts
+(pipeline.evaluate_report turns them into report files and terminal tables).
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
-from .files import atomic_write_text, dumps_json
 from .spans import LAYERS, Span, sort_key
 
 OUTCOMES = ("correct", "boundary", "wrong_label", "missed", "spurious")
@@ -60,7 +60,13 @@ def _overlapping(gold: list[Span], pred: list[Span]) -> Iterable[tuple[int, int]
 
 
 def match(gold: list[Span], pred: list[Span]) -> tuple[list[tuple[int, int, str]], set[int], set[int]]:
-    """Pair spans of one layer: (gold i, pred j, outcome) pairs, then unpaired gold and pred indices."""
+    """Pair spans of one layer: (gold i, pred j, outcome) pairs, then unpaired gold and pred indices.
+
+    Exact pairs (same label and offsets) are taken first and never broken; then as many
+    same-label overlapping pairs as possible (`boundary`), then as many other-label ones
+    (`wrong_label`): maximum matchings, each gold and each prediction used at most once,
+    preferring the larger shared extent and the closer start.
+    """
     pairs: list[tuple[int, int, str]] = []
     free_g, free_p = set(range(len(gold))), set(range(len(pred)))
     exact: dict[tuple, list[int]] = defaultdict(list)
@@ -74,19 +80,46 @@ def match(gold: list[Span], pred: list[Span]) -> tuple[list[tuple[int, int, str]
             free_p.discard(j)
     overlaps = list(_overlapping(gold, pred))
     for same_label, outcome in ((True, "boundary"), (False, "wrong_label")):
-        cands = []
+        cands: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
         for i, j in overlaps:
             g, p = gold[i], pred[j]
             if i in free_g and j in free_p and (g.label == p.label) == same_label:
                 shared = min(g.end, p.end) - max(g.start, p.start)
-                exact_offsets = (g.start, g.end) == (p.start, p.end)
-                cands.append((-exact_offsets, -shared, abs(g.start - p.start), i, j))
-        for *_, i, j in sorted(cands):
-            if i in free_g and j in free_p:
-                pairs.append((i, j, outcome))
-                free_g.discard(i)
-                free_p.discard(j)
+                cands[i].append((-shared, abs(g.start - p.start), j))
+        prefs = {i: [j for *_, j in sorted(c)] for i, c in cands.items()}
+        for i, j in _max_matching(prefs).items():
+            pairs.append((i, j, outcome))
+            free_g.discard(i)
+            free_p.discard(j)
     return sorted(pairs), free_g, free_p
+
+
+def _max_matching(prefs: Mapping[int, list[int]]) -> dict[int, int]:
+    """A maximum bipartite matching gold -> pred (augmenting paths, iterative), trying preferred preds first."""
+    owner: dict[int, int] = {}  # pred -> gold
+    for root in sorted(prefs):
+        seen: set[int] = set()
+        stack = [(root, iter(prefs[root]))]
+        path: list[int] = []  # path[k]: the pred stack[k] asks for, held by stack[k + 1]
+        while stack:
+            i, options = stack[-1]
+            for j in options:
+                if j in seen:
+                    continue
+                seen.add(j)
+                if j not in owner:
+                    for (g, _), p in zip(stack, path + [j]):
+                        owner[p] = g
+                    stack = []
+                    break
+                path.append(j)
+                stack.append((owner[j], iter(prefs[owner[j]])))
+                break
+            else:
+                stack.pop()
+                if path:
+                    path.pop()
+    return {g: p for p, g in owner.items()}
 
 
 # --- scores -----------------------------------------------------------------
@@ -324,44 +357,87 @@ def evaluate_corpus(papers: Iterable[PaperInput]) -> dict[str, Any]:
     }
 
 
-def evaluate_dirs(
-    gold_dir: str | Path, predicted_dir: str | Path, text_dir: str | Path, papers: Iterable[str] | None = None
+def evaluate_gold_set(
+    gold_dir: str | Path, corpus: str | Path, out: str | Path, papers: Iterable[str] | None = None
 ) -> dict[str, Any]:
-    """Evaluate `gold_dir/<id>.jsonl` against `predicted_dir/<id>.jsonl` over `text_dir/<id>.txt`.
+    """`rescorpus eval`: score OUT/annotations against every gold file, over OUT/text.
 
-    Gold spans are re-anchored in memory when the text changed; the result's "gold"
-    entry says per paper how many moved and which could not be found (those are not scored).
+    Gold spans are re-anchored in memory to the current text (result "gold": how many
+    moved, which were not found and so not scored). A gold paper that is not in the
+    corpus, or whose source file is absent, is skipped with the reason (result "skipped").
     """
-    from .gold import load_gold, reanchor
+    from .corpus import load_paper
+    from .errors import CorpusError, RescorpusError
+    from .gold import gold_files, load_gold_file, paper_text, reanchor
     from .spans import read_jsonl
 
-    gold_dir, predicted_dir, text_dir = Path(gold_dir), Path(predicted_dir), Path(text_dir)
-    files = sorted(gold_dir.glob("*.jsonl"))
-    if papers is not None:
-        wanted = set(papers)
-        files = [f for f in files if f.stem in wanted]
-    if not files:
-        raise InputError(
-            f"{gold_dir}: no gold files (<paper-id>.jsonl) to evaluate; label a paper first "
-            "(see annotations/GUIDELINES.md) or check the paper ids"
-        )
-    inputs, gold_info = [], {}
-    for f in files:
-        text_path = text_dir / f"{f.stem}.txt"
-        if not text_path.exists():
-            raise InputError(f"{text_path}: no extracted text for paper {f.stem}; run the extraction first")
-        text = text_path.read_text(encoding="utf-8")
-        anchored = reanchor(load_gold(f), text)
-        pred_path = predicted_dir / f"{f.stem}.jsonl"
-        predicted = read_jsonl(pred_path) if pred_path.exists() else []
-        gold_info[f.stem] = {
+    inputs, gold_info, skipped = [], {}, {}
+    for path in gold_files(gold_dir, papers):
+        gold = load_gold_file(path)
+        try:
+            paper = load_paper(Path(corpus), gold.paper)
+        except CorpusError as exc:
+            skipped[gold.paper] = f"its corpus folder is unusable: {exc}"
+            continue
+        except InputError:
+            skipped[gold.paper] = (
+                f"not in the corpus {corpus}/; add its source with `rescorpus add FILE --id {gold.paper}`"
+            )
+            continue
+        text = paper_text(out, gold.paper)
+        pred_path = Path(out) / "annotations" / f"{gold.paper}.jsonl"
+        if not pred_path.exists():
+            raise RescorpusError(f"{pred_path}: no annotations for paper {gold.paper}; run `rescorpus run` first")
+        anchored = reanchor(gold, text)
+        gold_info[gold.paper] = {
             "reanchored": anchored.moved,
-            "not_found": [{"layer": s.layer, "label": s.label, "start": s.start, "text": s.text} for s in anchored.not_found],
-            "predictions_file": pred_path.exists(),
+            "not_found": [
+                {"layer": s.layer, "label": s.label, "start": s.start, "text": s.text} for s in anchored.not_found
+            ],
+            "n_gold": len(gold.spans),
+            "source_matches": gold.source_sha256 in (None, paper.sha256),
         }
-        inputs.append(PaperInput(f.stem, list(anchored.spans), predicted, text, anchored.gold.regions))
-    return evaluate_corpus(inputs) | {"gold": gold_info}
+        inputs.append(PaperInput(gold.paper, list(anchored.spans), read_jsonl(pred_path), text, anchored.gold.regions))
+    if not inputs:
+        why = "; ".join(f"{pid}: {reason}" for pid, reason in skipped.items())
+        raise RescorpusError(f"no gold paper could be evaluated ({why})")
+    return evaluate_corpus(inputs) | {"gold": gold_info, "skipped": skipped}
 
+
+MATCHINGS = ("strict", "overlap")
+
+
+def parse_thresholds(items: Iterable[str]) -> dict[str, float]:
+    """`["concept=0.6", ...]` -> {"concept": 0.6}; F1 values between 0 and 1."""
+    out = {}
+    for item in items:
+        layer, sep, value = item.partition("=")
+        try:
+            number = float(value)
+        except ValueError:
+            number = -1.0
+        if not sep or layer not in LAYERS or not 0 <= number <= 1:
+            raise InputError(
+                f"--min-f1 {item!r}: write it as LAYER=VALUE with LAYER one of {', '.join(LAYERS)} "
+                "and VALUE an F1 between 0 and 1, e.g. --min-f1 citation=0.8"
+            )
+        out[layer] = number
+    return out
+
+
+def below_thresholds(result: Mapping[str, Any], thresholds: Mapping[str, float], matching: str = "strict") -> list[str]:
+    """One line per layer whose micro F1 (under `matching`) is below its threshold, or that is not scored."""
+    if matching not in MATCHINGS:
+        raise InputError(f"matching {matching!r}: use strict or overlap")
+    failures = []
+    for layer, minimum in sorted(thresholds.items()):
+        lr = _micro(result)["layers"][layer]
+        f1 = lr[matching]["f1"]
+        if not lr["scored"]:
+            failures.append(f"{layer}: not scored (no gold regions for it), so below --min-f1 {layer}={minimum:g}")
+        elif f1 < minimum:
+            failures.append(f"{layer}: {matching} F1 {f1:.3f} is below --min-f1 {layer}={minimum:g}")
+    return failures
 
 
 # --- agreement ----------------------------------------------------------------
@@ -416,119 +492,49 @@ def agreement(a: list[Span], b: list[Span], text: str, regions: Regions | None =
     return {"layers": layers}
 
 
-# --- reports ----------------------------------------------------------------
+def _intersect(a: Iterable[tuple[int, int]], b: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    b = list(b)
+    return sorted((max(x, u), min(y, v)) for x, y in a for u, v in b if max(x, u) < min(y, v))
+
+
+def agreement_of_files(
+    a: str | Path, b: str | Path, out: str | Path, text_file: str | Path | None = None
+) -> dict[str, Any]:
+    """`rescorpus agree`: agreement between two annotation files of one paper (gold files or span JSON lines).
+
+    The text is `text_file`, else OUT/text/<paper>.txt with the paper named in a gold header.
+    Gold files are re-anchored to that text; only the regions both label are compared.
+    """
+    from .gold import load_gold, paper_text, reanchor
+    from .spans import iter_json_lines, read_jsonl
+
+    loaded = {}
+    for name, path in (("a", Path(a)), ("b", Path(b))):
+        first = next(iter_json_lines(path), (None, {}))[1]
+        loaded[name] = load_gold(path) if first.get("header") else read_jsonl(path)
+    papers = {g.paper for g in loaded.values() if not isinstance(g, list)}
+    if len(papers) > 1:
+        raise InputError(f"{a} and {b} annotate different papers ({', '.join(sorted(papers))}); compare one paper")
+    paper = next(iter(papers), None)
+    if text_file is not None:
+        if not Path(text_file).exists():
+            raise InputError(f"{text_file}: no such file; pass the paper's normalised text with --text")
+        text = Path(text_file).read_text(encoding="utf-8")
+    elif paper is not None:
+        text = paper_text(out, paper)
+    else:
+        raise InputError(f"{a} and {b} have no gold header naming their paper; pass its text with --text FILE")
+    spans, regions, not_found = {}, {layer: [(0, len(text))] for layer in LAYERS}, {}
+    for name, item in loaded.items():
+        if isinstance(item, list):
+            spans[name] = item
+            continue
+        anchored = reanchor(item, text)
+        spans[name], not_found[name] = list(anchored.spans), len(anchored.not_found)
+        regions = {layer: _intersect(regions[layer], anchored.gold.regions.get(layer, ())) for layer in LAYERS}
+    result = agreement(spans["a"], spans["b"], text, regions)
+    return result | {"paper": paper, "a": str(a), "b": str(b), "not_found": not_found}
 
 
 def _micro(result: Mapping[str, Any]) -> Mapping[str, Any]:
     return result["micro"] if "micro" in result else result
-
-
-def _pct(x: float) -> str:
-    return f"{100 * x:.1f}"
-
-
-def _row(name: str, c: Mapping[str, Any]) -> list[str]:
-    o = c["outcomes"]
-    return [
-        name, str(c["n_gold"]), str(c["n_predicted"]),
-        _pct(c["strict"]["precision"]), _pct(c["strict"]["recall"]), _pct(c["strict"]["f1"]),
-        _pct(c["overlap"]["precision"]), _pct(c["overlap"]["recall"]), _pct(c["overlap"]["f1"]),
-        *(str(o[k]) for k in OUTCOMES),
-    ]  # fmt: skip
-
-
-_HEAD = ["label", "gold", "pred", "strict P", "strict R", "strict F1", "overlap P", "overlap R",
-         "overlap F1", "correct", "boundary", "wrong label", "missed", "spurious"]  # fmt: skip
-
-
-def _cell(s: str) -> str:
-    return s.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ⏎ ")
-
-
-def _md_table(head: list[str], rows: list[list[str]]) -> list[str]:
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    return lines + ["| " + " | ".join(_cell(c) for c in r) + " |" for r in rows]
-
-
-def notes(result: Mapping[str, Any]) -> list[str]:
-    """The plain-language notes of a result (layers not scored, layers without predictions)."""
-    return [lr["note"] for lr in _micro(result)["layers"].values() if lr["note"]]
-
-
-def render_markdown(result: Mapping[str, Any]) -> str:
-    """The readable report: scores per layer and label, links, fields, then every error in context."""
-    micro = _micro(result)
-    out = ["# Evaluation report", ""]
-    if "papers" in result:
-        out += [f"Papers: {len(result['papers'])} ({', '.join(result['papers'])}). Scores (in %) are micro-averaged over all papers.", ""]
-    out += [f"- {n}" for n in notes(result)] + ([""] if notes(result) else [])
-    for layer, lr in micro["layers"].items():
-        out += [f"## Layer {layer}", ""]
-        if not lr["scored"]:
-            out += [lr["note"], ""]
-            continue
-        rows = [_row("**all**", lr)] + [_row(lab, c) for lab, c in lr["labels"].items()]
-        out += _md_table(_HEAD, rows) + [""]
-    links = micro["links"]
-    out += ["## Citation links", "",
-            f"Accuracy {_pct(links['accuracy'])}% ({links['correct']} of {links['total']} gold citations with a target; "
-            f"{links['detected']} of them detected).", "",
-            "## Reference fields", ""]  # fmt: skip
-    out += _md_table(["field", "accuracy", "correct", "total"],
-                     [[f, _pct(v["accuracy"]), str(v["correct"]), str(v["total"])] for f, v in micro["fields"].items()])  # fmt: skip
-    out.append("")
-    if "papers" in result:
-        out += ["## Per paper", ""]
-        rows = [[pid, layer, str(lr["n_gold"]), str(lr["n_predicted"]), _pct(lr["strict"]["f1"]), _pct(lr["overlap"]["f1"])]
-                for pid, r in result["papers"].items() for layer, lr in r["layers"].items() if lr["scored"]]  # fmt: skip
-        out += _md_table(["paper", "layer", "gold", "pred", "strict F1", "overlap F1"], rows) + [""]
-    if result.get("gold"):
-        out += ["## Gold re-anchoring", ""]
-        rows = [[pid, str(g["reanchored"]), str(len(g["not_found"])), "; ".join(f"{s['label']} {s['text']!r}" for s in g["not_found"])]
-                for pid, g in result["gold"].items()]  # fmt: skip
-        out += _md_table(["paper", "re-anchored", "not found", "spans not found (not scored)"], rows) + [""]
-    errors = result.get("errors", [])
-    out += [f"## Errors ({len(errors)})", ""]
-    for outcome in OUTCOMES[1:]:
-        these = [e for e in errors if e["outcome"] == outcome]
-        if not these:
-            continue
-        out += [f"### {outcome.replace('_', ' ')} ({len(these)})", ""]
-        rows = []
-        for e in these:
-            pred = e.get("predicted")
-            got = f"{pred['label']} [{pred['start']}, {pred['end']}) {pred['text']!r}" if pred else ""
-            ctx = f"…{e['context_before']}**[{e['text']}]**{e['context_after']}…"
-            rows.append([e.get("paper", ""), e["layer"], e["label"], f"[{e['start']}, {e['end']})", ctx, got])
-        out += _md_table(["paper", "layer", "label", "position", "in context", "predicted"], rows) + [""]
-    return "\n".join(out)
-
-
-def write_report(result: Mapping[str, Any], out_dir: str | Path) -> tuple[Path, Path]:
-    """Write `out_dir/report.json` (sorted keys) and `out_dir/report.md`; return both paths."""
-    out_dir = Path(out_dir)
-    json_path, md_path = out_dir / "report.json", out_dir / "report.md"
-    atomic_write_text(json_path, dumps_json(result))
-    atomic_write_text(md_path, render_markdown(result))
-    return json_path, md_path
-
-
-def format_table(result: Mapping[str, Any]) -> str:
-    """A compact table for the terminal: one row per layer and label, then links, fields and notes."""
-    micro = _micro(result)
-    widths = [22, 5, 5, 6, 6, 6, 6, 6, 6, 5, 5, 5, 5, 5]
-    head = ["layer/label", "gold", "pred", "P", "R", "F1", "ovP", "ovR", "ovF1", "C", "B", "W", "M", "S"]
-    fmt = lambda cells: " ".join(c.ljust(w) if k == 0 else c.rjust(w) for k, (c, w) in enumerate(zip(cells, widths)))  # noqa: E731
-    lines = [fmt(head)]
-    for layer, lr in micro["layers"].items():
-        if not lr["scored"]:
-            continue
-        lines.append(fmt(_row(layer, lr)))
-        lines += [fmt(_row("  " + lab, c)) for lab, c in lr["labels"].items()]
-    links = micro["links"]
-    lines.append(f"citation links: {_pct(links['accuracy'])}% ({links['correct']}/{links['total']})")
-    lines.append("reference fields: " + ", ".join(
-        f"{f} {_pct(v['accuracy'])}% ({v['correct']}/{v['total']})" for f, v in micro["fields"].items()))  # fmt: skip
-    lines.append("P/R/F1 strict, ovP/ovR/ovF1 overlap, in %; C correct, B boundary, W wrong label, M missed, S spurious")
-    lines += notes(result)
-    return "\n".join(lines)

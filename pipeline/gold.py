@@ -22,6 +22,7 @@ from .spans import LAYERS, Span, iter_json_lines, sort_key, span_from_dict, span
 CONTEXT = 30
 GUIDELINES = "annotations/GUIDELINES.md"
 ANCHOR_KEYS = ("context_before", "context_after")
+HEADER_KEYS = ("header", "paper", "text_sha256", "annotator", "regions", "guidelines", "text_length", "source_sha256")
 
 Regions = Mapping[str, tuple[tuple[int, int], ...]]
 
@@ -37,6 +38,8 @@ class Gold:
     spans: tuple[Span, ...]
     guidelines: str = GUIDELINES
     text_length: int | None = None
+    source_sha256: str | None = None  # of the paper's source file (PDF or .txt) the text came from
+    header_extra: Mapping[str, Any] = field(default_factory=dict, hash=False)  # other header keys, kept as they are
     anchors: Mapping[tuple[str, str, int, int], tuple[str, str]] = field(
         default_factory=dict, hash=False
     )
@@ -70,6 +73,7 @@ def make_gold(
     annotator: str,
     regions: Regions | None = None,
     guidelines: str = GUIDELINES,
+    source_sha256: str | None = None,
 ) -> Gold:
     """A gold record for `text` (regions default to the whole text for every layer)."""
     spans = tuple(sorted(spans, key=sort_key))
@@ -82,6 +86,7 @@ def make_gold(
         spans=spans,
         guidelines=guidelines,
         text_length=len(text),
+        source_sha256=source_sha256,
         anchors={s.key: _context(text, s) for s in spans},
     )
 
@@ -114,6 +119,7 @@ def _norm_regions(regions: Mapping[str, Any], where: str) -> dict[str, tuple[tup
 def generate_gold(gold: Gold) -> Iterable[str]:
     """Yield the header line then one line per span, each with its context."""
     header = {
+        **gold.header_extra,
         "header": True,
         "paper": gold.paper,
         "text_sha256": gold.text_sha256,
@@ -123,6 +129,8 @@ def generate_gold(gold: Gold) -> Iterable[str]:
     }
     if gold.text_length is not None:
         header["text_length"] = gold.text_length
+    if gold.source_sha256:
+        header["source_sha256"] = gold.source_sha256
     yield _line(header)
     for span in sorted(gold.spans, key=sort_key):
         before, after = gold.anchors.get(span.key, ("", ""))
@@ -173,6 +181,8 @@ def load_gold(path_or_file: str | Path | IO[str]) -> Gold:
         spans=tuple(sorted(spans, key=sort_key)),
         guidelines=header.get("guidelines", GUIDELINES),
         text_length=header.get("text_length"),
+        source_sha256=header.get("source_sha256"),
+        header_extra={k: v for k, v in header.items() if k not in HEADER_KEYS},
         anchors=anchors,
     )
 
@@ -198,22 +208,20 @@ def _similarity(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
-def _find(span: Span, anchor: tuple[str, str], text: str, expected: float) -> tuple[int, int] | None:
-    """Best occurrence of the span's text: closest context first, then nearest to `expected`."""
+MIN_SIMILARITY = 0.5  # of the stored context, for a span to be placed at another occurrence of its text
+
+
+def _candidates(span: Span, anchor: tuple[str, str], text: str, expected: float) -> Iterable[tuple[float, float, int, int]]:
+    """(context similarity, distance from `expected`, start, end) of every occurrence of the span's text."""
     pattern = _pattern(span.text)
     if not pattern.pattern:
-        return None
+        return
     before, after = (_squash(a) for a in anchor)
-    best: tuple[tuple[float, float], tuple[int, int]] | None = None
     for m in pattern.finditer(text):
         s, e = m.start(), m.end()
         ctx_b = _squash(text[max(0, s - 3 * CONTEXT) : s])[-len(before) :] if before else ""
         ctx_a = _squash(text[e : e + 3 * CONTEXT])[: len(after)] if after else ""
-        sim = (_similarity(before, ctx_b) + _similarity(after, ctx_a)) / 2
-        rank = (-round(sim, 2), abs(s - expected))
-        if best is None or rank < best[0]:
-            best = (rank, (s, e))
-    return best[1] if best else None
+        yield (_similarity(before, ctx_b) + _similarity(after, ctx_a)) / 2, abs(s - expected), s, e
 
 
 def reanchor(gold: Gold, text: str) -> Reanchored:
@@ -226,18 +234,30 @@ def reanchor(gold: Gold, text: str) -> Reanchored:
     moved = 0
     anchors = {}
     same_text = gold.text_sha256 == sha256_text(text)
-    for span in gold.spans:
+    placed: dict[int, Span] = {}
+    for n, span in enumerate(gold.spans):  # first the spans still in place: their occurrences are taken
         if span.end <= len(text) and text[span.start : span.end] == span.text and (
             same_text or _context_holds(gold, span, text)
         ):
-            new = span
-        else:
-            where = _find(span, gold.anchors.get(span.key, ("", "")), text, span.start * scale)
-            if where is None:
-                not_found.append(span)
-                continue
-            new = span.with_offsets(where[0], where[1], text[where[0] : where[1]])
-            moved += new.key != span.key or new.text != span.text
+            placed[n] = span
+    # The others: every (span, occurrence) pair, best context first, so that a span whose own
+    # occurrence is gone cannot take a neighbour's; each occurrence serves one span per label.
+    taken = {s.key for s in placed.values()}
+    pairs = []
+    for n, span in enumerate(gold.spans):
+        if n not in placed:
+            for sim, dist, s, e in _candidates(span, gold.anchors.get(span.key, ("", "")), text, span.start * scale):
+                pairs.append((-round(sim, 2), dist, n, s, e))
+    for neg_sim, _, n, s, e in sorted(pairs):
+        span = gold.spans[n]
+        if n in placed or (span.layer, span.label, s, e) in taken or -neg_sim < MIN_SIMILARITY:
+            continue
+        placed[n] = new = span.with_offsets(s, e, text[s:e])
+        taken.add(new.key)
+        moved += new.key != span.key or new.text != span.text
+    not_found = [span for n, span in enumerate(gold.spans) if n not in placed]
+    for n, new in sorted(placed.items()):
+        span = gold.spans[n]
         shifts.append((span.start, span.end, new.start - span.start))
         spans.append(new)
         anchors[new.key] = _context(text, new)
@@ -267,16 +287,21 @@ def _context_holds(gold: Gold, span: Span, text: str) -> bool:
 def _move_region(
     region: tuple[int, int], shifts: list[tuple[int, int, int]], old_len: int | None, new_len: int
 ) -> tuple[int, int]:
-    """Shift a region's ends like the nearest span inside it moved (whole-text regions stay whole)."""
+    """Shift each end of a region as the nearest placed span moved (whole-text ends stay whole).
+
+    The start follows the first span starting at or after it (else the last one before it);
+    the end follows the last span ending at or before it (else the first one after it).
+    """
     a, b = region
-    if old_len is not None and b >= old_len:
-        new_b = new_len
-    else:
-        inside = [s for s in shifts if a <= s[0] and s[1] <= b]
-        new_b = b + (max(inside, key=lambda s: s[1])[2] if inside else 0)
-    inside = [s for s in shifts if a <= s[0] and s[1] <= b]
-    new_a = 0 if a == 0 else a + (min(inside)[2] if inside else 0)
-    return (max(0, new_a), min(max(new_a, new_b), new_len))
+    if not shifts:
+        return (a, min(b, new_len)) if a < new_len else (new_len, new_len)
+    after_a = [s for s in shifts if s[0] >= a]
+    shift_a = min(after_a)[2] if after_a else max(shifts)[2]
+    before_b = [s for s in shifts if s[1] <= b]
+    shift_b = max(before_b, key=lambda s: (s[1], s[0]))[2] if before_b else min(shifts)[2]
+    new_a = 0 if a == 0 else max(0, a + shift_a)
+    new_b = new_len if old_len is not None and b >= old_len else b + shift_b
+    return (min(new_a, new_len), min(max(new_a, new_b), new_len))
 
 
 def reanchor_file(path: str | Path, text: str, drop_missing: bool = False) -> Reanchored:
@@ -295,3 +320,71 @@ def reanchor_file(path: str | Path, text: str, drop_missing: bool = False) -> Re
         )
     save_gold(result.gold, path)
     return result
+
+
+# --- the gold folder ----------------------------------------------------------
+
+
+def gold_files(gold_dir: str | Path, papers: Iterable[str] | None = None) -> list[Path]:
+    """The gold files `gold_dir/<paper-id>.jsonl`, sorted; naming a paper without one is an error."""
+    gold_dir = Path(gold_dir)
+    files = sorted(gold_dir.glob("*.jsonl")) if gold_dir.is_dir() else []
+    if papers:
+        wanted = list(dict.fromkeys(papers))
+        have = {f.stem: f for f in files}
+        missing = [p for p in wanted if p not in have]
+        if missing:
+            raise InputError(
+                f"no gold file for {', '.join(missing)} in {gold_dir}/; "
+                f"the gold papers are: {', '.join(have) or 'none'}"
+            )
+        files = [have[p] for p in sorted(wanted)]
+    if not files:
+        raise InputError(
+            f"{gold_dir}: no gold files (<paper-id>.jsonl); label a paper first "
+            f"(see {GUIDELINES}) or pass --gold DIR"
+        )
+    return files
+
+
+def load_gold_file(path: str | Path) -> Gold:
+    """Load `<paper-id>.jsonl`, checking that the header names the same paper as the file name."""
+    gold = load_gold(path)
+    if gold.paper != Path(path).stem:
+        raise InputError(
+            f"{path}: the header names paper {gold.paper!r} but the file is named {Path(path).stem!r}; "
+            "rename the file to <paper-id>.jsonl or fix the header"
+        )
+    return gold
+
+
+def paper_text(out: str | Path, paper: str) -> str:
+    """The normalised text `OUT/text/<paper>.txt` that spans index."""
+    path = Path(out) / "text" / f"{paper}.txt"
+    if not path.exists():
+        raise InputError(f"{path}: no extracted text for paper {paper}; run `rescorpus run` first (or pass --out)")
+    return path.read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """`rescorpus gold reanchor` for one file: what moved, what was not found, or why it failed."""
+
+    path: Path
+    paper: str
+    result: Reanchored | None
+    error: str | None = None
+
+
+def reanchor_dir(
+    gold_dir: str | Path, out: str | Path, papers: Iterable[str] | None = None, drop_missing: bool = False
+) -> list[FileOutcome]:
+    """Re-anchor every gold file (or those of `papers`) to OUT/text and rewrite it; one failure does not stop the rest."""
+    outcomes = []
+    for path in gold_files(gold_dir, papers):
+        try:
+            text = paper_text(out, load_gold_file(path).paper)
+            outcomes.append(FileOutcome(path, path.stem, reanchor_file(path, text, drop_missing)))
+        except InputError as exc:
+            outcomes.append(FileOutcome(path, path.stem, None, str(exc)))
+    return outcomes

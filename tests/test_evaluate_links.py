@@ -9,11 +9,10 @@ from pipeline.evaluate import (
     agreement,
     evaluate,
     evaluate_corpus,
-    evaluate_dirs,
+    evaluate_gold_set,
     family_name,
-    format_table,
-    write_report,
 )
+from pipeline.evaluate_report import format_table, write_report
 from pipeline.files import atomic_write_text
 from pipeline.gold import make_gold, save_gold
 from pipeline.spans import Span, write_jsonl
@@ -96,15 +95,21 @@ def test_evaluate_write_report_and_table(tmp_path):
     assert "citation" in table and "CITATION" in table and "citation links: 33.3% (1/3)" in table
 
 
-def test_evaluate_dirs_reanchors_gold_and_reads_predictions(tmp_path):
+def test_evaluate_gold_set_reanchors_gold_reads_predictions_and_skips_absent_papers(tmp_path):
+    from pipeline.corpus import add_paper
+
     old = TEXT.replace("Les communs", "Les  communs")  # gold labelled on an older extraction
-    shift = 1
-    gold = [s.with_offsets(s.start + shift, s.end + shift, s.text) for s in GOLD]
+    gold = [s.with_offsets(s.start + 1, s.end + 1, s.text) for s in GOLD]
     save_gold(make_gold("p1", gold, old, "ann"), tmp_path / "gold" / "p1.jsonl")
-    atomic_write_text(tmp_path / "text" / "p1.txt", TEXT)
-    write_jsonl(PRED, tmp_path / "pred" / "p1.jsonl")
-    result = evaluate_dirs(tmp_path / "gold", tmp_path / "pred", tmp_path / "text")
-    assert result["gold"]["p1"] == {"reanchored": 5, "not_found": [], "predictions_file": True}
+    save_gold(make_gold("elsewhere", [], "x", "ann"), tmp_path / "gold" / "elsewhere.jsonl")
+    src = tmp_path / "p1.txt"
+    src.write_text(TEXT, encoding="utf-8")
+    add_paper(tmp_path / "corpus", src, paper_id="p1")
+    atomic_write_text(tmp_path / "out" / "text" / "p1.txt", TEXT)
+    write_jsonl(PRED, tmp_path / "out" / "annotations" / "p1.jsonl")
+    result = evaluate_gold_set(tmp_path / "gold", tmp_path / "corpus", tmp_path / "out")
+    assert result["gold"]["p1"] == {"reanchored": 5, "not_found": [], "n_gold": 5, "source_matches": True}
+    assert list(result["papers"]) == ["p1"] and "not in the corpus" in result["skipped"]["elsewhere"]
     assert result["micro"]["links"]["correct"] == 1
 
 

@@ -128,3 +128,22 @@ def test_evaluate_layers_are_scored_apart(layer):
     result = evaluate([cit], [cit, at("crise", "crisis")], TEXT)
     assert result["layers"][layer]["strict"]["f1"] == 1.0
     assert result["layers"]["concept"]["outcomes"]["spurious"] == 1
+
+
+def test_evaluate_overlap_matching_is_maximal_not_greedy():
+    # Regression: greedy pairing by largest overlap paired the long prediction with the first gold
+    # span and left both the short prediction and the second gold span unpaired.
+    text = "abcdefghijklmnopqrstuvwxyz"
+    g1, g2 = Span("concept", "x", 0, 10, text[0:10]), Span("concept", "x", 8, 20, text[8:20])
+    p1, p2 = Span("concept", "x", 5, 12, text[5:12]), Span("concept", "x", 0, 3, text[0:3])
+    layer = evaluate([g1, g2], [p1, p2], text)["layers"]["concept"]
+    assert layer["outcomes"] == {"correct": 0, "boundary": 2, "wrong_label": 0, "missed": 0, "spurious": 0}
+    assert layer["overlap"]["f1"] == 1.0 and layer["strict"]["f1"] == 0.0
+
+
+def test_evaluate_wrong_label_matching_is_maximal_too():
+    text = "abcdefghijklmnopqrstuvwxyz"
+    gold = [Span("concept", "x", 0, 10, text[0:10]), Span("concept", "x", 8, 20, text[8:20])]
+    pred = [Span("concept", "y", 5, 12, text[5:12]), Span("concept", "y", 0, 3, text[0:3])]
+    pairs, free_g, free_p = match(gold, pred)
+    assert sorted(pairs) == [(0, 1, "wrong_label"), (1, 0, "wrong_label")] and not free_g and not free_p

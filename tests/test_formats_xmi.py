@@ -77,3 +77,42 @@ def test_formats_xmi_refuses_what_is_not_xmi(tmp_path):
     bad.write_text("<html></html>")
     with pytest.raises(InputError, match="not a readable UIMA XMI"):
         read_xmi(bad)
+
+
+def test_formats_xmi_zip_round_trip_as_inception_exports_it(tmp_path):
+    import zipfile
+
+    from pipeline.formats.xmi import read_xmi_zip, write_xmi_zip
+
+    write_xmi_zip(SPANS, TEXT, tmp_path / "p.zip", "p")
+    assert sorted(zipfile.ZipFile(tmp_path / "p.zip").namelist()) == [TYPESYSTEM_FILE, "p.xmi"]
+    back = read_xmi_zip(tmp_path / "p.zip")
+    expected = sorted(SPANS, key=sort_key)
+    assert back.text == TEXT and list(back.spans) == expected
+    assert [dict(s.attrs) for s in back.spans] == [dict(s.attrs) for s in expected]
+    first = (tmp_path / "p.zip").read_bytes()
+    write_xmi_zip(SPANS, TEXT, tmp_path / "p.zip", "p")
+    assert (tmp_path / "p.zip").read_bytes() == first  # no timestamps
+
+
+def test_formats_xmi_reads_layers_made_by_hand_in_inception():
+    from cassis import Cas, TypeSystem
+
+    ts = TypeSystem()
+    t = ts.create_type("webanno.custom.Concept")
+    ts.create_feature(t, "label", "uima.cas.String")
+    cas = Cas(typesystem=ts)
+    cas.sofa_string = TEXT
+    start = TEXT.index("coopératives")
+    cas.add(t(begin=start, end=start + 12, label="cooperative"))
+    back = read_xmi(io.StringIO(cas.to_xmi()), ts=ts)
+    assert back.spans == (Span("concept", "cooperative", start, start + 12, "coopératives"),)
+
+
+def test_formats_xmi_refuses_a_type_system_without_our_layers():
+    from cassis import Cas, TypeSystem
+
+    cas = Cas(typesystem=TypeSystem())
+    cas.sofa_string = TEXT
+    with pytest.raises(InputError, match="import TypeSystem.xml"):
+        read_xmi(io.StringIO(cas.to_xmi()), ts=TypeSystem())

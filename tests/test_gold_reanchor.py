@@ -124,3 +124,44 @@ def test_gold_reanchor_file_rewrites_offsets(tmp_path):
     assert [s.start for s in reloaded.spans] == [s.start + 7 for s in gold_spans()]
     assert reloaded.regions["concept"] == ((0, 53),)
     assert reloaded.spans[3].attrs == {"authors": ("Ostrom",), "year": "1990", "target": "r1"}
+
+
+def test_gold_reanchor_a_lost_occurrence_does_not_shift_its_neighbours():
+    # Regression: the span whose occurrence disappeared took the next one's, and so on down the text.
+    text = "".join(f"Phrase {n} : la crise numéro {n} arrive.\n\n" for n in range(6))
+    spans = [at(text, "crise", "crisis", nth=n) for n in range(6)]
+    gold = make_gold("p1", spans, text, "a")
+    new_text = "En-tête.\n\n" + text.replace("la crise numéro 1", "la tempête numéro 1")
+    result = reanchor(gold, new_text)
+    assert [s.start for s in result.not_found] == [spans[1].start]
+    shift = len("En-tête.\n\n")
+    expected = [spans[0].start + shift] + [s.start + shift + len("tempête") - len("crise") for s in spans[2:]]
+    assert [s.start for s in result.spans] == expected
+
+
+def test_gold_reanchor_moves_a_region_without_spans_inside():
+    text = "Résumé sans concept.\n\nLa crise arrive.\n\nFin du texte ici."
+    crise = at(text, "crise", "crisis")
+    gold = make_gold("p1", [crise], text, "a", regions={"concept": [[0, 20]], "citation": [[22, 38]]})
+    prefix = "Titre ajouté\n\n"
+    result = reanchor(gold, prefix + text)
+    assert result.gold.regions["citation"] == ((22 + len(prefix), 38 + len(prefix)),)
+    assert result.gold.regions["concept"] == ((0, 20 + len(prefix)),)
+
+
+def test_gold_header_keeps_the_source_sha256(tmp_path):
+    gold = make_gold("p1", gold_spans(), TEXT, "a", source_sha256="ab" * 32)
+    save_gold(gold, tmp_path / "p1.jsonl")
+    assert json.loads((tmp_path / "p1.jsonl").read_text().splitlines()[0])["source_sha256"] == "ab" * 32
+    assert load_gold(tmp_path / "p1.jsonl").source_sha256 == "ab" * 32
+
+
+def test_gold_rewrite_keeps_header_keys_it_does_not_know(tmp_path):
+    # Regression: `gold reanchor` dropped header keys such as the source file's name.
+    path = tmp_path / "p1.jsonl"
+    save_gold(make_gold("p1", gold_spans(), TEXT, "a"), path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = json.loads(lines[0]) | {"source": "paper.pdf"}
+    path.write_text("\n".join([json.dumps(header)] + lines[1:]) + "\n", encoding="utf-8")
+    reanchor_file(path, "Titre\n\n" + TEXT)
+    assert json.loads(path.read_text(encoding="utf-8").splitlines()[0])["source"] == "paper.pdf"

@@ -13,7 +13,9 @@ In INCEpTION, import TypeSystem.xml as layers (Project settings > Layers > Impor
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -21,7 +23,7 @@ from typing import IO, Any
 from cassis import Cas, TypeSystem, load_cas_from_xmi, load_typesystem
 
 from ..errors import InputError
-from ..files import atomic_write_text
+from ..files import atomic_write_bytes, atomic_write_text
 from ..spans import Span, sort_key
 from . import Annotated
 
@@ -110,6 +112,35 @@ def write_typesystem(path_or_file: str | Path | IO[str]) -> None:
         path_or_file.write(xml)
 
 
+def write_xmi_zip(spans: Iterable[Span], text: str, path: str | Path, name: str) -> None:
+    """A zip of `<name>.xmi` and TypeSystem.xml, as INCEpTION exports a document in UIMA CAS XMI (fixed dates)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for member, content in ((f"{name}.xmi", "".join(generate_xmi(spans, text))), (TYPESYSTEM_FILE, typesystem().to_xml())):
+            zf.writestr(zipfile.ZipInfo(member, date_time=(1980, 1, 1, 0, 0, 0)), content.encode("utf-8"))
+    atomic_write_bytes(Path(path), buf.getvalue())
+
+
+def read_xmi_zip(path: str | Path) -> Annotated:
+    """Read the one .xmi of a zip (INCEpTION's export), with the zip's TypeSystem.xml when it holds one."""
+    path = Path(path)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = zf.namelist()
+            xmis = [n for n in names if n.lower().endswith(".xmi")]
+            if len(xmis) != 1:
+                raise InputError(
+                    f"{path}: the zip holds {len(xmis)} .xmi files ({', '.join(xmis) or 'none'}); "
+                    "export one document (UIMA CAS XMI) from INCEpTION, or unzip and import its .xmi"
+                )
+            ts_names = [n for n in names if Path(n).name.lower() == TYPESYSTEM_FILE.lower()]
+            ts = load_typesystem(io.BytesIO(zf.read(ts_names[0]))) if ts_names else None
+            source = zf.read(xmis[0]).decode("utf-8")
+    except zipfile.BadZipFile:
+        raise InputError(f"{path}: not a readable zip; export the document again from INCEpTION") from None
+    return read_xmi(io.StringIO(source), ts=ts)
+
+
 def read_xmi(path_or_file: str | Path | IO[str], ts: TypeSystem | None = None) -> Annotated:
     """Read an XMI back into its text and spans; a path uses the TypeSystem.xml beside it when present."""
     if isinstance(path_or_file, (str, Path)):
@@ -127,6 +158,11 @@ def read_xmi(path_or_file: str | Path | IO[str], ts: TypeSystem | None = None) -
         if isinstance(source, bytes):
             source = source.decode("utf-8")
     ts = ts or typesystem()
+    if not any(True for _ in _layer_types(ts)):
+        raise InputError(
+            f"{name}: its type system has none of {', '.join(TYPES.values())}; in INCEpTION, import "
+            f"{TYPESYSTEM_FILE} from `rescorpus export --format inception` as the project's layers"
+        )
     if "http://www.omg.org/XMI" not in source[:4096]:
         raise InputError(f"{name}: not a readable UIMA XMI (no XMI root element); export it again as UIMA CAS XMI")
     try:
@@ -141,15 +177,23 @@ def read_xmi(path_or_file: str | Path | IO[str], ts: TypeSystem | None = None) -
     return Annotated(text, tuple(sorted(_spans(cas, ts, text, name), key=sort_key)))
 
 
-def _spans(cas: Cas, ts: TypeSystem, text: str, name: str) -> Iterator[Span]:
+def _layer_types(ts: TypeSystem) -> Iterator[tuple[str, str]]:
+    """(layer, type name) for our types and for INCEpTION layers made by hand (`webanno.custom.Concept`)."""
     for layer, type_name in TYPES.items():
-        if not ts.contains_type(type_name):
-            continue
+        if ts.contains_type(type_name):
+            yield layer, type_name
+        custom = f"webanno.custom.{type_name.split('.')[-1]}"
+        if ts.contains_type(custom):
+            yield layer, custom
+
+
+def _spans(cas: Cas, ts: TypeSystem, text: str, name: str) -> Iterator[Span]:
+    for layer, type_name in _layer_types(ts):
         for fs in cas.select(type_name):
             attrs: dict[str, Any] = {}
             for feat in FEATURES[layer]:
                 value = fs.get(feat) if fs.type.get_feature(feat) else None
-                if value is None:
+                if value is None or value == "":  # INCEpTION clears a feature to ""
                     continue
                 attrs[feat] = list(value.elements) if hasattr(value, "elements") else value
             extra = fs.get("extra") if fs.type.get_feature("extra") else None

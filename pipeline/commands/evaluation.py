@@ -1,0 +1,181 @@
+"""Commands of the gold set: eval, agree, gold reanchor, export, import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from pipeline.cli import DEFAULT_CORPUS, DEFAULT_OUT, CorpusOpt, OutOpt, app, handles_errors, say
+
+DEFAULT_GOLD = Path("annotations/gold")
+GoldOpt = Annotated[Path, typer.Option("--gold", help="Folder of gold files <paper-id>.jsonl.")]
+
+gold_app = typer.Typer(
+    help="Maintain the gold set (annotations/gold/<paper-id>.jsonl).\n\nExample:  rescorpus gold reanchor",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(gold_app, name="gold")
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+@app.command("eval")
+@handles_errors
+def eval_cmd(
+    gold: GoldOpt = DEFAULT_GOLD,
+    min_f1: Annotated[
+        Optional[list[str]],
+        typer.Option("--min-f1", help="LAYER=VALUE: exit 1 when the layer's micro F1 is below VALUE (0-1); repeat."),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict/--overlap", help="Which F1 --min-f1 checks: strict (default) or overlap matching.")
+    ] = True,
+    corpus: CorpusOpt = DEFAULT_CORPUS,
+    out: OutOpt = DEFAULT_OUT,
+) -> None:
+    """Score OUT/annotations against the gold set: P/R/F1 per layer and label, outcomes, links, fields.
+
+    Gold spans are re-anchored to the current text first. Writes OUT/eval/report.json and report.md.
+
+    Example:  rescorpus eval --min-f1 citation=0.8 --min-f1 concept=0.6
+    """
+    from pipeline.evaluate import below_thresholds, evaluate_gold_set, parse_thresholds
+    from pipeline.evaluate_report import format_table, write_report
+
+    thresholds = parse_thresholds(min_f1 or [])
+    result = evaluate_gold_set(gold, corpus, out)
+    json_path, md_path = write_report(result, out / "eval")
+    for paper, why in result["skipped"].items():
+        say(f"skipped {paper}: {why}")
+    for paper, info in result["gold"].items():
+        lost = info["not_found"]
+        line = f"{paper}: {info['n_gold']} gold spans, {info['reanchored']} re-anchored, {len(lost)} not found"
+        say(line + (" (not scored: " + "; ".join(f"{s['label']} {s['text']!r}" for s in lost[:3]) + ")" if lost else ""))
+        if not info["source_matches"]:
+            say(f"{paper}: note: the corpus source differs from the one the gold was labelled on")
+    say(format_table(result))
+    say(f"report: {json_path} and {md_path}")
+    failures = below_thresholds(result, thresholds, "strict" if strict else "overlap")
+    for failure in failures:
+        say(f"below threshold: {failure}", err=True)
+    if failures:
+        raise typer.Exit(1)
+
+
+@app.command("agree")
+@handles_errors
+def agree_cmd(
+    a: Annotated[Path, typer.Argument(help="The first annotator's file (gold file or span JSON lines).")],
+    b: Annotated[Path, typer.Argument(help="The second annotator's file, same paper.")],
+    text: Annotated[
+        Optional[Path], typer.Option("--text", help="The paper's normalised text (default: OUT/text/<paper>.txt).")
+    ] = None,
+    corpus: CorpusOpt = DEFAULT_CORPUS,
+    out: OutOpt = DEFAULT_OUT,
+) -> None:
+    """Agreement between two annotators of one paper: pairwise F1 per label and Krippendorff's alpha on tokens.
+
+    Example:  rescorpus agree outputs/imported/p1.alice.jsonl outputs/imported/p1.bob.jsonl
+    """
+    from pipeline.evaluate import agreement_of_files
+    from pipeline.evaluate_report import format_agreement
+
+    result = agreement_of_files(a, b, out, text)
+    for name, lost in sorted(result["not_found"].items()):
+        if lost:
+            say(f"{result[name]}: {_plural(lost, 'span')} not found in the current text (left out)")
+    say(format_agreement(result))
+
+
+@gold_app.command("reanchor")
+@handles_errors
+def gold_reanchor_cmd(
+    papers: Annotated[Optional[list[str]], typer.Argument(help="Paper ids (default: every gold file).")] = None,
+    drop_missing: Annotated[
+        bool, typer.Option("--drop-missing", help="Remove spans that cannot be found (otherwise the file is left as it was).")
+    ] = False,
+    gold: GoldOpt = DEFAULT_GOLD,
+    corpus: CorpusOpt = DEFAULT_CORPUS,
+    out: OutOpt = DEFAULT_OUT,
+) -> None:
+    """Rewrite gold files anchored to the current normalised text (OUT/text/<paper>.txt).
+
+    Example:  rescorpus gold reanchor resilience-cooperatives-coree-maroc
+    """
+    from pipeline.gold import reanchor_dir
+
+    outcomes = reanchor_dir(gold, out, papers, drop_missing)
+    for o in outcomes:
+        if o.error:
+            say(f"{o.paper}: error: {o.error}", err=True)
+            continue
+        r = o.result
+        dropped = f", dropped: {'; '.join(repr(s.text) for s in r.not_found)}" if r.not_found else ""
+        say(f"{o.paper}: {r.moved} moved, {len(r.not_found)} not found{dropped}: {o.path}")
+    if any(o.error for o in outcomes):
+        raise typer.Exit(1)
+
+
+@app.command("export")
+@handles_errors
+def export_cmd(
+    paper: Annotated[str, typer.Argument(help="The paper id.")],
+    fmt: Annotated[str, typer.Option("--format", help="inception (UIMA CAS XMI + TypeSystem.xml, zipped) or brat.")],
+    dest: Annotated[Optional[Path], typer.Option("--dest", help="Folder to write into (default: OUT/export/FORMAT).")] = None,
+    use_gold: Annotated[
+        bool, typer.Option("--from-gold", help="Export the gold spans instead of the predicted ones.")
+    ] = False,
+    gold: GoldOpt = DEFAULT_GOLD,
+    corpus: CorpusOpt = DEFAULT_CORPUS,
+    out: OutOpt = DEFAULT_OUT,
+) -> None:
+    """Write a paper's text and its predicted (or gold) spans for correction in INCEpTION or brat.
+
+    Example:  rescorpus export resilience-cooperatives-coree-maroc --format inception
+    """
+    from pipeline.formats.exchange import export_paper
+
+    result = export_paper(paper, fmt, out, dest, gold if use_gold else None)
+    say(f"{paper}: {_plural(result.spans, result.source + ' span')} written to {', '.join(map(str, result.files))}")
+    if result.not_found:
+        say(f"{paper}: {_plural(len(result.not_found), 'gold span')} not found in the current text and left out; "
+            "see `rescorpus gold reanchor`")  # fmt: skip
+
+
+@app.command("import")
+@handles_errors
+def import_cmd(
+    file: Annotated[Path, typer.Argument(help="INCEpTION export (.zip or .xmi) or brat .ann (its .txt beside it).")],
+    paper: Annotated[str, typer.Option("--paper", help="The paper id the file annotates.")],
+    as_gold: Annotated[
+        bool, typer.Option("--as-gold", help="Write it as the paper's gold file (GOLD/<paper>.jsonl), replacing it.")
+    ] = False,
+    annotator: Annotated[Optional[str], typer.Option("--annotator", help="Who corrected the annotations.")] = None,
+    dest: Annotated[
+        Optional[Path], typer.Option("--dest", help="Without --as-gold: file to write (default OUT/imported/PAPER.ANNOTATOR.jsonl).")
+    ] = None,
+    gold: GoldOpt = DEFAULT_GOLD,
+    corpus: CorpusOpt = DEFAULT_CORPUS,
+    out: OutOpt = DEFAULT_OUT,
+) -> None:
+    """Read corrected annotations back from INCEpTION or brat, as the paper's gold file or for `rescorpus agree`.
+
+    Example:  rescorpus import p1.zip --paper resilience-cooperatives-coree-maroc --as-gold --annotator alice
+    """
+    from pipeline.corpus import load_paper
+    from pipeline.errors import RescorpusError
+    from pipeline.formats.exchange import import_annotations
+
+    try:
+        source_sha = load_paper(corpus, paper).sha256
+    except RescorpusError:
+        source_sha = None
+    result = import_annotations(file, paper, out, gold, as_gold, annotator, dest, source_sha)
+    what = "replaced" if result.replaced else "wrote"
+    moved = f" ({result.moved} re-anchored to the current text)" if result.moved else ""
+    say(f"{paper}: {what} {result.path} with {_plural(len(result.gold.spans), 'span')}{moved}")
