@@ -19,6 +19,7 @@ from pipeline.errors import RescorpusError
 CONFIG_FILE = "rescorpus.toml"
 DEFAULT_SCHEME = Path("annotations/concepts/resilience-coop.toml")
 DEFAULT_MODELS = {"fr": "fr_core_news_sm", "en": "blank:en"}
+DEFAULT_GOLD = Path("annotations/gold")
 
 
 @dataclass(frozen=True)
@@ -27,20 +28,34 @@ class Config:
 
     models: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_MODELS))
     scheme: Path | None = None  # None: the default scheme if present
+    gold: Path = DEFAULT_GOLD  # hand-labelled spans the run evaluates against (outputs/eval/)
 
     def scheme_path(self, root: Path = Path(".")) -> Path | None:
         path = self.scheme or DEFAULT_SCHEME
         path = path if path.is_absolute() else root / path
         return path if path.exists() else None
 
-    def to_json(self, root: Path = Path(".")) -> dict[str, Any]:
-        """The configuration as recorded in the manifest: the scheme by content, not by path."""
+    def gold_files(self, root: Path = Path(".")) -> list[Path]:
+        folder = self.gold if self.gold.is_absolute() else root / self.gold
+        return sorted(folder.glob("*.jsonl")) if folder.is_dir() else []
+
+    def paper_json(self, root: Path = Path(".")) -> dict[str, Any]:
+        """What the per-paper stages depend on: models and the scheme, by content, not by path."""
         scheme = self.scheme_path(root)
         return {
             "models": dict(sorted(self.models.items())),
             "scheme": scheme.name if scheme else None,
             "scheme_sha256": hashlib.sha256(scheme.read_bytes()).hexdigest() if scheme else None,
         }
+
+    def to_json(self, root: Path = Path(".")) -> dict[str, Any]:
+        """The configuration as recorded in the manifest; the gold set counts for the evaluation only."""
+        gold = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in self.gold_files(root)}
+        return self.paper_json(root) | {"gold": gold}
+
+    def paper_digest(self, root: Path = Path(".")) -> str:
+        """Part of every paper's cache key: changing the gold set reprocesses no paper."""
+        return hashlib.sha256(json.dumps(self.paper_json(root), sort_keys=True).encode()).hexdigest()
 
     def digest(self, root: Path = Path(".")) -> str:
         blob = json.dumps(self.to_json(root), sort_keys=True).encode()
@@ -55,9 +70,9 @@ def load_config(path: Path | None, scheme: Path | None = None) -> Config:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise RescorpusError(f"{path}: {exc}; fix the file or remove it to use the defaults") from None
-    unknown = sorted(set(data) - {"models", "scheme"})
+    unknown = sorted(set(data) - {"models", "scheme", "gold"})
     if unknown:
-        raise RescorpusError(f"{path}: unknown setting(s) {', '.join(unknown)}; known: models, scheme")
+        raise RescorpusError(f"{path}: unknown setting(s) {', '.join(unknown)}; known: models, scheme, gold")
     models = dict(DEFAULT_MODELS) | {str(k): str(v) for k, v in data.get("models", {}).items()}
     chosen = scheme or (Path(data["scheme"]) if "scheme" in data else None)
-    return Config(models=models, scheme=chosen)
+    return Config(models=models, scheme=chosen, gold=Path(data.get("gold", DEFAULT_GOLD)))

@@ -9,6 +9,8 @@ spans that touch a layer's gold regions are scored. Results are plain dicts
 
 from __future__ import annotations
 
+import dataclasses
+
 import bisect
 import re
 import unicodedata
@@ -366,14 +368,18 @@ def evaluate_gold_set(
     moved, which were not found and so not scored). A gold paper that is not in the
     corpus, or whose source file is absent, is skipped with the reason (result "skipped").
     """
-    from .corpus import load_paper
+    from .corpus import iter_papers, load_paper
     from .errors import CorpusError, RescorpusError
     from .gold import gold_files, load_gold_file, paper_text, reanchor
     from .spans import read_jsonl
 
     inputs, gold_info, skipped = [], {}, {}
+    by_source = {p.sha256: p.id for p in iter_papers(Path(corpus))} if Path(corpus).is_dir() else {}
     for path in gold_files(gold_dir, papers):
         gold = load_gold_file(path)
+        if gold.source_sha256 in by_source and by_source[gold.source_sha256] != gold.paper:
+            # the same source added under another id: the gold follows the source, not the name
+            gold = dataclasses.replace(gold, paper=by_source[gold.source_sha256])
         try:
             paper = load_paper(Path(corpus), gold.paper)
         except CorpusError as exc:

@@ -23,7 +23,6 @@ from pathlib import Path
 
 import networkx as nx
 import sqlite_utils
-from scipy.stats import hypergeom
 
 from pipeline.corpusdata import PaperData, Work, count_tokens, reference_index
 from pipeline.errors import InputError
@@ -278,6 +277,8 @@ def lafon(f: int, F: int, t: int, T: int) -> float:
     X hypergeometric (T tokens, F of them the concept, t drawn), rounded to two decimals."""
     if T == 0 or F == 0 or t == 0:
         return 0.0
+    from scipy.stats import hypergeom  # only `contrast` needs scipy: keep it out of every run
+
     dist = hypergeom(T, F, t)
     if f >= F * t / T:
         value = -dist.logsf(f - 1) / math.log(10)
