@@ -9,9 +9,9 @@ spans that touch a layer's gold regions are scored. Results are plain dicts
 
 from __future__ import annotations
 
-import dataclasses
-
 import bisect
+import dataclasses
+import json
 import re
 import unicodedata
 from collections import defaultdict
@@ -407,7 +407,35 @@ def evaluate_gold_set(
     if not inputs:
         why = "; ".join(f"{pid}: {reason}" for pid, reason in skipped.items())
         raise RescorpusError(f"no gold paper could be evaluated ({why})")
-    return evaluate_corpus(inputs) | {"gold": gold_info, "skipped": skipped}
+    result = evaluate_corpus(inputs) | {"gold": gold_info, "skipped": skipped}
+    return result | {"by_language": concepts_by_language(inputs, Path(out))}
+
+
+BY_LANGUAGE = ("fr", "en")
+
+
+def paragraph_languages(out: Path, paper: str) -> dict[str, list[tuple[int, int]]]:
+    """The character ranges of each paragraph language of a paper, from OUT/text/<paper>.json."""
+    path = Path(out) / "text" / f"{paper}.json"
+    ranges: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    if path.exists():
+        for para in json.loads(path.read_text(encoding="utf-8")).get("paragraphs", []):
+            ranges[para.get("lang") or "und"].append((para["start"], para["end"]))
+    return ranges
+
+
+def concepts_by_language(inputs: Iterable[PaperInput], out: Path) -> dict[str, Any]:
+    """The concept layer scored separately over French and over English paragraphs (micro over papers)."""
+    result = {}
+    inputs = list(inputs)
+    for lang in BY_LANGUAGE:
+        per = []
+        for p in inputs:
+            labelled = (p.regions or {}).get("concept", [(0, len(p.text))])
+            ranges = _intersect(labelled, paragraph_languages(out, p.paper).get(lang, []))
+            per.append(evaluate(p.gold, p.predicted, p.text, {"concept": ranges}))
+        result[lang] = aggregate(per)["layers"]["concept"]
+    return result
 
 
 MATCHINGS = ("strict", "overlap")

@@ -61,6 +61,10 @@ def render_markdown(result: Mapping[str, Any]) -> str:
             continue
         rows = [_row("**all**", lr)] + [_row(lab, c) for lab, c in lr["labels"].items()]
         out += _md_table(_HEAD, rows) + [""]
+    if result.get("by_language"):
+        out += ["## Concept layer by paragraph language", ""]
+        rows = [_row(lang, lr) for lang, lr in result["by_language"].items() if lr["scored"] and lr["n_gold"] + lr["n_predicted"]]
+        out += _md_table(_HEAD, rows) + [""]
     links = micro["links"]
     out += ["## Citation links", "",
             f"Accuracy {_pct(links['accuracy']) + '%' if links['total'] else 'n/a'} ({links['correct']} of {links['total']} gold citations with a target; "
@@ -120,6 +124,9 @@ def format_table(result: Mapping[str, Any]) -> str:
             continue
         lines.append(fmt(_row(layer, lr)))
         lines += [fmt(_row("  " + lab, c)) for lab, c in lr["labels"].items()]
+    for lang, lr in result.get("by_language", {}).items():
+        if lr["scored"] and lr["n_gold"] + lr["n_predicted"]:
+            lines.append(fmt(_row(f"concept ({lang} paras)", lr)))
     links = micro["links"]
     lines.append(f"citation links: {_share(links)}" + ("" if links["total"] else " (no gold citation has a target)"))
     lines.append("reference fields: " + ", ".join(f"{f} {_share(v)}" for f, v in micro["fields"].items()))
