@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from fpdf import FPDF
@@ -121,15 +122,22 @@ def _draw_run(doc: _Doc, x: float, baseline: float, text: str) -> float:
 
 
 def _draw_lines(
-    doc: _Doc, lines: list[list[str]], x: float, top: float, width: float, leading: float, justify: bool
+    doc: _Doc,
+    lines: list[list[str]],
+    x: float,
+    top: float,
+    width: float,
+    leading: float,
+    justify: bool,
+    ends: bool = True,
 ) -> float:
-    """Draw wrapped lines from `top`; justified except the last; return the y below them."""
+    """Draw wrapped lines from `top`; justified except the last when the paragraph `ends` there; return the y below."""
     space = doc.get_string_width(" ")
     y = top
     for i, words in enumerate(lines):
         baseline = y + doc.font_size_pt
         gap = space
-        if justify and i < len(lines) - 1 and len(words) > 1:
+        if justify and (i < len(lines) - 1 or not ends) and len(words) > 1:
             natural = sum(_word_width(doc, w) for w in words)
             gap = max(space, (width - natural) / (len(words) - 1))
         cx = x
@@ -154,7 +162,8 @@ def render_pdf(
 ) -> Path:
     """Write a PDF to `path`: one entry of `pages` per page, its paragraphs in reading order.
 
-    `columns` 1 or 2: a page's paragraphs fill the left column, then the right.
+    `columns` 1 or 2: a page's paragraphs fill the left column, then the right (a
+    paragraph cut at the foot of the left column goes on at the top of the right one).
     `title` (page 1, full width, above the columns). `header`: a running header
     on every page. `page_numbers`: centred at the foot. `footnotes[i]`: notes at
     the bottom of page i+1 in a smaller size, under a short rule. `indent`:
@@ -206,11 +215,15 @@ def render_pdf(
             first_indent = indent if not heading else 0.0
             lines = _wrap(doc, text, col_w - first_indent) if first_indent else _wrap(doc, text, col_w)
             needed = len(lines) * (size * 1.25)
+            if y + needed > bottom and columns == 2 and column == 0:
+                # the paragraph flows on at the top of the right column, as LaTeX does
+                room = 0 if heading or first_indent else int((bottom - y) // (size * 1.25))
+                if room:
+                    _draw_lines(doc, lines[:room], MARGIN_X, y, col_w, size * 1.25, justify, ends=False)
+                    lines, needed = lines[room:], needed - room * size * 1.25
+                column, y = 1, top
             if y + needed > bottom:
-                if columns == 2 and column == 0:
-                    column, y = 1, top
-                if y + needed > bottom:
-                    raise ValueError(f"page {number}: the text does not fit; split it over more pages")
+                raise ValueError(f"page {number}: the text does not fit; split it over more pages")
             x = MARGIN_X + column * (col_w + GUTTER)
             if first_indent and lines:
                 _draw_lines(doc, lines[:1], x + first_indent, y, col_w - first_indent, size * 1.25, justify and len(lines) > 1)
@@ -222,6 +235,96 @@ def render_pdf(
     path = Path(path)
     doc.output(str(path))
     return path
+
+
+# ---------------------------------------------------------------- free layouts: placed lines, tables
+
+
+@dataclass(frozen=True)
+class Placed:
+    """One line of text at (x, top) in points; "*" toggles bold inside it, words are placed one by one."""
+
+    x: float
+    top: float
+    text: str
+    size: float = 10.0
+    bold: bool = False
+
+
+def wrap_lines(
+    text: str, x: float, top: float, width: float, *, size: float = 10.0, hanging: float = 0.0, leading: float = 1.2
+) -> list[Placed]:
+    """A paragraph wrapped to `width` from (x, top), lines after the first indented by `hanging`."""
+    doc = _Doc()
+    doc.add_page()
+    doc.use(size)
+    first = _wrap(doc, text.replace("*", ""), width)
+    # wrap again on the marked-up words, line by line, with the same breaks
+    words = _tokens(text)
+    out, y, i = [], top, 0
+    for n, line in enumerate(first):
+        marked = " ".join(words[i : i + len(line)])
+        i += len(line)
+        out.append(Placed(x + (hanging if n else 0.0), y, marked, size))
+        y += size * leading
+    return out
+
+
+def text_width(text: str, size: float = 10.0, bold: bool = False) -> float:
+    """Printed width of `text` in the fixtures' font, to place lines and marks beside each other."""
+    doc = _Doc()
+    doc.add_page()
+    doc.use(size, bold)
+    return doc.get_string_width(text)
+
+
+def render_lines(path: Path, pages: Sequence[Sequence[Placed]]) -> Path:
+    """Write a PDF whose pages hold exactly the given lines (no spaces printed between words)."""
+    doc = _Doc()
+    for lines in pages:
+        doc.add_page()
+        for line in lines:
+            bold = line.bold
+            x = line.x
+            for n, word in enumerate(line.text.split(" ")):
+                if n:
+                    doc.use(line.size, bold)
+                    x += doc.get_string_width(" ")
+                for k, run in enumerate(word.split("*")):
+                    if k:
+                        bold = not bold
+                    doc.use(line.size, bold)
+                    x = _draw_run(doc, x, line.top + line.size, run)
+    doc.output(str(path))
+    return Path(path)
+
+
+def render_table_page(
+    path: Path, before: str, rows: Sequence[Sequence[str]], after: str, *, font_size: float = 10.0
+) -> Path:
+    """One page: a paragraph, a ruled table (a grid of lines, one cell string each), another paragraph."""
+    doc = _Doc()
+    doc.add_page()
+    doc.use(font_size)
+    width = PAGE_W - 2 * MARGIN_X
+    leading = font_size * 1.25
+    y = _draw_lines(doc, _wrap(doc, before, width), MARGIN_X, MARGIN_TOP, width, leading, True) + leading
+    cols = max(len(r) for r in rows)
+    cell_w, cell_h = width / cols, font_size * 2
+    doc.set_line_width(0.5)
+    for r in range(len(rows) + 1):
+        doc.line(MARGIN_X, y + r * cell_h, MARGIN_X + width, y + r * cell_h)
+    for c in range(cols + 1):
+        doc.line(MARGIN_X + c * cell_w, y, MARGIN_X + c * cell_w, y + len(rows) * cell_h)
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            x = MARGIN_X + c * cell_w + 4
+            for word in cell.split():
+                x = _draw_run(doc, x, y + r * cell_h + cell_h * 0.7, word) + doc.get_string_width(" ")
+    y += len(rows) * cell_h + leading
+    _draw_lines(doc, _wrap(doc, after, width), MARGIN_X, y, width, leading, True)
+    doc.output(str(path))
+    return Path(path)
 
 
 # ---------------------------------------------------------------- corpus fixtures (test_corpus_*)

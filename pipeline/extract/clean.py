@@ -27,6 +27,8 @@ LIGATURES = {
 }
 # Characters that carry no text: soft hyphen, zero-width marks, byte-order mark.
 INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+CHAR_MAP = str.maketrans(LIGATURES | INVISIBLE)
+CONTROLS = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # Unicode category Cc, except the line feed
 # All kinds of space, including the non-breaking ones French typography puts before ":;?!".
 SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 HYPHENS = "-\u2010\u2011"  # hyphen-minus, hyphen, non-breaking hyphen
@@ -38,10 +40,8 @@ SENTENCE_END = re.compile(r"[.!?:;»”\")\]]\s*$")
 
 def normalise_chars(text: str) -> str:
     """NFC, ligatures expanded, invisible characters dropped, spaces unified."""
-    text = unicodedata.normalize("NFC", text)
-    text = "".join(LIGATURES.get(c, c) for c in text).translate(INVISIBLE)
-    text = "".join(c for c in text if c == "\n" or unicodedata.category(c) != "Cc")
-    return SPACES.sub(" ", text)
+    text = unicodedata.normalize("NFC", text).translate(CHAR_MAP)
+    return SPACES.sub(" ", CONTROLS.sub("", text))
 
 
 def join_lines(raw: str) -> str:

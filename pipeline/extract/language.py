@@ -22,8 +22,10 @@ OTHER_MIN_LETTERS = 80
 LETTERS = re.compile(r"[^\W\d_]")
 # Section names say their language even when too short to detect.
 HEADINGS = {
-    "fr": r"r[ée]sum[ée]|mots[- ]cl[ée]s|r[ée]f[ée]rences( bibliographiques)?|bibliographie|remerciements|annexes?",
-    "en": r"abstract|key ?words|references|bibliography|acknowledge?ments?|appendix|works cited",
+    # "References" is both English and French without its accents: it takes its neighbours' language
+    "fr": r"r[ée]sum[ée]|mots[- ]cl[ée]s|r[ée]f[ée]rences bibliographiques|r(?:éf[ée]|efé)rences|bibliographie"
+    r"|remerciements|annexes?",
+    "en": r"abstract|key ?words|bibliography|acknowledge?ments?|appendix|works cited",
     "es": r"resumen|palabras clave|referencias|bibliograf[íi]a|agradecimientos",
 }
 HEADING_RES = {lang: re.compile(rf"^(?:{p})\s*[:.]?$", re.IGNORECASE) for lang, p in HEADINGS.items()}
@@ -52,7 +54,19 @@ def detect(text: str) -> str | None:
     lang = ranked[0].language.iso_code_639_1.name.lower()
     if lang not in MAIN and (ranked[0].value < OTHER_MIN_CONFIDENCE or letters < OTHER_MIN_LETTERS):
         return None
+    if lang not in MAIN and (prose := _prose_language(text)) != lang:
+        # a list of names ("Wolfgang Macherey, Klaus ...") reads as German, its other words do not
+        return prose if prose in MAIN else None
     return lang
+
+
+def _prose_language(text: str) -> str | None:
+    """The language of the text's lower-case words alone: names and initials left out."""
+    words = " ".join(w for w in text.split() if w[:1].islower())
+    if len(LETTERS.findall(words)) < MIN_LETTERS:
+        return None
+    ranked = _detector().compute_language_confidence_values(words)
+    return ranked[0].language.iso_code_639_1.name.lower() if ranked else None
 
 
 def detect_all(texts: Sequence[str], default: str = "und") -> list[str]:

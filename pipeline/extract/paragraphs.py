@@ -1,0 +1,300 @@
+"""A page's lines -> paragraph blocks, and paragraphs that a column or page break cut, rejoined.
+
+Lines come from layout.py in reading order with a kind from pdf.py ("" text,
+"table", "note"). They are cut into chunks (a change of column, band, kind,
+style or a vertical gap), chunks into paragraphs (indents, hanging indents,
+short last lines), and each paragraph gets its kind: body, heading, caption.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+
+from pipeline.extract.clean import ends_sentence
+from pipeline.extract.layout import Line
+from pipeline.extract.model import Block
+from pipeline.extract.sections import heading_level, role_of
+
+CAPTION = re.compile(
+    r"^(?:figure|fig\.|table|tableau|graphique|graph|chart|sch[ée]ma|encadr[ée]|illustration|carte|map)"
+    r"\s*[\dIVX]+[a-z]?\s*(?:[.:\-–—]|$)",
+    re.I,
+)
+NOTE_START = re.compile(r"^(?:(?:\[?\d{1,3}[\].]?|[*∗†‡§¶]+)(?=\s|[A-Za-z«“\"(])|[a-z]\)?\s)")
+BULLET = re.compile(r"^(?:[–—•▪◦·‣∙*-]\s|\(?[a-z\d]{1,2}[).]\s)")
+HYPHEN_END = re.compile(r"[^\W\d_]-$")
+SENTENCE_END = re.compile(r"[.!?:»”\")]$")
+PUA = str.maketrans({"\uf028": "(", "\uf029": ")", "\uf05b": "[", "\uf05d": "]", "\uf02d": "-"})
+Tagged = tuple[Line, str]  # a line and its kind from pdf.py
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A paragraph block with what rejoining needs: where it sits and how its lines are set."""
+
+    block: Block
+    region: tuple[int, int, int]  # page, band, column
+    indented: bool  # first line indented from the column's left edge
+    hanging: bool  # first line at the margin, the next ones indented (a reference, a list item)
+    full: bool  # justified text whose last line runs to the column's right edge
+
+
+def page_pieces(lines: list[Tagged], page: int, body: float) -> list[Piece]:
+    """Cut one page's kept lines into paragraph pieces and name their kinds."""
+    edges = column_edges([ln for ln, k in lines if not k])
+    styles = _styles(lines, edges)
+    chunks: list[list[Tagged]] = []
+    for tagged in lines:
+        if not chunks or _breaks(chunks[-1][-1], tagged, edges, styles):
+            chunks.append([tagged])
+        else:
+            chunks[-1].append(tagged)
+    out: list[Piece] = []
+    for chunk in chunks:
+        style = styles.get(_group(chunk[0][0]), "")
+        for part in _paragraphs(chunk, edges, style):
+            out.append(_piece(part, page, body, edges, style == "hanging"))
+    return out
+
+
+def join_continuations(pieces: list[Piece]) -> list[Block]:
+    """Rejoin body paragraphs cut by a column or page break; notes, captions and tables stay put.
+
+    The first body piece of a new column or page continues the last body piece
+    before it (no heading between) when the cut is mid-sentence and the text
+    goes on in lower case, when a hanging item (a reference) goes on indented,
+    or when justified text's last line runs to the margin and the next line is
+    not indented (a paragraph's own last line stops short).
+    """
+    out: list[Piece] = []
+    pending: list[Piece] = []
+    for piece in pieces:
+        if piece.block.kind != "body":
+            pending.append(piece)
+            continue
+        last = _last_body(out)
+        if last is not None and not any(p.block.kind == "heading" for p in pending) and _continues(out[last], piece):
+            a = out[last]
+            text = a.block.text.rstrip() + "\n" + piece.block.text.lstrip()
+            out[last] = replace(a, block=replace(a.block, text=text), region=piece.region, full=piece.full)
+        else:
+            out.extend(pending)
+            pending = []
+            out.append(piece)
+            continue
+        out.extend(pending)
+        pending = []
+    out.extend(pending)
+    return [p.block for p in out]
+
+
+def _last_body(pieces: list[Piece]) -> int | None:
+    for i in range(len(pieces) - 1, -1, -1):
+        if pieces[i].block.kind == "body":
+            return i
+        if pieces[i].block.kind == "heading":
+            return None
+    return None
+
+
+def _continues(a: Piece, b: Piece) -> bool:
+    text, nxt = a.block.text.rstrip(), b.block.text.lstrip(" \"'«“(")
+    if not nxt:
+        return False
+    if HYPHEN_END.search(text) and nxt[0].isalpha():
+        return True  # a word broken at the line end goes on, wherever the next line is
+    if a.region == b.region:
+        return False  # cut on purpose within a column
+    if nxt[0].islower() and not ends_sentence(text):
+        return True
+    if a.hanging and b.indented:
+        return True
+    # justified text: a paragraph's last line stops short, so a full one goes on (unless the next is indented)
+    return a.full and not b.indented and not BULLET.match(nxt) and not CAPTION.match(nxt)
+
+
+def _group(line: Line) -> tuple[int, int, float]:
+    return line.band, line.column, round(line.size)
+
+
+def _styles(lines: list[Tagged], edges: dict) -> dict[tuple[int, int, float], str]:
+    """The paragraph style (see `chunk_style`) of each column's text of one size on the page."""
+    groups: dict[tuple[int, int, float], list[Line]] = {}
+    for line, kind in lines:
+        if kind in ("", "note"):
+            groups.setdefault(_group(line), []).append(line)
+    return {
+        key: chunk_style(_indents(these, edges.get(key[1], (these[0].x0,))[0])) for key, these in groups.items()
+    }
+
+
+def _breaks(prev: Tagged, cur: Tagged, edges: dict, styles: dict) -> bool:
+    """Whether a new chunk starts: another column or band, kind, style, or a vertical gap.
+
+    A bold line followed by an indented line, in a hanging list or running to
+    the right edge, is not a heading: it is a reference whose authors are set in bold.
+    """
+    a, ka = prev
+    b, kb = cur
+    if ka != kb or ka == "table" or a.band != b.band or a.column != b.column:
+        return True
+    if abs(a.size - b.size) > 0.06 * max(a.size, b.size):
+        return True
+    if a.bold != b.bold:
+        right = edges.get(a.column, (0.0, a.x1, False))[1]
+        hanging = styles.get(_group(a)) == "hanging" or a.x1 >= right - 3 * a.size
+        if not (a.bold and b.x0 >= a.x0 + 0.7 * a.size and hanging):
+            return True
+    step = b.bottom - a.bottom
+    return step > 1.55 * max(a.size, b.size) or step < 0
+
+
+def column_edges(lines: list[Line]) -> dict[int, tuple[float, float, bool]]:
+    """Per column: left edge, right edge and whether the text is justified.
+
+    The left edge is the leftmost x0 shared by a tenth of the lines (in a
+    reference list with hanging indents most lines are indented: the margin is
+    where the entries start, not the commonest x0); the right edge is the mode of x1.
+    """
+    edges: dict[int, tuple[float, float, bool]] = {}
+    for col in (0, 1, 2):
+        these = [ln for ln in lines if ln.column == col]
+        if not these:
+            continue
+        starts = Counter(round(ln.x0) for ln in these)
+        enough = max(2, 0.1 * len(these)) if len(these) > 2 else 1
+        left = min((x for x, n in starts.items() if n >= enough), default=starts.most_common(1)[0][0])
+        right = Counter(round(ln.x1) for ln in these).most_common(1)[0][0]
+        justified = sum(1 for ln in these if abs(ln.x1 - right) <= 2) >= 0.4 * len(these)
+        edges[col] = (float(left), float(right), justified)
+    return edges
+
+
+def _indents(lines: list[Line], left: float) -> list[bool]:
+    return [0.7 * ln.size <= ln.x0 - left <= 8 * ln.size for ln in lines]
+
+
+def _paragraphs(chunk: list[Tagged], edges: dict, group_style: str = "") -> list[list[Tagged]]:
+    """Split a chunk at indented first lines, hanging indents and short last lines.
+
+    A block whose first line is indented is a paragraph: the next indented line
+    after its lines at the margin starts another. A block whose first line is at
+    the margin and whose next lines are indented hangs (a reference, a list
+    item): the next line back at the margin starts another.
+    """
+    line0, kind = chunk[0]
+    if kind == "table" or len(chunk) < 2:
+        return [chunk]
+    left, right, justified = edges.get(line0.column, (min(ln.x0 for ln, _ in chunk), 0.0, False))
+    size = line0.size
+    indent = _indents([ln for ln, _ in chunk], left)
+    style = chunk_style(indent) or group_style
+    parts: list[list[Tagged]] = [[chunk[0]]]
+    first = 0  # index of the current block's first line
+    for i in range(1, len(chunk)):
+        line, prev = chunk[i][0], chunk[i - 1][0]
+        ended = prev.x1 < right - 1.5 * size or bool(SENTENCE_END.search(prev.text))
+        if BULLET.match(line.text) and not indent[i]:
+            new = True  # a list item at the margin
+        elif style == "hanging":
+            new = not indent[i]
+        elif style == "indented" and indent[i] != indent[i - 1]:
+            new = indent[i]
+        elif kind == "note" and NOTE_START.match(line.text) and not (indent[i] and not indent[first]):
+            new = ended or not indent[i]
+        elif indent[i] and not indent[i - 1]:
+            # all-margin block of 2+ lines, or a closed sentence: a new indented paragraph
+            new = indent[first] or i - first >= 2 or bool(SENTENCE_END.search(prev.text))
+        elif not indent[i] and indent[i - 1]:
+            # back at the margin: a new hanging item, or the rest of an indented paragraph/quote
+            new = not indent[first] or i - first >= 2 and all(indent[first:i])
+        else:
+            new = False
+            if justified and not indent[i] and not indent[i - 1]:
+                short = prev.x1 < right - 2 * size
+                new = short and bool(SENTENCE_END.search(prev.text)) and _starts_upper(line.text)
+        if new and not HYPHEN_END.search(prev.text):  # a paragraph never ends inside a word
+            parts.append([chunk[i]])
+            first = i
+        else:
+            parts[-1].append(chunk[i])
+    return parts
+
+
+def chunk_style(indent: list[bool]) -> str:
+    """"hanging" (a reference list: one line at the margin, then indented ones), "indented"
+    (paragraphs whose first line alone is indented) or "" when the lines do not say.
+
+    Judged from runs of lines at the margin (M) and indented (I): a hanging list
+    reads M I I M I M I I..., indented paragraphs M M M I M M M M I M M...
+    """
+    runs: list[tuple[bool, int]] = []
+    for flag in indent:
+        if runs and runs[-1][0] == flag:
+            runs[-1] = (flag, runs[-1][1] + 1)
+        else:
+            runs.append((flag, 1))
+    margin = [n for flag, n in runs[1:] if not flag]  # the first run may be a cut item
+    inner = [n for flag, n in runs[1:-1] if flag]
+    if len(margin) < 2 or not inner:
+        return ""
+    if all(n == 1 for n in margin):
+        return "hanging"
+    if all(n == 1 for n in inner) and sum(margin) / len(margin) >= 2:
+        return "indented"
+    return ""
+
+
+def _starts_upper(text: str) -> bool:
+    t = text.lstrip(" «“\"'(")
+    return bool(t) and (t[0].isupper() or t[0].isdigit())
+
+
+def _piece(part: list[Tagged], page: int, body: float, edges: dict, hanging: bool) -> Piece:
+    lines = [ln for ln, _ in part]
+    kind = part[0][1] or "body"
+    text = "\n".join(_raw(ln.text) for ln in lines)
+    bbox = (min(ln.x0 for ln in lines), min(ln.top for ln in lines), max(ln.x1 for ln in lines), max(ln.bottom for ln in lines))
+    level = 0
+    if kind in ("body", "note") and CAPTION.match(text):
+        kind = "caption"
+    elif kind == "body":
+        kind, level = _heading(lines, text, body)
+    block = Block(text=text, page=page, kind=kind, bbox=bbox, level=level, column=lines[0].column)
+    left, right, justified = edges.get(lines[0].column, (bbox[0], bbox[2], False))
+    indent = _indents(lines, left)
+    return Piece(
+        block=block,
+        region=(page, lines[0].band, lines[0].column),
+        indented=indent[0],
+        hanging=hanging or len(lines) > 1 and not indent[0] and all(indent[1:]),
+        full=justified and lines[-1].x1 >= right - 0.5 * lines[-1].size,
+    )
+
+
+def _heading(lines: list[Line], text: str, body: float) -> tuple[str, int]:
+    flat = " ".join(text.split())
+    letters = sum(c.isalpha() for c in flat)
+    if len(lines) > 3 or len(flat) > 200 or letters < 0.6 * len(flat.replace(" ", "")):
+        return "body", 0
+    level = heading_level(flat)
+    named = role_of(flat) != "body"
+    size = lines[0].size
+    bigger = size >= 1.12 * body
+    bold = all(ln.bold for ln in lines)
+    if named or (level and (bold or bigger or len(lines) == 1 and len(flat) < 90)):
+        return "heading", level
+    if (bigger or (bold and len(flat) < 150)) and not flat.endswith((",", ";")):
+        return "heading", level
+    return "body", 0
+
+
+def _raw(text: str) -> str:
+    """Raw line text: private-use brackets of Symbol fonts mapped, a line-end soft hyphen printed as "-"."""
+    text = text.translate(PUA)
+    if text.endswith("\u00ad"):
+        text = text[:-1] + "-"
+    return text
+

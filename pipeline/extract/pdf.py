@@ -1,0 +1,226 @@
+"""The PDF reader: pdfplumber words -> lines in reading order -> paragraph blocks.
+
+One `extract_words` pass per page (and `find_tables` only on pages with ruling
+lines; cell text comes from the same words). Geometry (rows, columns, bands)
+lives in layout.py, paragraphs and their kinds in paragraphs.py; this module
+removes the page furniture and tells notes and tables from the body. Text
+stays raw: line breaks, hyphens and ligatures as printed; clean.py normalises.
+
+Decisions:
+- Running headers/footers (text repeated in the top or bottom margin of two or
+  more pages, digits ignored) and lone page numbers there are dropped.
+- Licence and DOI lines in a page's margins ("Tous droits réservés ©",
+  "https://doi.org/...") seen on one page only are kept as kind "note".
+- Small lines at the foot of a column are notes when the first starts like one
+  (or they sit under a note across the page); under a "References" heading they
+  are more entries of the list, under "Notes" every block is a note.
+- A paragraph cut by a column or page break is one block again (paragraphs.py).
+- A table's region is one block of kind "table": rows joined by "\\n", cells by " | ".
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from pipeline.extract.clean import join_lines
+from pipeline.extract.layout import WORD_GAP, Line, build_lines
+from pipeline.extract.model import Source, Table
+from pipeline.extract.paragraphs import NOTE_START, Piece, join_continuations, page_pieces
+from pipeline.extract.pdffile import MIN_CHARS_PER_PAGE, open_pdf
+from pipeline.extract.sections import role_of
+
+WORD_OPTIONS = {
+    "x_tolerance_ratio": WORD_GAP,
+    "y_tolerance": 2,
+    "keep_blank_chars": False,
+    "use_text_flow": False,
+    "extra_attrs": ["fontname", "size"],
+    "expand_ligatures": False,  # clean.py expands them; the raw text keeps what was printed
+}
+CELL_SEP = " | "
+MARGIN = 0.1  # top and bottom tenth of a page: where running headers and footers live
+PAGE_NUMBER = re.compile(r"^[\W_]*(?:page\s+)?(?:\d{1,4}|[ivxlcdm]{1,7})(?:\s*(?:/|of|sur)\s*\d{1,4})?[\W_]*$", re.I)
+LICENCE = re.compile(
+    r"tous droits r[ée]serv|all rights reserved|©|\(c\)\s*\d{4}|creative\s*commons|doi\.org/|"
+    r"ce document est prot[ée]g|this document is protected|[ée]rudit|downloaded from|t[ée]l[ée]charg",
+    re.I,
+)
+FOOTER = re.compile(r"^(?:proceedings of|actes de|in proceedings|received|accepted|published|correspond|copyright|\*)", re.I)
+NOTE_RATIO = 0.905  # a footnote's size is under this share of the body's (quotations set at 0.92 are not notes)
+
+
+@dataclass
+class _Page:
+    number: int
+    width: float
+    height: float
+    lines: list[Line]
+    kinds: list[str]  # per line: "" (text), "table", "note", "drop"
+    chars: int
+
+
+def read_pdf(path: Path, password: str | None = None) -> Source:
+    """Read a PDF into raw blocks in reading order, with its tables (see the module doc)."""
+    pages: list[_Page] = []
+    tables: list[Table] = []
+    with open_pdf(Path(path), password) as pdf:
+        for page in pdf.pages:
+            try:
+                got, found = _read_page(page)
+            finally:
+                page.close()
+            pages.append(got)
+            tables.extend(found)
+    chars = sum(p.chars for p in pages)
+    if chars < MIN_CHARS_PER_PAGE * max(1, len(pages)) * 0.5:
+        return Source(blocks=(), pages=len(pages), tables=tuple(tables), has_text_layer=False)
+    body = _body_size(pages)
+    _mark_furniture(pages)
+    pieces: list[Piece] = []
+    for page in pages:
+        _mark_notes(page, body)
+        kept = [(ln, k) for ln, k in zip(page.lines, page.kinds) if k != "drop"]
+        pieces.extend(page_pieces(kept, page.number, body))
+    blocks = join_continuations(_section_kinds(pieces))
+    return Source(blocks=tuple(blocks), pages=len(pages), tables=tuple(tables), has_text_layer=True)
+
+
+def _read_page(page) -> tuple[_Page, list[Table]]:
+    words = page.extract_words(**WORD_OPTIONS)
+    chars = sum(len(w["text"]) for w in words)
+    found: list[Table] = []
+    extra: list[Line] = []
+    if words and len(page.lines) + len(page.rects) >= 4:
+        for table in page.find_tables():
+            if len(table.rows) < 2 or max(len(r.cells) for r in table.rows) < 2:
+                continue  # one column: boxes around text, not a table
+            rows = tuple(tuple(_cell(words, c) for c in row.cells) for row in table.rows)
+            if sum(1 for r in rows if sum(1 for c in r if c) >= 2) < 2:
+                continue  # a box around a paragraph or a quote, not a table
+            x0, top, x1, bottom = (float(v) for v in table.bbox)
+            found.append(Table(page=page.page_number, bbox=(x0, top, x1, bottom), rows=rows))
+            inside = [w for w in words if _within(w, (x0, top, x1, bottom))]
+            words = [w for w in words if not _within(w, (x0, top, x1, bottom))]
+            size = _dominant_size(inside) if inside else 0.0
+            text = "\n".join(CELL_SEP.join(c or "" for c in row) for row in rows)
+            extra.append(Line(text=text, x0=x0, top=top, x1=x1, bottom=bottom, size=size, bold=False))
+    lines = build_lines(words, float(page.width), _dominant_size(words), extra=extra)
+    kinds = ["table" if _is_table_line(ln, extra) else "" for ln in lines]
+    return _Page(page.page_number, float(page.width), float(page.height), lines, kinds, chars), found
+
+
+def _is_table_line(line: Line, extra: list[Line]) -> bool:
+    return any(line.text == e.text and line.top == e.top and line.x0 == e.x0 for e in extra)
+
+
+def _cell(words: list[dict], bbox: tuple | None) -> str | None:
+    """A cell's text, from the page's words (pdfplumber's own `extract` scans every char per cell),
+    on one line: a word broken inside a narrow cell ("trou-\nvés") is joined."""
+    if bbox is None:
+        return None
+    inside = sorted((w for w in words if _within(w, bbox)), key=lambda w: (round(w["bottom"]), w["x0"]))
+    lines: list[list[str]] = []
+    last = None
+    for w in inside:
+        if last is None or w["bottom"] - last > 2:
+            lines.append([])
+        lines[-1].append(w["text"])
+        last = w["bottom"]
+    return join_lines("\n".join(" ".join(line) for line in lines))
+
+
+def _within(word: dict, bbox: tuple[float, float, float, float]) -> bool:
+    cx, cy = (word["x0"] + word["x1"]) / 2, (word["top"] + word["bottom"]) / 2
+    return bbox[0] <= cx <= bbox[2] and bbox[1] <= cy <= bbox[3]
+
+
+def _dominant_size(words: list[dict]) -> float:
+    sizes: Counter[float] = Counter()
+    for w in words:
+        sizes[round(w["size"], 1)] += len(w["text"])
+    if not sizes:
+        return 10.0
+    return max(sizes.items(), key=lambda kv: (kv[1], kv[0]))[0]
+
+
+def _body_size(pages: list[_Page]) -> float:
+    sizes: Counter[float] = Counter()
+    for page in pages:
+        for line, kind in zip(page.lines, page.kinds):
+            if not kind:
+                sizes[line.size] += len(line.text)
+    return max(sizes.items(), key=lambda kv: (kv[1], kv[0]))[0] if sizes else 10.0
+
+
+def _margin_key(text: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(text.lower().split()))
+
+
+def _in_margin(line: Line, page: _Page) -> bool:
+    return line.bottom < page.height * MARGIN + 8 or line.top > page.height * (1 - MARGIN) - 8
+
+
+def _mark_furniture(pages: list[_Page]) -> None:
+    """Drop running headers/footers (repeated in the margins) and page numbers."""
+    seen: Counter[str] = Counter()
+    for page in pages:
+        keys = {_margin_key(ln.text) for ln, k in zip(page.lines, page.kinds) if not k and _in_margin(ln, page)}
+        seen.update(keys)
+    for page in pages:
+        for i, line in enumerate(page.lines):
+            if page.kinds[i] or not _in_margin(line, page):
+                continue
+            if PAGE_NUMBER.match(line.text) or (len(pages) > 1 and seen[_margin_key(line.text)] >= 2):
+                page.kinds[i] = "drop"
+            elif LICENCE.search(line.text):
+                page.kinds[i] = "note"
+
+
+def _mark_notes(page: _Page, body: float) -> None:
+    """Footnotes: lines smaller than the body below the last body-size line of their column.
+
+    The small lines at the foot of a column are notes when the first of them
+    starts like a note ("3 ", "∗", "4We", a licence line) or continues one from
+    the page before (lower case); a quotation or a poem set small does not.
+    """
+    last: dict[int, float] = {}
+    for line, kind in zip(page.lines, page.kinds):
+        if not kind and line.size >= NOTE_RATIO * body:
+            cols = (0, 1, 2) if line.column == 0 else (0, line.column)
+            for col in cols:
+                last[col] = max(last.get(col, 0.0), line.bottom)
+    region: dict[int, list[int]] = {}
+    for i, line in enumerate(page.lines):
+        if page.kinds[i] or line.size >= NOTE_RATIO * body:
+            continue
+        if line.top >= last.get(line.column, 0.0) - 1 and line.top > page.height * 0.4:
+            region.setdefault(line.column, []).append(i)
+    accepted: list[tuple[int, float]] = []  # column, top of a region of notes
+    for col, idx in sorted(region.items(), key=lambda kv: page.lines[kv[1][0]].top):
+        head = page.lines[idx[0]].text
+        top = page.lines[idx[0]].top
+        below = any(c in (0, col) and t <= top for c, t in accepted)  # under a full-width note
+        if below or NOTE_START.match(head) or LICENCE.search(head) or FOOTER.search(head) or head[:1].islower():
+            accepted.append((col, top))
+            for i in idx:
+                page.kinds[i] = "note"
+
+
+def _section_kinds(pieces: list[Piece]) -> list[Piece]:
+    """Section roles fix kinds: under "Notes" body blocks are notes; under "References"
+    small lines at a page foot are more entries of the list, not footnotes."""
+    out: list[Piece] = []
+    role = "body"
+    for piece in pieces:
+        b = piece.block
+        if b.kind == "heading":
+            role = role_of(" ".join(b.text.split()))
+        elif role == "notes" and b.kind == "body":
+            piece = replace(piece, block=replace(b, kind="note"))
+        elif role == "references" and b.kind == "note" and not LICENCE.search(b.text):
+            piece = replace(piece, block=replace(b, kind="body"))
+        out.append(piece)
+    return out
