@@ -1,0 +1,460 @@
+"""Scale benchmarks: a synthetic corpus run with --jobs 1 and 2, reruns, one added paper, tagging speed.
+
+Every heavy measurement runs in its own Python process, so its time includes
+what a user waits for and its peak memory is that run's alone. The synthetic
+papers are made here from sentence pools (French and English, a few rendered as
+PDFs with fpdf2, imported lazily: it is a test extra); none comes from ../shared.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+
+from pipeline.corpus import add_paper
+
+GROBID_SECONDS_PER_PDF = (0.24, 0.31)  # published figure, 4 CPUs / 8 threads
+TARGETS = {"speedup": 1.7, "peak_mb": 1536.0, "rerun_seconds": 2.0, "add_ratio": 1.2}
+
+# ---------------------------------------------------------------- the synthetic papers
+
+FR = {
+    "topics": ["La résilience des coopératives agricoles", "Gouvernance et sociétariat dans les SCOP",
+               "L'économie sociale et solidaire face aux crises", "Les réserves impartageables en temps de crise",
+               "Mutuelles et territoires : une approche par la proximité"],
+    "regions": ["Bretagne", "Occitanie", "Souss-Massa", "Québec", "Wallonie", "Auvergne"],
+    "sentences": [
+        "La résilience organisationnelle désigne la capacité à absorber un choc tout en conservant ses fonctions.",
+        "Les coopératives traversent souvent les crises mieux que les sociétés de capitaux.",
+        "La propriété collective et la réserve impartageable limitent la tentation de distribuer les excédents.",
+        "Le sociétariat engage les membres dans la gouvernance démocratique de l'entreprise.",
+        "Les dirigeants élus rendent compte à l'assemblée générale selon le principe « une personne, une voix ».",
+        "L'ancrage territorial renforce la coopération entre acteurs de l'économie sociale et solidaire.",
+        "Les réseaux de coopératives mutualisent les ressources et partagent les risques.",
+        "La crise sanitaire a mis à l'épreuve la capacité d'adaptation des structures de l'économie sociale.",
+        "Les entretiens montrent que la confiance entre membres précède l'engagement financier.",
+        "La gouvernance participative favorise l'apprentissage collectif après une crise.",
+        "Les salariés associés acceptent parfois une baisse de rémunération pour préserver l'emploi.",
+        "Les pouvoirs publics soutiennent les coopératives par des dispositifs de financement dédiés.",
+    ],
+    "cites": ["(Ostrom, 1990)", "(Desroche, 1976)", "(Draperi, 2012)", "(Mamouni Limnios et Mazzarol, 2011)",
+              "(Borzaga et Tortia, 2017)", "(Weick et Sutcliffe, 2007)"],
+    "heads": ["Résumé", "1. Introduction", "2. Revue de la littérature", "3. Méthodologie", "4. Résultats",
+              "5. Discussion", "Conclusion", "Bibliographie"],
+    "study": "Cette étude porte sur {n} coopératives de la région {region} entre {a} et {b} (cas n° {i}).",
+}
+EN = {
+    "topics": ["Organisational resilience of worker cooperatives", "Member ownership and crisis response",
+               "The social and solidarity economy after the financial crisis", "Cooperative banks and local finance",
+               "Democratic governance in agricultural cooperatives"],
+    "regions": ["Emilia-Romagna", "the Basque Country", "Ontario", "Kerala", "Scotland", "Victoria"],
+    "sentences": [
+        "Organisational resilience is the capacity to absorb a shock while keeping essential functions.",
+        "Cooperatives often weather crises better than investor-owned firms.",
+        "Collective ownership and indivisible reserves restrain the distribution of surpluses.",
+        "Members take part in the democratic governance of the enterprise on a one member, one vote basis.",
+        "Elected boards report to the general assembly and to the wider membership.",
+        "Local roots strengthen cooperation among actors of the social and solidarity economy.",
+        "Networks of cooperatives pool resources and share risks across their members.",
+        "The pandemic tested the adaptive capacity of social economy organisations.",
+        "Interviews show that trust among members comes before financial commitment.",
+        "Participatory governance supports collective learning after a crisis.",
+        "Worker-members sometimes accept lower pay to protect employment.",
+        "Public policy supports cooperatives through dedicated funding schemes.",
+    ],
+    "cites": ["(Ostrom, 1990)", "(Birchall and Ketilson, 2009)", "(Borzaga and Tortia, 2017)",
+              "(Williams, 2007)", "(Weick and Sutcliffe, 2007)", "(Duchek, 2020)"],
+    "heads": ["Abstract", "1. Introduction", "2. Literature review", "3. Method", "4. Findings",
+              "5. Discussion", "Conclusion", "References"],
+    "study": "This study covers {n} cooperatives in {region} from {a} to {b} (case {i}).",
+}
+REFERENCES = [
+    "Birchall, J. and Ketilson, L. H. (2009). Resilience of the cooperative business model in times of crisis. "
+    "Geneva: International Labour Organization.",
+    "Borzaga, C. and Tortia, E. (2017). Co-operation as co-ordination mechanism. Journal of Entrepreneurial and "
+    "Organizational Diversity, 6(1), 1-20.",
+    "Desroche, H. (1976). Le projet coopératif. Paris : Éditions ouvrières.",
+    "Draperi, J.-F. (2012). La république coopérative. Bruxelles : Larcier.",
+    "Duchek, S. (2020). Organizational resilience: a capability-based conceptualization. Business Research, 13, 215-246.",
+    "Mamouni Limnios, E. and Mazzarol, T. (2011). Resilient organisations: offense versus defense. ANZAM Conference.",
+    "Ostrom, E. (1990). Governing the Commons. Cambridge: Cambridge University Press.",
+    "Weick, K. E. and Sutcliffe, K. M. (2007). Managing the Unexpected. San Francisco: Jossey-Bass.",
+    "Williams, R. C. (2007). The Cooperative Movement: Globalization from Below. Aldershot: Ashgate.",
+]
+
+
+def paper_text(index: int, seed: int = 0, words: int = 1500) -> tuple[str, dict]:
+    """The text of synthetic paper `index` (about `words` words) and its metadata; a pure function of its arguments."""
+    rng = random.Random(f"{seed}:{index}")
+    lang = "fr" if index % 2 == 0 else "en"
+    pool = FR if lang == "fr" else EN
+    region = rng.choice(pool["regions"])
+    title = f"{rng.choice(pool['topics'])} ({region}, {index})"
+    year = 1990 + rng.randrange(35)
+    study = pool["study"].format(n=rng.randrange(5, 400), region=region, a=year - 10, b=year, i=index)
+    heads = pool["heads"]
+    lines = [title, "", heads[0], "", _paragraph(rng, pool, 4, cite=False), ""]
+    if lang == "fr":  # French papers carry an English abstract
+        lines += ["Abstract", "", _paragraph(rng, EN, 3, cite=False), ""]
+    body_heads = heads[1:-1]
+    per_section = max(1, round(words / (len(body_heads) * 13 * 5)))  # ~13 words a sentence, ~5 a paragraph
+    for h, head in enumerate(body_heads):
+        lines += [head, ""]
+        for p in range(per_section):
+            para = _paragraph(rng, pool, rng.randrange(4, 7), cite=True)
+            lines += [study + " " + para if h == 0 and p == 0 else para, ""]
+    lines += [heads[-1], ""]
+    lines += [ref for ref in REFERENCES if rng.random() < 0.8 or ref.startswith("Ostrom")] + [""]
+    meta = {"title": title, "year": year, "lang": lang, "authors": [f"Auteur{index}, Camille"]}
+    return "\n".join(lines), meta
+
+
+def _paragraph(rng: random.Random, pool: dict, n: int, cite: bool) -> str:
+    sentences = [rng.choice(pool["sentences"]) for _ in range(n)]
+    if cite:
+        k = rng.randrange(n)
+        sentences[k] = sentences[k][:-1] + " " + rng.choice(pool["cites"]) + "."
+    return " ".join(sentences)
+
+
+def render_paper_pdf(path: Path, text: str) -> Path:
+    """A PDF of `text` (one paragraph per block, headings in bold); bytes fixed (creation date pinned)."""
+    from fpdf import FPDF  # fpdf2: a test extra, needed only to make PDF papers
+
+    pdf = FPDF(unit="pt", format="A4")
+    pdf.set_creation_date(datetime(2000, 1, 1, tzinfo=timezone.utc))
+    pdf.set_margins(60, 72, 60)
+    pdf.set_auto_page_break(True, margin=72)
+    font = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")
+    if font.exists() and font.with_name("DejaVuSerif-Bold.ttf").exists():
+        pdf.add_font("Body", "", str(font))
+        pdf.add_font("Body", "B", str(font.with_name("DejaVuSerif-Bold.ttf")))
+        family = "Body"
+    else:  # core font: latin-1 only
+        family, text = "Times", text.replace("œ", "oe").replace("«", '"').replace("»", '"').replace("’", "'")
+    pdf.add_page()
+    for block in text.split("\n\n"):
+        block = " ".join(block.split())
+        if not block:
+            continue
+        heading = len(block) < 60 and not block.endswith(".")
+        pdf.set_font(family, "B" if heading else "", 12 if heading else 10)
+        pdf.multi_cell(0, 13, block, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(6)
+    pdf.output(str(path))
+    return Path(path)
+
+
+def synthetic_corpus(dest: Path, n: int, seed: int = 0, words: int = 1500, pdf_every: int = 10) -> Path:
+    """A corpus of `n` distinct papers in `dest`/corpus, added with `add_paper`; every `pdf_every`-th is a PDF.
+
+    Paper i is the same for the same seed whatever `n`, so a small corpus is the
+    start of a bigger one. Without fpdf2 every paper is a .txt.
+    """
+    dest = Path(dest)
+    corpus, staging = dest / "corpus", dest / "sources"
+    staging.mkdir(parents=True, exist_ok=True)
+    corpus.mkdir(parents=True, exist_ok=True)
+    for index in range(n):
+        add_synthetic(corpus, staging, index, seed, words, pdf_every)
+    shutil.rmtree(staging)
+    return corpus
+
+
+def add_synthetic(corpus: Path, staging: Path, index: int, seed: int = 0, words: int = 1500, pdf_every: int = 10) -> str:
+    """Make synthetic paper `index` and add it to `corpus` as `synth-<index>`; return its id."""
+    text, meta = paper_text(index, seed, words)
+    Path(staging).mkdir(parents=True, exist_ok=True)
+    source = Path(staging) / f"paper-{index:05d}.txt"
+    if pdf_every and index % pdf_every == pdf_every - 1 and _have_fpdf():
+        source = render_paper_pdf(source.with_suffix(".pdf"), text)
+    else:
+        source.write_text(text + "\n", encoding="utf-8")
+    result = add_paper(corpus, source, paper_id=f"synth-{index:05d}", title=meta["title"], authors=meta["authors"],
+                       year=meta["year"], lang=meta["lang"])
+    source.unlink()
+    return result.id
+
+
+def _have_fpdf() -> bool:
+    try:
+        import fpdf  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+# ---------------------------------------------------------------- measuring in a child process
+
+CHILD = "import json, sys; from pipeline import bench_scale as b; print(json.dumps(b.{func}(*json.loads(sys.argv[1]))))"
+
+
+def snapshot_code(dest: Path) -> Path:
+    """Copy the package (and annotations/) to `dest`: the children then run one fixed code version.
+
+    The cache key holds a hash of the code, so an edit to the tree during a
+    benchmark would otherwise make a "no-change" rerun process every paper.
+    """
+    import pipeline
+
+    repo = Path(pipeline.__file__).resolve().parents[1]
+    shutil.copytree(repo / "pipeline", Path(dest) / "pipeline", ignore=shutil.ignore_patterns("__pycache__"))
+    if (repo / "annotations").is_dir():
+        shutil.copytree(repo / "annotations", Path(dest) / "annotations")
+    return Path(dest)
+
+
+def _child(func: str, *args: object, code: Path | None = None) -> dict:
+    """Call `pipeline.bench_scale.<func>(*args)` in a fresh Python; its dict, plus wall time and peak memory.
+
+    `code`: a snapshot from `snapshot_code`, imported instead of the installed package (it is the child's cwd).
+    """
+    cmd = [sys.executable, "-c", CHILD.format(func=func), json.dumps([str(a) if isinstance(a, Path) else a for a in args])]
+    env = os.environ | ({"PYTHONPATH": str(code)} if code else {})
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=code, env=env)
+    sampler = _TreeSampler(proc.pid)
+    sampler.start()
+    out, err = proc.communicate()
+    wall = time.perf_counter() - started
+    sampler.stop()
+    if proc.returncode != 0:
+        raise RuntimeError(f"benchmark child {func} failed:\n{err[-2000:]}")
+    result = json.loads(out.strip().splitlines()[-1])
+    return result | {"process_seconds": round(wall, 3), "tree_peak_mb": round(sampler.peak_kb / 1024, 1)}
+
+
+class _TreeSampler(threading.Thread):
+    """Polls the summed resident memory of a process and all its descendants (Linux /proc)."""
+
+    def __init__(self, pid: int, every: float = 0.05) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.every, self.peak_kb = pid, every, 0
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        while not self._done.is_set():
+            self.peak_kb = max(self.peak_kb, _tree_rss_kb(self.pid))
+            self._done.wait(self.every)
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+
+def _tree_rss_kb(pid: int) -> int:
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            status = Path(f"/proc/{p}/status").read_text()
+            total += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def _maxrss_mb() -> dict:
+    """Peak memory of this process and of its largest finished child (ru_maxrss: KiB on Linux), and CPU seconds."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"self_peak_mb": round(own.ru_maxrss / 1024, 1), "largest_child_peak_mb": round(kids.ru_maxrss / 1024, 1),
+            "self_cpu_seconds": round(own.ru_utime + own.ru_stime, 2),
+            "children_cpu_seconds": round(kids.ru_utime + kids.ru_stime, 2)}
+
+
+def child_run(corpus: str, out: str, jobs: int) -> dict:
+    """One `run` of the corpus (in a child process): its times, counts, memory and whether spaCy was imported."""
+    from pipeline.config import Config
+    from pipeline.run import run
+
+    started = time.perf_counter()
+    result = run(Path(corpus), Path(out), Config(), jobs=int(jobs))
+    return {
+        "seconds": round(time.perf_counter() - started, 3),
+        "papers_seconds": round(result.seconds, 3),
+        "processed": len(result.processed),
+        "cached": len(result.cached),
+        "failed": len(result.failed),
+        "spacy_imported": "spacy" in sys.modules,
+        "code": str(Path(sys.modules["pipeline"].__file__).parent),
+        **_maxrss_mb(),
+    }
+
+
+def child_tagging(corpus: str, limit: int) -> dict:
+    """Words per second of the annotation stage on already extracted papers (models loaded beforehand),
+    split into the Doc (spaCy) and each layer component (citations, concepts) where they exist."""
+    from pipeline.config import Config
+    from pipeline.corpus import iter_papers
+    from pipeline.extract import extract
+    from pipeline.nlp import build_doc
+
+    config = Config()
+    papers = list(iter_papers(Path(corpus)))[: int(limit)]
+    extracted = [(p.id, extract(p.source)) for p in papers]
+    components = _layer_components(config)
+    load_started = time.perf_counter()
+    doc = build_doc(extracted[0][1], config.models, extracted[0][0])  # loads the models: timed apart
+    for _, component in components:
+        component(doc)
+    load = time.perf_counter() - load_started
+    seconds = {"doc": 0.0} | {name: 0.0 for name, _ in components}
+    for paper_id, ex in extracted:
+        started = time.perf_counter()
+        doc = build_doc(ex, config.models, paper_id)
+        seconds["doc"] += time.perf_counter() - started
+        for name, component in components:
+            started = time.perf_counter()
+            doc = component(doc)
+            seconds[name] += time.perf_counter() - started
+    total = sum(seconds.values())
+    words = sum(len(ex.text.split()) for _, ex in extracted)
+    return {"papers": len(extracted), "words": words, "seconds": round(total, 3),
+            "words_per_second": round(words / total, 1) if total else None,
+            "stage_seconds": {k: round(v, 3) for k, v in seconds.items()},
+            "stage_seconds_per_paper": {k: round(v / len(extracted), 4) for k, v in seconds.items()},
+            "first_paper_seconds_with_model_loading": round(load, 3)}
+
+
+def _layer_components(config) -> list[tuple[str, object]]:
+    """The layer components (citations, concepts) as `annotate` runs them; none while they are not wired in."""
+    try:
+        from pipeline.annotate import layers_pipeline
+    except ImportError:
+        return []
+    scheme = config.scheme_path()
+    return list(layers_pipeline(str(scheme.resolve()) if scheme else None).pipeline)
+
+
+# ---------------------------------------------------------------- the benchmark
+
+
+def bench_scale(
+    n: int = 1000,
+    jobs: Sequence[int] = (1, 2),
+    rerun_n: int = 100,
+    seed: int = 0,
+    words: int = 1500,
+    work: Path | None = None,
+    snapshot: bool = True,
+) -> dict:
+    """Figures for the scale targets of issue 7, each from its own child process; see `rows` for a table.
+
+    `snapshot`: run a copy of the code taken at the start (see `snapshot_code`).
+    """
+    own = work is None
+    work = Path(tempfile.mkdtemp(prefix="rescorpus-bench-")) if own else Path(work)
+    try:
+        figures: dict = {"machine": machine(), "n": n, "rerun_n": rerun_n, "words_per_paper": words, "load": {}}
+        figures["load"]["start"] = _load()
+        code = snapshot_code(work / "code") if snapshot else None
+        started = time.perf_counter()
+        big = synthetic_corpus(work / "big", n, seed, words)
+        figures["generate_seconds"] = round(time.perf_counter() - started, 2)
+        figures["pdf_papers"] = len(list(big.glob("*/source.pdf")))
+        runs = figures["runs"] = {}
+        for j in jobs:
+            runs[str(j)] = _child("child_run", big, work / f"out-big-{j}", j, code=code) | {"load_after": _load()}
+            runs[str(j)]["papers_per_second"] = round(n / runs[str(j)]["seconds"], 2)
+            _keep(work, figures)
+        if "1" in runs and "2" in runs:
+            figures["speedup_jobs2"] = round(runs["1"]["seconds"] / runs["2"]["seconds"], 3)
+        figures["tagging"] = _child("child_tagging", big, min(n, 50), code=code)
+        _keep(work, figures)
+        if rerun_n == n:  # the big corpus, already run: its last run filled the cache
+            small, out = big, work / f"out-big-{jobs[-1]}"
+            figures["rerun"] = {"again": _child("child_run", small, out, jobs[-1], code=code)}
+        else:
+            small, out = synthetic_corpus(work / "small", rerun_n, seed, words), work / "out-small"
+            figures["rerun"] = _rerun(small, out, max(jobs), code)
+        _keep(work, figures)
+        figures["add_one"] = _add_one(work, small, out, rerun_n, seed, words, code)
+        figures["reference"] = {"name": "GROBID (published)", "seconds_per_pdf": list(GROBID_SECONDS_PER_PDF),
+                                "machine": "4 CPUs / 8 threads"}
+        figures["load"]["end"] = _load()
+        figures["rows"] = rows(figures)
+        return figures
+    finally:
+        if own:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _keep(work: Path, figures: dict) -> None:
+    """The figures so far, in `work`/figures.json: a benchmark stopped half-way keeps what it measured."""
+    (work / "figures.json").write_text(json.dumps(figures, indent=1, sort_keys=True), encoding="utf-8")
+
+
+def _rerun(corpus: Path, out: Path, jobs: int, code: Path | None) -> dict:
+    """A no-change rerun of a corpus, after a first run that filled the cache."""
+    first = _child("child_run", corpus, out, jobs, code=code)
+    again = _child("child_run", corpus, out, jobs, code=code)
+    return {"first": first, "again": again}
+
+
+def _add_one(work: Path, corpus: Path, out: Path, n: int, seed: int, words: int, code: Path | None) -> dict:
+    """Adding paper n to the `n`-paper corpus (already run to `out`), against that paper alone in an empty corpus."""
+    add_synthetic(corpus, work / "staging", n, seed, words)
+    added = _child("child_run", corpus, out, 1, code=code)
+    alone = work / f"alone-{n}"  # a fresh corpus holding only that paper
+    add_synthetic(alone / "corpus", alone, n, seed, words)
+    single = _child("child_run", alone / "corpus", work / f"out-alone-{n}", 1, code=code)
+    ratio = added["process_seconds"] / single["process_seconds"]
+    return {"added_to_corpus": added, "alone": single, "ratio": round(ratio, 3),
+            "ratio_in_run": round(added["seconds"] / single["seconds"], 3)}
+
+
+def machine() -> dict:
+    return {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
+            "processor": platform.processor() or platform.machine()}
+
+
+def _load() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def rows(f: dict) -> list[dict]:
+    """The figures as table rows: what, value, unit, target and whether it is met (None: no target)."""
+    out: list[dict] = []
+
+    def row(what: str, value: float | None, unit: str, target: str = "", met: bool | None = None) -> None:
+        out.append({"figure": what, "value": value, "unit": unit, "target": target, "met": met})
+
+    for j, r in sorted(f.get("runs", {}).items()):
+        row(f"run {f['n']} papers --jobs {j}", r["seconds"], "s")
+        row(f"run {f['n']} papers --jobs {j}", r["papers_per_second"], "papers/s")
+        row(f"peak memory --jobs {j} (process tree)", r["tree_peak_mb"], "MB",
+            f"< {TARGETS['peak_mb']:.0f} MB", r["tree_peak_mb"] < TARGETS["peak_mb"])
+    if "speedup_jobs2" in f:
+        s = f["speedup_jobs2"]
+        row("speed-up --jobs 2 / --jobs 1", s, "x", f">= {TARGETS['speedup']}", s >= TARGETS["speedup"])
+    if "rerun" in f:
+        again = f["rerun"]["again"]
+        row(f"no-change rerun, {f['rerun_n']} papers (whole command)", again["process_seconds"], "s",
+            f"< {TARGETS['rerun_seconds']} s", again["process_seconds"] < TARGETS["rerun_seconds"])
+        row(f"no-change rerun, {f['rerun_n']} papers (inside run())", again["seconds"], "s")
+    if "add_one" in f:
+        a = f["add_one"]
+        row(f"add 1 paper to {f['rerun_n']} / that paper alone", a["ratio"], "x",
+            f"<= {TARGETS['add_ratio']}", a["ratio"] <= TARGETS["add_ratio"])
+    if "tagging" in f:
+        row("tagging (annotation stage)", f["tagging"]["words_per_second"], "words/s")
+    for name, value in f.get("tagging", {}).get("stage_seconds_per_paper", {}).items():
+        row(f"annotation: {name.removeprefix('rescorpus_')}", value, "s/paper")
+    if "reference" in f:
+        lo, hi = f["reference"]["seconds_per_pdf"]
+        row(f"GROBID, published ({f['reference']['machine']})", hi, f"s/PDF ({lo}-{hi})")
+    return out
