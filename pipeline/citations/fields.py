@@ -1,0 +1,296 @@
+"""One reference entry parsed into fields: authors, year, title, container, volume, issue, pages,
+publisher, DOI, URL. Handles APA, French ("Nom P. (année), « Titre », Revue"), Chicago
+author-date ("Nom, Prénom. année. Titre.") and numbered Vancouver/BMC entries."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from pipeline.citations.callouts import UPPER
+from pipeline.citations.references import CHICAGO_NOTE_RE, NUMBER_LABEL_RE, YEAR_NUM, author_head
+
+DOI_RE = re.compile(r"\b10\.\d{4,9}/[^\s\"<>]+")
+URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"]+")
+QUOTED_RE = re.compile(r"^[\s,.:]*[«“\"‘](?P<title>[^»”\"’]{3,400})[»”\"’](?=\s*[,.]|\s*$)")
+VOL_ISSUE_PAGES_RE = re.compile(
+    r"(?P<vol>\d{1,4})\s*(?:\((?P<issue>[\w\-–/ ]{1,12})\))?\s*[,:]\s*(?:pp?\.\s*)?(?P<pages>[A-Za-z]?\d+\s*[-–]\s*[A-Za-z]?\d+|e?\d{2,6})\b"
+)
+VOL_RE = re.compile(r"\b(?:vol(?:ume)?\.?|t\.)\s*(?P<v>\d+)(?:\s*\((?P<i>\d+)\))?", re.IGNORECASE)
+ISSUE_RE = re.compile(r"\b(?:no|n°|nº|num(?:éro)?\.?|issue)\s*\.?\s*(?P<i>\d+)", re.IGNORECASE)
+PAGES_RE = re.compile(r"\b(?:pp?\.|pages)\s*(?P<p>\d+\s*[-–]\s*\d+|\d+)")
+IN_RE = re.compile(r"^\s*(?:In|Dans|in|dans)\s*:?\s+")
+PUBLISHER_RE = re.compile(
+    r"(?:^|[.,]\s)(?P<place>[{U}][\w .\-]{{1,40}}?)\s?[:,]\s(?P<pub>[{U}][^:;,]{{2,80}}?)\s*\.?$".format(U=UPPER)
+)
+EDITORS_RE = re.compile(r"\s*[(\[]?\s*(?:sous la dir(?:ection)?\.?(?: de)?|dir\.?|éds?\.?|eds?\.?|coord\.?)\s*[)\]]?\s*$", re.IGNORECASE)
+CONTAINER_END_RE = re.compile(
+    r"\s*[,.]\s*(?=\d|[Vv]ol|[Nn]o\b|[Nn]°|pp?\.|pages)|\s*\(\s*(?:vol|p\.|pp\.)|(?<=[a-z]) (?=\d{1,4}\s*(?:\(|:))"
+    rf"|[.]\s+(?=[{UPPER}][\w .\-]{{1,30}}\s?:)"
+)
+TITLE_END_RE = re.compile(rf"(?<![A-Z])(?<!\b[Vv]ol)(?<!\bp)(?<!\bpp)(?<!\bno)[.?!](?:\s+|$)(?=[{UPPER}\d(«“\"]|In |Dans |$)")
+PUBLISHER_WORDS_RE = re.compile(
+    r"\b(?:Press|Books|University|Universit[ée]|[ÉE]ditions?|Publish\w*|Springer|Routledge|Sage|Wiley|Elsevier|"
+    r"Gallimard|Seuil|Harmattan|Dunod|Economica|Vuibert|Puf|PUF|Boeck|Karthala|Armand Colin|La Découverte)\b"
+)
+DOTTED_INITIALS_RE = re.compile(rf"^[{UPPER}][a-z]?\.?(?:-[{UPPER}][a-z]?\.?)*$")
+PARTICLE_AFTER_RE = re.compile(r"([\w\-]+)\s*,?\s*\((d[’']|de|du|van|von|van der|le|la)\)")
+TRAILING_INITIAL_RE = re.compile(rf"\s[{UPPER}]{{1,2}}\.?$")
+VANCOUVER_TAIL_RE = re.compile(
+    rf"^(?P<container>[^.]{{2,120}}?)\.?\s+(?P<year>{YEAR_NUM})[a-z]?\s*[;,]\s*(?P<vol>\d+)\s*(?:\((?P<issue>[^)]{{1,12}})\))?"
+    r"\s*:\s*(?P<pages>[A-Za-z]?\d+(?:\s*[-–]\s*[A-Za-z]?\d+)?)"
+)
+INITIAL_RE = re.compile(rf"^(?:[{UPPER}][a-z]?\.?-?)+$")
+
+
+LETTERS = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"})
+
+
+@lru_cache(maxsize=65536)
+def fold_ascii(s: str) -> str:
+    """Lower case ASCII letters only ("Valéau" -> "valeau", "Øvretveit" -> "ovretveit")."""
+    s = unicodedata.normalize("NFKD", s.casefold().translate(LETTERS))
+    return re.sub(r"[^a-z0-9]", "", "".join(c for c in s if not unicodedata.combining(c)))
+
+
+def split_names(raw: str) -> list[str]:
+    """Surnames in order from an author list in any of the corpus styles."""
+    raw = EDITORS_RE.sub("", raw.strip().rstrip(",;: "))
+    raw = re.sub(r"\s*\((?:dir|éds?|eds?|coord)\.?\)|\s*\(sous la dir[^)]*\)?", "", raw, flags=re.IGNORECASE)
+    raw = re.sub(r"^AUTEURS?\s+", "", raw).replace("…", ",")
+    raw = PARTICLE_AFTER_RE.sub(lambda m: m.group(2) + ("" if m.group(2)[-1] in "’'" else " ") + m.group(1), raw)
+    raw = re.sub(r",?\s*\bet (?:al|coll)\.?$", "", raw).strip()
+    names: list[str] = []
+    for chunk in re.split(r"\s*;\s*|\s*,?\s+(?:et|and|&)\s+", raw):
+        pieces = [p.strip() for p in chunk.split(",") if p.strip()]
+        if not pieces:
+            continue
+        if any(_initials(p) for p in pieces[1:]):  # APA "Adams, K., Allen, F. A.", "KIM, K."
+            names.append(_surname(pieces[0]))
+            names.extend(_surname(p) for p in pieces[1:] if not _initials(p))
+        elif len(pieces) == 2 and not _given_first(pieces[0]) and len(pieces[1].split()) <= 3 \
+                and not TRAILING_INITIAL_RE.search(pieces[1]):
+            names.append(_surname(pieces[0]))  # "Bochmann, Klaus"
+        else:
+            names.extend(_surname(p) for p in pieces)  # "Waleed Ammar, Matthew E. Peters"
+    return [n for n in names if n]  # "et al." of an entry is no surname: left out
+
+
+def _initials(piece: str) -> bool:
+    """"K.", "D. A.", "J.-F.", "JM": given-name initials (not "BARONI M.")."""
+    tokens = piece.split()
+    if len(tokens) == 1 and re.match(rf"^[{UPPER}]{{1,3}}$", tokens[0]):
+        return True
+    return bool(tokens) and all(DOTTED_INITIALS_RE.match(t) and ("." in t or "-" in t) for t in tokens)
+
+
+def _given_first(part: str) -> bool:
+    """"Matthew E. Peters" (given name first) rather than a surname."""
+    words = part.split()
+    return len(words) >= 2 and words[0][0].isupper() and not words[0].isupper() and not INITIAL_RE.match(words[-1])
+
+
+def _surname(person: str) -> str:
+    """"Ostrom E." / "Elinor Ostrom" / "OSTROM E." / "Van Lerberghe W" / "Ostrom, Elinor" -> surname as written."""
+    person = person.strip().strip(".,")
+    if "," in person:
+        return person.split(",")[0].strip()
+    words = person.split()
+    if len(words) >= 2 and INITIAL_RE.match(words[-1]) and (words[-1].endswith(".") or words[-1].isupper()):
+        while len(words) > 1 and INITIAL_RE.match(words[-1]) and (words[-1].endswith(".") or words[-1].isupper() and len(words[-1]) <= 3):
+            words.pop()
+        return " ".join(words).rstrip(".")
+    if len(words) >= 2 and INITIAL_RE.match(words[0].replace("-", "")) and words[0].endswith("."):
+        while words and INITIAL_RE.match(words[0]) and words[0].endswith("."):
+            words.pop(0)
+        return " ".join(words)
+    if len(words) >= 3 and not any(INITIAL_RE.match(w) and w.endswith(".") for w in words) \
+            and not any(w.lower() in ("de", "van", "von", "der", "da", "di", "du", "le", "la") for w in words):
+        return person  # an institution: "American Psychiatric Association"
+    if len(words) >= 2 and not any(w.isupper() and len(w.rstrip(".")) > 1 for w in words):
+        particles = {"de", "van", "von", "der", "den", "da", "di", "du", "le", "la", "del", "dos"}
+        i = len(words) - 1
+        while i > 0 and words[i - 1].lower() in particles:
+            i -= 1
+        return " ".join(words[i:])  # "Elinor Ostrom" -> "Ostrom", "Ludwig van Beethoven" -> "van Beethoven"
+    return person
+
+
+def parse_entry(entry: str) -> dict:
+    """Fields of one reference entry (only those found)."""
+    out: dict = {}
+    body = NUMBER_LABEL_RE.sub("", entry, count=1).strip()
+    doi = DOI_RE.search(body)
+    if doi:
+        out["doi"] = doi.group(0).rstrip(".,;)")
+    url = URL_RE.search(body)
+    if url and not (doi and doi.group(0) in url.group(0) and "doi.org" in url.group(0)):
+        out["url"] = url.group(0).rstrip(".,;)")
+    elif url:
+        out["url"] = url.group(0).rstrip(".,;)")
+    head = author_head(body)
+    note = None if head else CHICAGO_NOTE_RE.match(re.sub(r"^\d{1,3}\s+", "", body))
+    if note:
+        return {k: v for k, v in {**out, **_chicago_note(note)}.items() if v not in (None, "", [])}
+    if head:
+        authors, year, rest = body[: head.start()], head.group(0), body[head.end():]
+    else:
+        authors, year, rest = _vancouver(body)
+    names = split_names(authors) if authors else []
+    if names:
+        out["authors"] = names
+    if year:
+        y = re.search(YEAR_NUM + r"[a-z]?", year)
+        out["year"] = y.group(0)[:4] if y else "n.d."
+        if y and len(y.group(0)) == 5:
+            out["suffix"] = y.group(0)[4]
+    elif names:
+        out["year"] = "n.d."
+    out.update(_title_and_container(rest, bool(head)))
+    if "year" not in out or out.get("year") == "n.d.":
+        y = re.search(rf"\b({YEAR_NUM})\b", rest)
+        if y and not head:
+            out["year"] = y.group(1)
+    return {k: v for k, v in out.items() if v not in (None, "", [])}
+
+
+def _chicago_note(m: re.Match) -> dict:
+    """Fields of a Chicago footnote: author, title, then place, publisher, year, pages."""
+    out: dict = {"authors": [_surname(m.group("author"))], "year": m.group("year")}
+    out["title"] = m.group("title").strip("«»“” ")
+    rest = m.group("rest")
+    container = re.match(r"^\s*(?:dans|in)\s+([^,]{3,200}),", rest, re.IGNORECASE)
+    if container:
+        out["container"] = container.group(1).strip()
+    pub = re.search(rf"([{UPPER}][^,]{{1,60}}),\s*(?:{YEAR_NUM})\b", rest)
+    if pub and not container:
+        out["publisher"] = pub.group(1).strip()
+    pages = PAGES_RE.search(rest)
+    if pages:
+        out["pages"] = re.sub(r"\s", "", pages.group("p"))
+    return out
+
+
+def _vancouver(body: str) -> tuple[str, str, str]:
+    """"Shojania KG, Grimshaw JM: Title. Journal 2005, 24(1):138–150." -> (authors, year, rest)."""
+    m = re.match(rf"^(?P<a>(?:[{UPPER}][\w’'\-]+(?: [\w’'\-]+)? [A-Z]{{1,4}}(?:,\s*|\s*(?:[:.]|$)))+(?:et al[.:]?\s*)?)", body)
+    if not m:
+        m = re.match(r"^(?P<a>[^:.]{3,200}?)[:.]\s", body)
+        if not m:
+            return "", "", body
+    rest = body[m.end():].lstrip(":. ")
+    y = re.search(rf"\b{YEAR_NUM}\b", rest)
+    return m.group("a").rstrip(":., "), y.group(0) if y else "", rest
+
+
+def _title_and_container(rest: str, author_year: bool) -> dict:
+    """Title (quoted or up to the first full stop), then container, volume, issue, pages, publisher."""
+    out: dict = {}
+    rest = re.sub(r"^[\s.,:;)]+", "", rest)
+    rest_noweb = DOI_RE.sub("", URL_RE.sub("", rest))
+    q = QUOTED_RE.match(rest_noweb)
+    if q:
+        title, after = q.group("title"), rest_noweb[q.end():]
+    else:
+        ends = list(TITLE_END_RE.finditer(rest_noweb))
+        stops = [e for e in ends if e.group(0)[0] == "." and e.end() < len(rest_noweb.rstrip())]
+        m = stops[0] if stops else (ends[0] if ends else None)
+        if m:
+            title, after = rest_noweb[: m.end()].rstrip(), rest_noweb[m.end():]
+        else:
+            title, after = rest_noweb, ""
+    title = title.strip().rstrip(".").strip(" ,")
+    if not q:
+        title, imprint = _split_imprint(title)
+        if imprint:
+            out["publisher"] = imprint
+    title = _strip_quotes(title)
+    if title:
+        out["title"] = title
+    after = after.strip(" .,")
+    if not after:
+        return out
+    van = None if author_year else VANCOUVER_TAIL_RE.match(after)
+    if van:  # "Health Aff 2005, 24(1):138–150"
+        out["container"] = van.group("container").strip()
+        out["volume"] = van.group("vol")
+        if van.group("issue"):
+            out["issue"] = van.group("issue")
+        out["pages"] = re.sub(r"\s", "", van.group("pages"))
+        return out
+    vip = VOL_ISSUE_PAGES_RE.search(after)
+    book = IN_RE.match(after)
+    if book:
+        after = after[book.end():]
+        after = re.sub(r"^[^,()]{1,120}\((?:dir|éds?|eds?|ed)\.?\)\s*,?\s*", "", after)  # editors
+        after = re.sub(r"^(?:[{U}]\.\s?)+[{U}][\w\-]+(?:\s*(?:,|et|and|&)\s*(?:[{U}]\.\s?)+[{U}][\w\-]+)*\s*\((?:dir|éds?|eds?)\.?\)\s*,\s*".format(U=UPPER), "", after)
+    container = CONTAINER_END_RE.split(after, maxsplit=1)[0]
+    container = container.strip(" ,.;:")
+    imprint = not vip and not book and (_is_place_publisher(after) or PUBLISHER_WORDS_RE.search(container))
+    if container and not re.match(r"^(?:\d|p\.|pp\.)", container) and len(container) < 200 and not imprint:
+        out["container"] = container
+    elif imprint and container and "publisher" not in out and not PUBLISHER_RE.search(after):
+        out["publisher"] = container
+    if vip and re.search(r"(?:n°|no|num[ée]ro)\.?\s*$", after[: vip.start()], re.IGNORECASE):
+        out["issue"] = vip.group("vol")
+        out["pages"] = re.sub(r"\s", "", vip.group("pages"))
+    elif vip:
+        out["volume"] = vip.group("vol")
+        if vip.group("issue"):
+            out["issue"] = vip.group("issue").strip()
+        out["pages"] = re.sub(r"\s", "", vip.group("pages"))
+    else:
+        v = VOL_RE.search(after)
+        if v:
+            out["volume"] = v.group("v")
+            if v.group("i"):
+                out["issue"] = v.group("i")
+        i = ISSUE_RE.search(after)
+        if i and "issue" not in out:
+            out["issue"] = i.group("i")
+        p = PAGES_RE.search(after)
+        if p:
+            out["pages"] = re.sub(r"\s", "", p.group("p"))
+    pub = PUBLISHER_RE.search(after)
+    if pub and not vip:
+        out["publisher"] = pub.group("pub").strip()
+    return out
+
+
+PLACES = (
+    "Paris|Londres|London|New York|Montréal|Montreal|Québec|Quebec|Cambridge|Oxford|Bruxelles|Brussels|Genève|"
+    "Lyon|Rennes|Grenoble|Toulouse|Bordeaux|Lille|Marseille|Berlin|Boston|Chicago|Reading|Cheltenham|Harlow|"
+    "Thousand Oaks|Beverly Hills|Amsterdam|Ottawa|Louvain|Louvain-la-Neuve|Rabat|Casablanca|Séoul|Seoul|Dakar"
+)
+IMPRINT_PART_RE = re.compile(rf"^(?:{PLACES})(?:,\s?[A-Z]{{2}})?$")
+
+
+def _split_imprint(title: str) -> tuple[str, str]:
+    """"La logique de l’honneur, Seuil, Paris" -> ("La logique de l’honneur", "Seuil"): the
+    comma-separated publisher and place after a book title."""
+    parts = title.split(", ")
+    for i in range(1, len(parts)):
+        if PUBLISHER_WORDS_RE.search(parts[i]):
+            return ", ".join(parts[:i]), parts[i].strip(" .")
+        if IMPRINT_PART_RE.match(parts[i]):
+            rest = [p for p in parts[i + 1 :] if not re.match(r"^[A-Z]{2}$", p)]
+            if not rest and i >= 2:  # "Title, Publisher, Place[, ST]"
+                return ", ".join(parts[: i - 1]), parts[i - 1].strip(" .")
+            return ", ".join(parts[:i]), (rest[0].strip(" .") if rest else "")
+    return title, ""
+
+
+def _strip_quotes(title: str) -> str:
+    """Quotation marks around a whole title are not part of it."""
+    stripped = title.strip()
+    while stripped[:1] in "«“\"‘" and stripped[-1:] in "»”\"’" and len(stripped) > 2:
+        stripped = stripped[1:-1].strip()
+    if stripped[:1] in "«“\"" and not any(q in stripped[1:] for q in "»”\""):
+        stripped = stripped[1:].strip()
+    return stripped
+
+
+def _is_place_publisher(after: str) -> bool:
+    """"New Haven, CT : Yale University Press" / "Paris, Gallimard": a book's imprint, not a journal."""
+    return bool(re.match(rf"^[{UPPER}][\w .\-]{{1,40}}(?:,\s?[A-Z]{{2}})?\s?[:,]\s[{UPPER}]", after))

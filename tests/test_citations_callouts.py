@@ -1,0 +1,127 @@
+"""Callout finder: every author-year and numeric form of the issue, the non-callouts, properties."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.citations.callouts import SEGMENT_RE, find_callouts, parse_years, split_authors
+
+
+def spans(text: str, numeric_limit: int = 999) -> list[str]:
+    return [text[c.start : c.end] for c in find_callouts(text, numeric_limit=numeric_limit)]
+
+
+def attrs(text: str) -> list[dict]:
+    return [c.attrs() for c in find_callouts(text)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("L'environnement est devenu turbulent (Emery & Trist, 1965).", ["Emery & Trist, 1965"]),
+        (
+            "Elles résistent mieux (Borzaga et al., 2009; Defourny, 2001; Bidet et Eum, 2011).",
+            ["Borzaga et al., 2009", "Defourny, 2001", "Bidet et Eum, 2011"],
+        ),
+        ("Selon Putnam (1993), le capital social compte.", ["Putnam (1993)"]),
+        ("Ostrom (1990; 2005; 2010) a montré que les communs durent.", ["Ostrom (1990; 2005; 2010)"]),
+        ("Les coopératives durent (Defourny, 2001, 2014a).", ["Defourny, 2001, 2014a"]),
+        ("Elles « ont été concrétisées » (Hough, 2004, p. 212).", ["Hough, 2004, p. 212"]),
+        ("un plan d’affaires(Kamdem, s. d.).", ["Kamdem, s. d."]),
+        ("les sociétés (Lee et al., s. d.) coréennes", ["Lee et al., s. d."]),
+        ("l’intégration des (Nations, s. d.)populations les plus vulnérables", ["Nations, s. d."]),
+        ("de 2.000 nouveaux postes» (CA de l’ODCO,\n2023)", ["CA de l’ODCO,\n2023"]),
+        (
+            "les principes (Identité, valeurs et principes coopératifs | ICA, 2024).",
+            ["Identité, valeurs et principes coopératifs | ICA, 2024"],
+        ),
+        ("comme le note d'Arvisenet (2010), puis", ["d'Arvisenet (2010)"]),
+        ("Van de Ven (1986) parle d'innovation.", ["Van de Ven (1986)"]),
+        ("des chocs (Borda-Rodriguez & Vicari, 2014)", ["Borda-Rodriguez & Vicari, 2014"]),
+        ("des crises (Mamouni Limnios & Mazzarol, 2011)", ["Mamouni Limnios & Mazzarol, 2011"]),
+        ("Resilience matters (Smith and Jones, 2019).", ["Smith and Jones, 2019"]),
+        ("Une étude récente (Tremblay et coll., sous presse) le confirme.", ["Tremblay et coll., sous presse"]),
+        ("A new study (Brown, in press) agrees.", ["Brown, in press"]),
+        ("comme le rapporte Putnam (cité dans Dupont, 2004)", ["Dupont, 2004"]),
+        ("(voir, par exemple, Andrews et al., 1990 ; Gendreau, Little et Goggin, 1996)",
+         ["Andrews et al., 1990", "Gendreau, Little et Goggin, 1996"]),
+        ("le parler (Lafontaine 1997 : 59) et (Bochmann, 2001 : 101, note 1)",
+         ["Lafontaine 1997 : 59", "Bochmann, 2001 : 101, note 1"]),
+        ("Borzaga et al. (2009) and Emery and Trist (1965) agree.", ["Borzaga et al. (2009)", "Emery and Trist (1965)"]),
+        ("(Herman & Renz, 1997; Valéau, 2003; 2015)", ["Herman & Renz, 1997", "Valéau, 2003; 2015"]),
+        ("as shown [3], [3–5] and [3, 7].", ["[3]", "[3–5]", "[3, 7]"]),
+    ],
+)
+def test_citations_callouts_forms(text: str, expected: list[str]) -> None:
+    assert spans(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "comme le montrent Borzaga et Defourny dans leurs travaux.",
+        "La loi a été adoptée en mai 2016 après débat.",
+        "Les résultats (Tableau 3) et la Figure 2 le montrent.",
+        "The effect was significant (p < 0.05) in the sample (n = 30).",
+        "Entre 2016 et 2020 le nombre a doublé (2020).",
+        "La période symboliste (1857-1898) est riche.",
+        "Le rapport (mai 2016) est paru.",
+    ],
+)
+def test_citations_callouts_not_callouts(text: str) -> None:
+    assert spans(text) == []
+
+
+def test_citations_callouts_attributes() -> None:
+    text = "(Lee et al., s. d.) (Defourny, 2001, 2014a) (Rapport-Sur-L-ESS., s. d.) Ferri (1908/2004)"
+    got = attrs(text)
+    assert got[0] == {"authors": ["Lee", "et al."], "year": "n.d."}
+    assert got[1] == {"authors": ["Defourny"], "year": "2001", "years": ["2001", "2014"], "suffix": "a"}
+    assert got[2] == {"authors": ["Rapport-Sur-L-ESS"], "year": "n.d."}
+    assert got[3]["years"] == ["1908", "2004"]
+
+
+def test_citations_callouts_numeric_limit_and_ranges() -> None:
+    found = find_callouts("see [2–4] and [250] and [1994]", numeric_limit=40)
+    assert [(c.numbers, c.kind) for c in found] == [((2, 3, 4), "numeric")]
+
+
+def test_citations_callouts_years_parse() -> None:
+    assert parse_years("2001; 2005b") == (("2001", "2005"), "b")
+    assert parse_years("s.d.") == (("n.d.",), "")
+    assert parse_years("sous presse") == (("in press",), "")
+
+
+def test_citations_callouts_split_authors() -> None:
+    assert split_authors("Gendreau, Little et Goggin") == ("Gendreau", "Little", "Goggin")
+    assert split_authors("de Moor") == ("de Moor",)
+    assert split_authors("le raisonnement") is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
+def test_citations_callouts_never_crash_never_outside(text: str) -> None:
+    for c in find_callouts(text):
+        assert 0 <= c.start < c.end <= len(text)
+
+
+FRAGMENT = st.sampled_from(
+    ["(", ")", "[", "]", " ", ", ", "; ", " et ", " & ", "et al.", "Dupont", "de Moor", "s. d.", "2001",
+     "2014a", "p. 12", " : ", "\n", "Tableau", "n = 3", "é", "’"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(FRAGMENT, max_size=30).map("".join))
+def test_citations_callouts_span_text_parses_back(text: str) -> None:
+    """Every author-year span's text parses back to the attributes it was given."""
+    for c in find_callouts(text):
+        assert 0 <= c.start < c.end <= len(text)
+        if c.kind != "parenthetical":
+            continue
+        m = SEGMENT_RE.match(text[c.start : c.end])
+        assert m is not None
+        assert parse_years(m.group("years"))[0] == c.years
+        assert split_authors(m.group("authors")) == c.authors

@@ -1,0 +1,76 @@
+"""Linking callouts to entries: surname + year, suffixes, misspellings, et al., numeric ranges."""
+
+from __future__ import annotations
+
+from pipeline.citations.callouts import find_callouts
+from pipeline.citations.paper import tag_text
+
+REFS = (
+    "Références\n\n"
+    "Defourny, Jacques (2001). De la coopération à l’économie sociale. Paris, Economica.\n\n"
+    "Defourny, Jacques (2014a). L’économie sociale. Bruxelles, De Boeck.\n\n"
+    "Defourny, Jacques (2014b). Les entreprises sociales. Liège, PUL.\n\n"
+    "Borzaga, C., Depedri, S. et Tortia, E. (2009). The role of cooperative and social enterprises. "
+    "Journal of Co-operative Studies, 42(1), 5-13.\n\n"
+    "Emery, F. E. et Trist, E. L. (1965). The causal texture of organizational environments. Human Relations, 18(1), 21-32."
+)
+
+
+def tag(body: str, refs: str = REFS) -> list[tuple[str, str | None]]:
+    text = body + "\n\n" + refs
+    cut = len(body) + 2
+    paras, pos = [], 0
+    for part in text.split("\n\n"):
+        kind = "heading" if part == "Références" else "body"
+        paras.append((pos, pos + len(part), kind))
+        pos += len(part) + 2
+    sections = [(0, cut, "body"), (cut, len(text), "references")]
+    found = tag_text(text, paras, sections)
+    return [(text[c.start : c.end], a.get("target")) for c, a in found.callouts]
+
+
+def test_citations_linking_surname_year_and_suffix() -> None:
+    got = tag("Voir (Defourny, 2001) puis (Defourny, 2014b) et Emery et Trist (1965).")
+    assert got == [
+        ("Defourny, 2001", "ref-defourny-2001"),
+        ("Defourny, 2014b", "ref-defourny-2014b"),
+        ("Emery et Trist (1965)", "ref-emery-1965"),
+    ]
+
+
+def test_citations_linking_misspelt_surname() -> None:
+    assert tag("comme le dit (Defourney, 2001).") == [("Defourney, 2001", "ref-defourny-2001")]
+
+
+def test_citations_linking_et_al_against_full_list() -> None:
+    assert tag("Elles résistent (Borzaga et al., 2009).") == [("Borzaga et al., 2009", "ref-borzaga-2009")]
+
+
+def test_citations_linking_wrong_year_has_no_target() -> None:
+    assert tag("(Defourny, 1999)") == [("Defourny, 1999", None)]
+
+
+def test_citations_linking_narrative_trimmed_to_surname() -> None:
+    got = tag("Selon Jacques Defourny (2001), et le raisonnement de Borzaga et al. (2009).")
+    assert got == [("Defourny (2001)", "ref-defourny-2001"), ("Borzaga et al. (2009)", "ref-borzaga-2009")]
+
+
+def test_citations_linking_unknown_narrative_kept_only_when_it_reads_as_surnames() -> None:
+    got = tag("Table : 4.8 Doc2vec (2014), SciBERT (2019). Selon Dannefer (1984), au sens de Piaget (1971).")
+    assert got == [("Dannefer (1984)", None), ("Piaget (1971)", None)]
+
+
+def test_citations_linking_numeric() -> None:
+    refs = (
+        "References\n\n1. Shojania KG, Grimshaw JM: Quality improvement. Health Aff 2005, 24(1):138–150.\n\n"
+        "2. Palmer D: Human resources crisis. Reprod Health Matters 2006, 14(27):27–39.\n\n"
+        "3. Pope C, Mays N: Qualitative research. Br Med J 2000, 320(7227):114."
+    )
+    text = "Staff were short [1], as before [2–3] and [2, 3]; not [12]."
+    got = tag(text, refs.replace("References", "Références"))
+    assert got == [("[1]", "ref-shojania-2005"), ("[2–3]", "ref-palmer-2006"), ("[2, 3]", "ref-palmer-2006")]
+
+
+def test_citations_linking_numeric_range_numbers() -> None:
+    (c,) = find_callouts("[3–5]")
+    assert c.numbers == (3, 4, 5)

@@ -1,0 +1,151 @@
+"""Reference lists: entries split from wrapped and glued paragraphs, fields parsed in each style."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.citations.fields import parse_entry, split_names
+from pipeline.citations.references import reference_paragraphs, split_entries
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    out, pos = [], 0
+    for part in text.split("\n\n"):
+        out.append((pos, pos + len(part)))
+        pos += len(part) + 2
+    return out
+
+
+def entries(text: str) -> list[str]:
+    return [text[e.start : e.end] for e in split_entries(text, paragraphs(text))]
+
+
+def test_citations_references_wrapped_and_glued_entries() -> None:
+    text = (
+        "Defourny, Jacques (2001). De la coopération à l’économie sociale. Paris,\n\n"
+        "Economica. Ostrom, Elinor (1990). Governing the Commons. Cambridge, Cambridge University Press.\n\n"
+        "Putnam, R. D. (1993). Making democracy work : Civic traditions in modern Italy.\n\n"
+        "Princeton, NJ : Princeton University Press.\n\n"
+        "Seville, E. (2008). Resilience : Great concept but what does it mean ? Wellington, NZ : Resilient Organisations."
+    )
+    got = entries(text)
+    assert [e.split(" ")[0] for e in got] == ["Defourny,", "Ostrom,", "Putnam,", "Seville,"]
+    assert got[0].endswith("Economica.")
+    assert got[2].endswith("Princeton University Press.")
+
+
+def test_citations_references_numbered_list() -> None:
+    text = (
+        "1. Shojania KG, Grimshaw JM: Evidence-based quality improvement: the\n\n"
+        "state of the science. Health Aff 2005, 24(1):138–150.\n\n"
+        "2. Palmer D: Tackling Malawi’s human resources crisis. Reprod Health Matters 2006, 14(27):27–39."
+    )
+    got = split_entries(text, paragraphs(text))
+    assert [e.number for e in got] == [1, 2]
+    assert text[got[0].start : got[0].end].endswith("138–150.")
+
+
+def test_citations_references_found_in_section_and_footnotes() -> None:
+    text = "Références\n\nDupont, J. (2001). Titre. Paris : Seuil.\n\nCorps.\n\n1 Martin, P. (2003). Un livre. Lyon : PUL.\n\n2 Durand, A. (2004). Un autre. Paris : PUF."
+    paras = paragraphs(text)
+    kinds = ["heading", "body", "body", "note", "note"]
+    found = reference_paragraphs(
+        text, [(a, b, k) for (a, b), k in zip(paras, kinds)], [(paras[0][0], paras[1][1], "references")]
+    )
+    assert [[text[a:b][:6] for a, b in group] for group in found] == [["Dupont"], ["1 Mart", "2 Dura"]]
+
+
+@pytest.mark.parametrize(
+    "entry, expected",
+    [
+        (  # APA
+            "Andrews, D. A., Zinger, I. et Cullen, F. T. (1990). Does correctional treatment work ? "
+            "A clinically relevant meta-analysis. Criminology, 28(3), 369-404. https://doi.org/10.1111/j.1745-9125.1990.tb01330.x",
+            {"authors": ["Andrews", "Zinger", "Cullen"], "year": "1990",
+             "title": "Does correctional treatment work ? A clinically relevant meta-analysis",
+             "container": "Criminology", "volume": "28", "issue": "3", "pages": "369-404",
+             "doi": "10.1111/j.1745-9125.1990.tb01330.x"},
+        ),
+        (  # French, initials after the surname, quoted title
+            "Valéau P., Parak H. & Louart P. (2013), « Les équipes associatives entre rationalité en valeur "
+            "et entrepreneuriat social », RECMA, N° 330, p. 89-106.",
+            {"authors": ["Valéau", "Parak", "Louart"], "year": "2013",
+             "title": "Les équipes associatives entre rationalité en valeur et entrepreneuriat social",
+             "container": "RECMA", "issue": "330", "pages": "89-106"},
+        ),
+        (  # French "Nom, Prénom (année)." with a book
+            "Defourny, Jacques (2001). De la coopération à l’économie sociale. Paris, Economica.",
+            {"authors": ["Defourny"], "year": "2001", "title": "De la coopération à l’économie sociale",
+             "publisher": "Economica"},
+        ),
+        (  # Chicago author-date
+            "Bochmann, Klaus. 2001. Notre langue, votre patois, leur baragouin. Hermès 30 : 93-102.",
+            {"authors": ["Bochmann"], "year": "2001", "title": "Notre langue, votre patois, leur baragouin",
+             "container": "Hermès", "volume": "30", "pages": "93-102"},
+        ),
+        (  # ACL / given names first
+            "Waleed Ammar, Matthew E. Peters, and Russell Power. 2017. The ai2 system at semeval-2017. In ACL workshop (SemEval).",
+            {"authors": ["Ammar", "Peters", "Power"], "year": "2017", "title": "The ai2 system at semeval-2017",
+             "container": "ACL workshop (SemEval)"},
+        ),
+        (  # Vancouver / BMC
+            "3. Shojania KG, Grimshaw JM: Evidence-based quality improvement: the state of the science. "
+            "Health Aff 2005, 24(1):138–150.",
+            {"authors": ["Shojania", "Grimshaw"], "year": "2005",
+             "title": "Evidence-based quality improvement: the state of the science",
+             "container": "Health Aff", "volume": "24", "issue": "1", "pages": "138–150"},
+        ),
+        (  # Vancouver / ICMJE
+            "12. Smith J, Doe A. Cooperative survival in crises. BMJ. 2010;340:c123.",
+            {"authors": ["Smith", "Doe"], "year": "2010", "title": "Cooperative survival in crises",
+             "container": "BMJ", "volume": "340", "pages": "c123"},
+        ),
+    ],
+)
+def test_citations_references_fields(entry: str, expected: dict) -> None:
+    got = parse_entry(entry)
+    assert {k: got.get(k) for k in expected} == expected
+
+
+def test_citations_references_names() -> None:
+    assert split_names("BARONI M. & LENCI A.") == ["BARONI", "LENCI"]
+    assert split_names("Iribarne (d’), Ph.") == ["d’Iribarne"]
+    assert split_names("Boudreau, Annette et Françoise Gadet") == ["Boudreau", "Gadet"]
+    assert split_names("Franco L, et al") == ["Franco"]
+    assert split_names("Nilsson, L-G., Adolfsson, R. and de Frias, C. M.") == ["Nilsson", "Adolfsson", "de Frias"]
+    assert split_names("American Psychiatric Association.") == ["American Psychiatric Association"]
+    assert split_names("Chanlat, J-F.; Davel, E.; Dupuis, J-P. (sous la dir)") == ["Chanlat", "Davel", "Dupuis"]
+
+
+@pytest.mark.parametrize(
+    "entry, expected",
+    [
+        ("Geertz, C. (1973). The Interpretation of Cultures, Basic Books.",
+         {"title": "The Interpretation of Cultures", "publisher": "Basic Books"}),
+        ("Argyris, C.; Schön, D. (1978). Organizational Learning, Addison-Wesley, Reading, MA.",
+         {"authors": ["Argyris", "Schön"], "title": "Organizational Learning", "publisher": "Addison-Wesley"}),
+        ("Chevrier, S. (2000). Le management des équipes interculturelles, Paris, Puf.",
+         {"title": "Le management des équipes interculturelles", "publisher": "Puf"}),
+        ("Yin, R. (2003 [1994]). Case study research. Beverly Hills, CA: Sage Publications.",
+         {"year": "2003", "title": "Case study research", "publisher": "Sage Publications"}),
+        ("Cohen, L.; Kassis-Henderson, J. (2012/5). “Language use in teams”, Management international, 16(3), 185-207.",
+         {"authors": ["Cohen", "Kassis-Henderson"], "year": "2012", "title": "Language use in teams",
+          "container": "Management international", "volume": "16", "issue": "3", "pages": "185-207"}),
+        ("Von Drehle, D. (2010, 22 février). Why crime went away. Time Magazine.",
+         {"authors": ["Von Drehle"], "year": "2010", "title": "Why crime went away"}),
+        ("Kamdem, E. (s. d.). Management et interculturalité en Afrique. Québec : Presses de l’Université Laval.",
+         {"year": "n.d.", "title": "Management et interculturalité en Afrique"}),
+    ],
+)
+def test_citations_references_imprints_and_year_slots(entry: str, expected: dict) -> None:
+    got = parse_entry(entry)
+    assert {k: got.get(k) for k in expected} == expected
+
+
+def test_citations_references_glued_capitals_style() -> None:
+    text = (
+        "MORALIYSKI R. & DIAS G. (2007). One Sense Per Discourse. In RANLP 2007, Borovets, Bulgaria. "
+        "PANTEL P. & LIN D. (2002). Discovering word senses from text. In KDD’02, p. 613–619."
+    )
+    got = entries(text)
+    assert [e[:9] for e in got] == ["MORALIYSK", "PANTEL P."]
