@@ -202,7 +202,8 @@ def run_cmd(
         result = run(corpus, out, load_config(config_file, scheme), progress=report, passwords=passwords, jobs=jobs,
                      executor=executor, scheduler=scheduler)
     failed = f", {len(result.failed)} failed" if result.failed else ""
-    say(f"{_n(len(result.processed), 'paper')} processed, {len(result.cached)} unchanged{failed}: {out}/ ({result.seconds:.1f} s)")
+    say(f"{_n(len(result.processed), 'paper')} processed, {len(result.cached)} unchanged{failed}; "
+        f"graph, database and report {result.corpus_outputs}: {out}/ ({result.seconds:.1f} s)")
     for paper_id, flags in sorted(result.flagged.items()):
         say(f"  {paper_id}: flagged {', '.join(flags)}")
     for paper_id, reason in sorted(result.failed.items()):

@@ -18,11 +18,13 @@ import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline import errors
 from pipeline.files import dumps_json
-from pipeline.extract.pdffile import PdfInfo, open_pdf, pdf_info
+
+if TYPE_CHECKING:  # the PDF libraries load only when a PDF is added: `list` and `run` stay quick
+    from pipeline.extract.pdffile import PdfInfo
 
 PAPER_JSON = "paper.json"
 OURS = "rescorpus"  # our fields inside paper.json
@@ -190,6 +192,8 @@ def _take_pdf(
 
 def _read_pdf(source: Path, password: str | None) -> tuple[PdfInfo, str | None]:
     """pdf_info, trying no password first; say whether it needed a user password or had an owner one."""
+    from pipeline.extract.pdffile import open_pdf, pdf_info
+
     try:
         info = pdf_info(source)
     except errors.EncryptedError:

@@ -13,6 +13,9 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import multiprocessing
+import shutil
+import sys
 import time
 from contextlib import contextmanager
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -20,20 +23,24 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pipeline
 from pipeline import corpus as corpus_mod
 from pipeline.config import Config
 from pipeline.errors import LockedError, RescorpusError
-from pipeline.extract import extract
-from pipeline.extract.model import Extracted
-from pipeline.files import atomic_write_text, csv_text, dumps_json, sha256_text
+from pipeline.files import atomic_write_text, csv_text, dumps_json, sha256_file, sha256_text
+
+if TYPE_CHECKING:  # the extraction libraries load only in processes that extract
+    from pipeline.extract.model import Extracted
 
 Progress = Callable[[str, str], None]  # (paper id, what happened)
 CACHE = ".cache"
 LOCK = ".lock"
 PER_PAPER_DIRS = ("text", "tables", "annotations")
+CORPUS_RECORD = "_corpus.json"  # the corpus-level stage's cache record (paper ids cannot start with "_")
 STATUS = "papers.json"  # every paper of the run: ok or failed (with the reason), and its flags
+EVAL_DIR = "eval"  # the evaluation against the gold set (annotations/gold)
 
 
 @dataclass
@@ -42,7 +49,10 @@ class RunResult:
     cached: list[str] = field(default_factory=list)  # unchanged, skipped
     failed: dict[str, str] = field(default_factory=dict)  # paper id -> reason
     flagged: dict[str, list[str]] = field(default_factory=dict)
-    seconds: float = 0.0
+    corpus_outputs: str = ""  # "rebuilt" or "unchanged"
+    seconds: float = 0.0  # the whole run
+    paper_seconds: float = 0.0  # the per-paper stage
+    corpus_seconds: float = 0.0  # evaluation, works, graph, database, report
 
 
 @dataclass(frozen=True)
@@ -83,7 +93,8 @@ def paper_outputs(paper_id: str, extracted: Extracted) -> dict[str, str]:
 
 def process(job: Job) -> dict[str, str]:
     """One paper's outputs: extraction, then the annotation layers on its Doc."""
-    from pipeline.annotate import annotate  # spaCy only in processes that annotate
+    from pipeline.annotate import annotate  # spaCy and the PDF libraries only in processes that work
+    from pipeline.extract import extract
 
     extracted = extract(Path(job.source), password=job.password)
     files = paper_outputs(job.paper_id, extracted)
@@ -109,13 +120,62 @@ def run(
 
     corpus, out = Path(corpus), Path(out)
     config = config or Config()
+    started = time.perf_counter()
     with output_lock(out):
         _sweep_temporary(out)
         result = update_papers(corpus, out, config, progress, passwords or {}, jobs, executor, scheduler)
         atomic_write_text(out / STATUS, dumps_json(paper_status(result)))
+        corpus_started = time.perf_counter()
+        result.corpus_outputs = update_corpus_outputs(corpus, out, config, progress)
+        result.corpus_seconds = time.perf_counter() - corpus_started
         write_manifest(corpus, out, config)
+        result.seconds = time.perf_counter() - started
         _log(out / RUN_LOG, result)
     return result
+
+
+def corpus_key(corpus: Path, out: Path, config: Config) -> str:
+    """What the corpus-level outputs depend on: every per-paper output, the papers' metadata, the code."""
+    digest = hashlib.sha256(f"{code_digest()}:{config.digest()}".encode())
+    for path in sorted((out / CACHE).glob("*.json")):
+        if path.name != CORPUS_RECORD:
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    digest.update(b"status\0" + (out / STATUS).read_bytes())
+    for path in sorted(Path(corpus).glob("*/paper.json")):
+        digest.update(path.parent.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def update_corpus_outputs(corpus: Path, out: Path, config: Config, progress: Progress | None = None) -> str:
+    """Rebuild works, graph, database and report when any per-paper output or metadata changed."""
+    key = corpus_key(corpus, out, config)
+    record = _cached(out, CORPUS_RECORD.removesuffix(".json"), key)
+    if record is not None:
+        return "unchanged"
+    from pipeline.aggregate import build_corpus_outputs  # plotting libraries only when needed
+
+    _report(progress, "corpus", "evaluating against the gold set; building works, graph, database and report")
+    written = evaluate_into(corpus, out, config) + build_corpus_outputs(corpus, out)
+    files = {p.relative_to(out).as_posix(): sha256_file(p) for p in sorted(written)}
+    atomic_write_text(out / CACHE / CORPUS_RECORD, dumps_json({"key": key, "files": files, "binary": True}))
+    return "rebuilt"
+
+
+def evaluate_into(corpus: Path, out: Path, config: Config) -> list[Path]:
+    """outputs/eval/report.{json,md} for the gold papers in the corpus; none when there are none."""
+    from pipeline.evaluate import evaluate_gold_set
+    from pipeline.evaluate_report import write_report
+
+    folder = out / EVAL_DIR
+    if not config.gold_files():
+        shutil.rmtree(folder, ignore_errors=True)
+        return []
+    try:
+        result = evaluate_gold_set(config.gold, corpus, out)
+    except RescorpusError:  # no gold paper is in this corpus
+        shutil.rmtree(folder, ignore_errors=True)
+        return []
+    return list(write_report(result, folder))
 
 
 def _sweep_temporary(out: Path) -> None:
@@ -159,7 +219,8 @@ def _log(path: Path, result: RunResult) -> None:
     stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     lines = [
         f"{stamp} run: {len(result.processed)} processed, {len(result.cached)} unchanged, "
-        f"{len(result.failed)} failed, {result.seconds:.2f} s"
+        f"{len(result.failed)} failed, {result.seconds:.2f} s (papers {result.paper_seconds:.2f} s, "
+        f"corpus outputs {result.corpus_outputs} {result.corpus_seconds:.2f} s)"
     ]
     lines += [f"{stamp}   failed {pid}: {reason}" for pid, reason in sorted(result.failed.items())]
     with open(path, "a", encoding="utf-8") as fh:
@@ -178,7 +239,7 @@ def update_papers(
 ) -> RunResult:
     """Compute the papers whose key changed, keep the others, delete outputs of papers gone."""
     started = time.perf_counter()
-    cfg_digest = config.digest()
+    cfg_digest = config.paper_digest()
     result = RunResult()
     papers = list(corpus_mod.iter_papers(corpus))
     records: dict[str, dict] = {}
@@ -211,7 +272,7 @@ def update_papers(
         _report(progress, paper_id, "done")
 
     _remove_stale(out, {rel for r in records.values() for rel in r["files"]}, set(records))
-    result.seconds = time.perf_counter() - started
+    result.paper_seconds = time.perf_counter() - started
     return result
 
 
@@ -228,8 +289,27 @@ def _execute(
         for job in jobs:
             yield (job.paper_id, *_guarded(job))
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    context = None
+    if sys.platform == "linux":  # fork: workers inherit the models loaded here once, instead of each loading them
+        warm_up(jobs[0].config)
+        context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         yield from _windowed(jobs, lambda job: pool.submit(_guarded, job), workers * 2)
+
+
+def warm_up(config: Config) -> None:
+    """Load every model a paper needs (spaCy pipelines, layer components, language and word statistics)."""
+    from pipeline.annotate import layers_pipeline
+    from pipeline.extract.clean import dehyphenate
+    from pipeline.extract.language import detect
+    from pipeline.nlp import pipeline_for
+
+    for lang in sorted(config.models):
+        pipeline_for(lang, config.models)
+    scheme = config.scheme_path()
+    layers_pipeline(str(scheme.resolve()) if scheme else None)
+    detect("La coopérative agricole a résisté à la sécheresse grâce à ses membres.")
+    dehyphenate("coopé", "rative")
 
 
 def _windowed(jobs: list[Job], submit: Callable[[Job], Future], size: int):
@@ -306,11 +386,12 @@ def _cached(out: Path, paper_id: str, key: str) -> dict | None:
         return None
     if record.get("key") != key:
         return None
+    check = sha256_file if record.get("binary") else (lambda p: sha256_text(p.read_text(encoding="utf-8")))
     for rel, digest in record.get("files", {}).items():
         try:
-            if sha256_text((out / rel).read_text(encoding="utf-8")) != digest:
+            if check(out / rel) != digest:
                 return None
-        except OSError:
+        except (OSError, UnicodeDecodeError):
             return None
     return record
 
@@ -324,7 +405,7 @@ def _remove_stale(out: Path, keep: set[str], ids: set[str]) -> None:
                     path.unlink()
     if (out / CACHE).is_dir():
         for path in sorted((out / CACHE).glob("*.json")):
-            if path.stem not in ids:
+            if path.stem not in ids and path.name != CORPUS_RECORD:
                 path.unlink()
 
 
