@@ -431,7 +431,7 @@ def concepts_by_language(inputs: Iterable[PaperInput], out: Path) -> dict[str, A
     for lang in BY_LANGUAGE:
         per = []
         for p in inputs:
-            labelled = (p.regions or {}).get("concept", [(0, len(p.text))])
+            labelled = [(0, len(p.text))] if p.regions is None else p.regions.get("concept", [])
             ranges = _intersect(labelled, paragraph_languages(out, p.paper).get(lang, []))
             per.append(evaluate(p.gold, p.predicted, p.text, {"concept": ranges}))
         result[lang] = aggregate(per)["layers"]["concept"]

@@ -34,3 +34,13 @@ def test_concepts_by_language_splits_scores_by_paragraph_language(tmp_path: Path
     assert result["en"]["n_gold"] == 2 and result["en"]["n_predicted"] == 2
     assert result["en"]["outcomes"]["missed"] == 1 and result["en"]["outcomes"]["spurious"] == 1
     assert result["en"]["strict"]["f1"] == 0.5
+
+
+def test_a_paper_without_a_concept_region_adds_nothing_to_either_language(tmp_path: Path) -> None:
+    (tmp_path / "text").mkdir()
+    paragraphs = [{"start": 0, "end": len(TEXT), "lang": "en", "kind": "body"}]
+    (tmp_path / "text" / "p.json").write_text(json.dumps({"paragraphs": paragraphs}), encoding="utf-8")
+    predicted = [_concept("resilience", "resilience", len(FR))]
+    regions = {"citation": [(0, len(TEXT))]}  # concepts not labelled in this paper
+    result = concepts_by_language([PaperInput("p", [], predicted, TEXT, regions)], tmp_path)
+    assert result["en"]["n_predicted"] == 0 and result["en"]["outcomes"]["spurious"] == 0
