@@ -6,6 +6,7 @@ fails the same way, with the same message, wherever it is met.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +18,10 @@ from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
 from pipeline import errors
+
+# pdfminer warns on every odd colour space or missing MediaBox of real PDFs: noise for a scholar.
+# Damage that matters surfaces as an exception, which becomes a clear error below.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 PDF_MAGIC = b"%PDF-"
 # A page with fewer characters than this has no usable text layer (a scan).
