@@ -12,6 +12,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 
+EXPORTS = "exports"  # OUT/exports/: files users ask for (graph, export, import); not outputs of `run`
+
+
 def _file_mode() -> int:
     """The mode a plain `open()` would give (0666 less the umask): mkstemp's 0600 would hide files from others."""
     umask = os.umask(0)

@@ -29,7 +29,7 @@ import pipeline
 from pipeline import corpus as corpus_mod
 from pipeline.config import Config
 from pipeline.errors import LockedError, RescorpusError
-from pipeline.files import atomic_write_text, csv_text, dumps_json, sha256_file, sha256_text
+from pipeline.files import EXPORTS, atomic_write_text, csv_text, dumps_json, sha256_file, sha256_text
 
 if TYPE_CHECKING:  # the extraction libraries load only in processes that extract
     from pipeline.extract.model import Extracted
@@ -419,5 +419,10 @@ def iter_outputs(out: Path, skip: Iterable[str] = ()) -> Iterator[Path]:
     skip = set(skip)
     for path in sorted(Path(out).rglob("*")):
         rel = path.relative_to(out).as_posix()
-        if path.is_file() and not rel.startswith(CACHE + "/") and rel not in skip and not path.name.startswith("."):
+        if (
+            path.is_file()
+            and not rel.startswith((CACHE + "/", EXPORTS + "/"))
+            and rel not in skip
+            and not path.name.startswith(".")
+        ):
             yield path

@@ -165,7 +165,7 @@ def test_evaluate_cli_export_import_round_trip_gives_identical_spans(project, fm
     assert cli(project, "export", PAPER, "--format", fmt, "--dest", str(dest)).exit_code == 0
     result = cli(project, "import", str(dest / exported), "--paper", PAPER, "--annotator", "bob")
     assert result.exit_code == 0, result.output
-    imported = load_gold(project / "outputs" / "imported" / f"{PAPER}.bob.jsonl")
+    imported = load_gold(project / "outputs" / "exports" / "imported" / f"{PAPER}.bob.jsonl")
     assert list(imported.spans) == read_jsonl(project / "outputs" / "annotations" / f"{PAPER}.jsonl")
     assert [dict(s.attrs) for s in imported.spans] == [dict(s.attrs) for s in sorted(PRED, key=lambda s: (s.start, s.end, s.layer, s.label))]
 

@@ -103,6 +103,9 @@ def test_verify_passes_then_names_the_edited_file(small_corpus: Path, tmp_path: 
     run(small_corpus, out, config)
     rerun = lambda c, o: run(c, o, config)  # noqa: E731
     assert verify(small_corpus, out, config, None, rerun) == []
+    (out / "exports" / "graph").mkdir(parents=True)  # what `rescorpus graph` / `export` write: not run's outputs
+    (out / "exports" / "graph" / "concepts.gexf").write_text("<gexf/>", encoding="utf-8")
+    assert verify(small_corpus, out, config, None, rerun) == []
     path = out / "annotations" / "souss-2023.jsonl"
     path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     diffs = verify(small_corpus, out, config, None, rerun)

@@ -80,7 +80,7 @@ def agree_cmd(
 ) -> None:
     """Agreement between two annotators of one paper: pairwise F1 per label and Krippendorff's alpha on tokens.
 
-    Example:  rescorpus agree outputs/imported/p1.alice.jsonl outputs/imported/p1.bob.jsonl
+    Example:  rescorpus agree outputs/exports/imported/p1.alice.jsonl outputs/exports/imported/p1.bob.jsonl
     """
     from pipeline.evaluate import agreement_of_files
     from pipeline.evaluate_report import format_agreement
@@ -126,7 +126,7 @@ def gold_reanchor_cmd(
 def export_cmd(
     paper: Annotated[str, typer.Argument(help="The paper id.")],
     fmt: Annotated[str, typer.Option("--format", help="inception (UIMA CAS XMI + TypeSystem.xml, zipped) or brat.")],
-    dest: Annotated[Optional[Path], typer.Option("--dest", help="Folder to write into (default: OUT/export/FORMAT).")] = None,
+    dest: Annotated[Optional[Path], typer.Option("--dest", help="Folder to write into (default: OUT/exports/FORMAT).")] = None,
     use_gold: Annotated[
         bool, typer.Option("--from-gold", help="Export the gold spans instead of the predicted ones.")
     ] = False,
@@ -157,7 +157,7 @@ def import_cmd(
     ] = False,
     annotator: Annotated[Optional[str], typer.Option("--annotator", help="Who corrected the annotations.")] = None,
     dest: Annotated[
-        Optional[Path], typer.Option("--dest", help="Without --as-gold: file to write (default OUT/imported/PAPER.ANNOTATOR.jsonl).")
+        Optional[Path], typer.Option("--dest", help="Without --as-gold: file to write (default OUT/exports/imported/PAPER.ANNOTATOR.jsonl).")
     ] = None,
     gold: GoldOpt = DEFAULT_GOLD,
     corpus: CorpusOpt = DEFAULT_CORPUS,

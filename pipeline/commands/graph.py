@@ -9,6 +9,7 @@ import typer
 
 from pipeline.cli import DEFAULT_CORPUS, DEFAULT_OUT, CorpusOpt, OutOpt, app, handles_errors, out_console, say
 from pipeline.errors import RescorpusError
+from pipeline.files import EXPORTS
 
 
 @app.command("graph")
@@ -23,7 +24,7 @@ def graph_cmd(
     fmt: Annotated[
         Optional[list[str]], typer.Option("--format", help="graphml, gexf, json, vosviewer or csv; repeat for several (default: all).")
     ] = None,
-    to: Annotated[Optional[Path], typer.Option("--to", help="Base path of the files (default: OUT/graph/custom/KIND).")] = None,
+    to: Annotated[Optional[Path], typer.Option("--to", help="Base path of the files (default: OUT/exports/graph/KIND).")] = None,
     corpus: CorpusOpt = DEFAULT_CORPUS,
     out: OutOpt = DEFAULT_OUT,
 ) -> None:
@@ -44,7 +45,7 @@ def graph_cmd(
     if not chosen:
         raise RescorpusError("no paper matches these filters; `rescorpus list` shows ids, years and languages")
     g = project(graph, kind, min_weight=min_weight)
-    written = export_graph(g, to or out / "graph" / "custom" / kind, fmt or FORMATS)
+    written = export_graph(g, to or out / EXPORTS / "graph" / kind, fmt or FORMATS)
     say(f"{kind} graph of {len(chosen)} papers: {g.number_of_nodes()} nodes, {g.number_of_edges()} links")
     for path in written:
         say(f"  {path}")

@@ -27,6 +27,7 @@ from ..spans import Span, read_jsonl
 from . import Annotated
 from .brat import brat_config, read_brat, write_brat
 from .xmi import TYPESYSTEM_FILE, read_xmi, read_xmi_zip, write_xmi, write_xmi_zip
+from pipeline.files import EXPORTS
 
 FORMATS = ("inception", "brat")
 
@@ -72,7 +73,7 @@ def export_paper(
         if not pred.exists():
             raise InputError(f"{pred}: no annotations for paper {paper}; run `rescorpus run` first (or pass --out)")
         spans, source = read_jsonl(pred), "predicted"
-    dest = Path(dest) if dest is not None else out / "export" / fmt
+    dest = Path(dest) if dest is not None else out / EXPORTS / fmt
     if fmt == "inception":
         write_xmi(spans, text, dest / f"{paper}.xmi")
         write_xmi_zip(spans, text, dest / f"{paper}.zip", paper)
@@ -153,7 +154,7 @@ def import_annotations(
         header_extra=previous.header_extra if previous else {},
         source_sha256=(previous.source_sha256 if previous else None) or source_sha256,
     )
-    written = target if as_gold else Path(dest) if dest else Path(out) / "imported" / f"{paper}.{who}.jsonl"
+    written = target if as_gold else Path(dest) if dest else Path(out) / EXPORTS / "imported" / f"{paper}.{who}.jsonl"
     replaced = written.exists()
     save_gold(gold, written)
     return Imported(written, gold, moved, replaced)
