@@ -141,16 +141,21 @@ def list_cmd(corpus: CorpusOpt = DEFAULT_CORPUS, out: OutOpt = DEFAULT_OUT) -> N
 
     Example:  rescorpus list --corpus corpus
     """
-    from pipeline.corpus import list_papers
+    from pipeline.corpus import detected_language, list_papers
 
     rows = list_papers(corpus)
     if not rows:
         say(f"{corpus}/ holds no papers yet; add one with `rescorpus add FILE`")
         return
-    table = [
-        [r.id, r.year, r.language, _short(r.problem or r.title, 70), r.pages, ", ".join(r.flags)] for r in rows
-    ]
+    table, detected = [], 0
+    for r in rows:
+        lang = r.language
+        if lang is None and not r.problem and (found := detected_language(out, r.id)):
+            lang, detected = f"{found}*", detected + 1
+        table.append([r.id, r.year, lang, _short(r.problem or r.title, 70), r.pages, ", ".join(r.flags)])
     out_console.print(_table(f"{len(rows)} papers in {corpus}/", ["id", "year", "lang", "title", "pages", "flags"], table))
+    if detected:
+        say("* detected in the text by the last run (paper.json does not say; write 'language' there to set it)")
 
 
 @app.command("run")
@@ -243,39 +248,6 @@ def verify_cmd(
         say(f"verify failed: {_n(len(diffs), 'difference')}", err=True)
         raise typer.Exit(1)
     say(f"verified: every output in {out}/ is what {corpus}/ gives, byte for byte")
-
-
-REALWORLD_PDFS = Path("../shared/realworld/pdfs")
-
-
-@app.command("bench")
-@handles_errors
-def bench_cmd(
-    pdfs: Annotated[
-        Path, typer.Option("--pdfs", help="Folder of PDFs to time (default: ../shared/realworld/pdfs).")
-    ] = REALWORLD_PDFS,
-    repeat: Annotated[int, typer.Option(min=1, help="Best of N runs per file.")] = 1,
-    json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the figures as JSON here.")] = None,
-) -> None:
-    """Time the stages against baselines measured in the same run, and print the figures.
-
-    Example:  rescorpus bench --pdfs ../shared/realworld/pdfs --repeat 3
-    """
-    from pipeline.bench import bench_extraction
-    from pipeline.files import write_json
-
-    if not pdfs.is_dir():
-        raise RescorpusError(f"{pdfs}: no such folder of PDFs; pass --pdfs DIR")
-    result = bench_extraction(pdfs.glob("*.pdf"), repeat=repeat)
-    rows = [
-        ["extraction (ours)", result.files, result.pages, f"{result.ours_per_page:.4f}", f"{result.ratio:.2f}x"],
-        ["pdfplumber extract_text", result.files, result.pages, f"{result.bare_per_page:.4f}", "1.00x"],
-    ]
-    out_console.print(_table("Extraction, seconds per page", ["stage", "files", "pages", "s/page", "vs bare"], rows))
-    for line in result.skipped:
-        say(f"  skipped {line}")
-    if json_out:
-        write_json(json_out, {"extraction": result.to_json()})
 
 
 class _progress:

@@ -397,6 +397,16 @@ def iter_papers(corpus: Path) -> Iterator[Paper]:
         yield load_paper(corpus, name)
 
 
+def detected_language(out: Path, paper_id: str) -> str | None:
+    """The language most of a paper's text is in, as the last run detected it (None before a run)."""
+    try:
+        counts = json.loads((Path(out) / "text" / f"{paper_id}.json").read_text(encoding="utf-8"))["languages"]
+    except (OSError, ValueError, KeyError):
+        return None
+    known = {lang: n for lang, n in counts.items() if lang != "und"}
+    return max(sorted(known), key=lambda lang: known[lang]) if known else None
+
+
 def list_papers(corpus: Path) -> list[PaperRow]:
     """One row per paper folder, sorted by id; a damaged folder gives a row with `problem` set."""
     rows = []

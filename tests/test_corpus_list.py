@@ -77,3 +77,21 @@ def test_corpus_duplicate_found_even_when_paper_json_broken(filled, pdfs, tree):
     with pytest.raises(errors.DuplicateError, match="'vicari-2014-resilience'"):
         add_paper(filled, pdfs.text)
     assert tree(filled) == before
+
+
+def test_corpus_list_shows_the_detected_language_marked_when_metadata_lacks_it(filled, tmp_path):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+    from pipeline.corpus import detected_language
+
+    out = tmp_path / "out"
+    (out / "text").mkdir(parents=True)
+    (out / "text" / "vicari-2014-resilience.json").write_text('{"languages": {"en": 10, "fr": 250, "und": 900}}')
+    assert detected_language(out, "vicari-2014-resilience") == "fr"
+    assert detected_language(out, "a-scan") is None
+    result = CliRunner().invoke(app, ["list", "--corpus", str(filled), "--out", str(out)])
+    assert result.exit_code == 0
+    row = next(line for line in result.output.splitlines() if "vicari-2014-resilience" in line)
+    assert "fr*" in row
+    assert "detected in the text" in result.output
