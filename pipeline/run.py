@@ -41,6 +41,7 @@ PER_PAPER_DIRS = ("text", "tables", "annotations")
 CORPUS_RECORD = "_corpus.json"  # the corpus-level stage's cache record (paper ids cannot start with "_")
 STATUS = "papers.json"  # every paper of the run: ok or failed (with the reason), and its flags
 EVAL_DIR = "eval"  # the evaluation against the gold set (annotations/gold)
+CORPUS_DIRS = ("graph", "report", EVAL_DIR)  # written only by the corpus-level stage
 
 
 @dataclass
@@ -157,6 +158,10 @@ def update_corpus_outputs(corpus: Path, out: Path, config: Config, progress: Pro
     _report(progress, "corpus", "evaluating against the gold set; building works, graph, database and report")
     written = evaluate_into(corpus, out, config) + build_corpus_outputs(corpus, out)
     files = {p.relative_to(out).as_posix(): sha256_file(p) for p in sorted(written)}
+    for folder in CORPUS_DIRS:  # files an earlier version wrote there and this one does not
+        for path in sorted((out / folder).rglob("*")) if (out / folder).is_dir() else []:
+            if path.is_file() and path.relative_to(out).as_posix() not in files:
+                path.unlink()
     atomic_write_text(out / CACHE / CORPUS_RECORD, dumps_json({"key": key, "files": files, "binary": True}))
     return "rebuilt"
 
