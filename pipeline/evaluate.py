@@ -511,7 +511,12 @@ def agreement(a: list[Span], b: list[Span], text: str, regions: Regions | None =
             data = [[code[x] for x in la], [code[x] for x in lb]]
             alpha = round(float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")), 6)
         lr = scores["layers"][layer]
+        if not ranges:  # a layer one of the two files does not label: nothing to compare
+            layers[layer] = {"compared": False, "alpha": None, "tokens": 0, "n_a": 0, "n_b": 0, "f1": None,
+                             "labels": {}, "note": f"layer {layer} not compared: not labelled in both files"}
+            continue
         layers[layer] = {
+            "compared": True,
             "alpha": alpha,
             "tokens": len(toks),
             "n_a": lr["n_gold"],

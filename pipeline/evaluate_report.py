@@ -141,6 +141,8 @@ def format_agreement(result: Mapping[str, Any]) -> str:
     fmt = lambda cells: " ".join(c.ljust(w) if k == 0 else c.rjust(w) for k, (c, w) in enumerate(zip(cells, widths)))  # noqa: E731
     lines = [fmt(["layer/label", "A", "B", "F1", "ovF1", "alpha"])]
     for layer, lr in result["layers"].items():
+        if not lr["compared"]:
+            continue
         alpha = "n/a" if lr["alpha"] is None else f"{lr['alpha']:.3f}"
         lines.append(fmt([layer, str(lr["n_a"]), str(lr["n_b"]), _pct(lr["f1"]["strict"]), _pct(lr["f1"]["overlap"]), alpha]))
         lines += [fmt(["  " + lab, str(c["n_a"]), str(c["n_b"]), _pct(c["strict"]), _pct(c["overlap"]), ""])

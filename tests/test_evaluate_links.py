@@ -128,3 +128,13 @@ def test_evaluate_agreement_alpha_and_f1():
     assert diff["labels"]["resilience"] == {"n_a": 1, "n_b": 0, "strict": 0.0, "overlap": 0.0}
     empty = agreement([], [], text)["layers"]["citation"]
     assert empty["alpha"] is None and "undefined" in empty["note"]
+
+
+def test_evaluate_agreement_skips_a_layer_one_file_does_not_label():
+    text = "la gouvernance et la résilience des coopératives"
+    g = Span("concept", "governance", 3, 14, "gouvernance")
+    regions = {"concept": [(0, len(text))], "reference": []}
+    result = agreement([g], [g], text, regions)["layers"]
+    assert result["concept"]["compared"] and result["concept"]["alpha"] is None  # one label only: alpha undefined
+    assert result["reference"]["compared"] is False and "not compared" in result["reference"]["note"]
+    assert result["reference"]["f1"] is None
