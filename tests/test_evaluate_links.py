@@ -135,6 +135,6 @@ def test_evaluate_agreement_skips_a_layer_one_file_does_not_label():
     g = Span("concept", "governance", 3, 14, "gouvernance")
     regions = {"concept": [(0, len(text))], "reference": []}
     result = agreement([g], [g], text, regions)["layers"]
-    assert result["concept"]["compared"] and result["concept"]["alpha"] is None  # one label only: alpha undefined
+    assert result["concept"]["compared"] and result["concept"]["alpha"] == 1.0
     assert result["reference"]["compared"] is False and "not compared" in result["reference"]["note"]
     assert result["reference"]["f1"] is None
