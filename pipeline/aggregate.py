@@ -2,23 +2,28 @@
 
 `build_corpus_outputs` is its one entry point. It reads only files under `out`
 (and the papers' metadata), never the sources, and writes every file atomically
-with bytes that depend on those inputs only.
+with bytes that depend on those inputs only: a build from the per-paper cache and
+a build from scratch give the same bytes.
 """
 
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
-from pipeline.corpusdata import WORKS, PaperData, Work, derive_works, load_corpus, read_works, select_papers, works_lines
+from pipeline.corpusdata import (WORKS, PaperData, Work, derive_spans_works, derive_works, load_corpus, read_works,
+                                 select_papers, works_lines)  # fmt: skip
+from pipeline.corpusdigest import load_digests, work_spans
 from pipeline.files import atomic_write_text
 from pipeline.formats.graphs import FORMATS, export_graph
-from pipeline.graph import build_graph, project
+from pipeline.graph import build_graph, graph_from_summaries, project
 from pipeline.report import write_report
-from pipeline.store import DB_NAME, build_database
+from pipeline.store import DB_NAME, write_database
 
 GRAPH_DIR = "graph"
 REPORT_DIR = "report"
@@ -26,18 +31,18 @@ EVALUATION = Path("eval") / "report.json"  # where `rescorpus eval` leaves its r
 MAP_MIN_WEIGHT = 1  # the maps keep links seen in at least one sentence (paper)
 
 
-def corpus_works(out: Path, papers: tuple[PaperData, ...]) -> tuple[Work, ...]:
-    """The cited works: pipeline.citations.works when it is there (it writes works.jsonl), else the
-    fallback keys of pipeline.corpusdata, written to works.jsonl in the same shape."""
+def corpus_works(out: Path, summaries: Sequence[Mapping[str, Any]]) -> tuple[Work, ...]:
+    """The cited works, written to works.jsonl: pipeline.citations.works when it is there, else the
+    fallback keys of pipeline.corpusdata in the same shape. Reads the papers' cached summaries, not the files."""
     try:
-        from pipeline.citations.works import build_works  # the citation issue's work identities
+        from pipeline.citations.works import build_works, generate_works_jsonl  # the citation issue's work identities
     except ImportError:
         build_works = None
     path = Path(out) / WORKS
     if build_works is not None:
-        build_works(out)
+        atomic_write_text(path, "".join(generate_works_jsonl(build_works((s["id"], work_spans(s)) for s in summaries))))
     else:
-        atomic_write_text(path, works_lines(derive_works(papers)))
+        atomic_write_text(path, works_lines(derive_spans_works((s["id"], work_spans(s)) for s in summaries)))
     return read_works(path)
 
 
@@ -55,17 +60,41 @@ def _evaluation(out: Path) -> dict[str, Any] | None:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
-def build_corpus_outputs(corpus: Path, out: Path) -> list[Path]:
-    """Write works.jsonl, graph/<kind>.<format> for every projection, corpus.sqlite and report/; return the paths."""
+def build_corpus_outputs(corpus: Path, out: Path, timings: dict[str, float] | None = None) -> list[Path]:
+    """Write works.jsonl, graph/<kind>.<format> for every projection, corpus.sqlite and report/; return the paths.
+
+    Papers stream through: only their small summaries are held (pipeline.corpusdigest, cached per paper
+    under outputs/.cache/corpus), the database takes their rows one paper at a time. `timings`, when
+    given, receives the seconds of each sub-stage."""
     corpus, out = Path(corpus), Path(out)
-    papers = load_corpus(corpus, out)
-    works = corpus_works(out, papers)
-    graph = build_graph(papers, works)
+    clock = _Clock(timings if timings is not None else {})
+    digests = load_digests(corpus, out)
+    summaries = digests.summaries
+    clock.lap("papers")
+    works = corpus_works(out, summaries)
+    clock.lap("works")
+    graph = graph_from_summaries(summaries, works)
+    maps = {kind: project(graph, kind, min_weight=MAP_MIN_WEIGHT if kind in ("concepts", "concept-works") else 0)
+            for kind in ("concepts", "citations", "concept-works", "all")}  # fmt: skip
+    clock.lap("graph")
     written = [out / WORKS]
-    maps = {}
-    for kind in ("concepts", "citations", "concept-works", "all"):
-        maps[kind] = project(graph, kind, min_weight=MAP_MIN_WEIGHT if kind in ("concepts", "concept-works") else 0)
-        written += export_graph(maps[kind], out / GRAPH_DIR / kind, FORMATS)
-    written.append(build_database(out / DB_NAME, papers, works, maps["all"]))
-    written += write_report(out / REPORT_DIR, papers, works, maps["concepts"], maps["citations"], _evaluation(out))
+    for kind, g in maps.items():
+        written += export_graph(g, out / GRAPH_DIR / kind, FORMATS)
+    clock.lap("graph_exports")
+    written.append(write_database(out / DB_NAME, digests.rows(), works, maps["all"]))
+    clock.lap("database")
+    written += write_report(out / REPORT_DIR, summaries, works, maps["concepts"], maps["citations"], _evaluation(out))
+    clock.lap("report")
     return sorted(written)
+
+
+class _Clock:
+    """Seconds between laps, into a dict (the benchmark's per-sub-stage figures)."""
+
+    def __init__(self, into: dict[str, float]) -> None:
+        self.into, self.last = into, time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.into[name] = round(now - self.last, 3)
+        self.last = now

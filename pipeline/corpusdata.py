@@ -10,6 +10,7 @@ span, so "Borzaga et al. (2009)" or "p. 212" never end a sentence.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 import unicodedata
@@ -91,7 +92,8 @@ class Work:
 
 def split_sentences(text: str, paragraphs: Sequence[Paragraph], keep: Iterable[Span] = ()) -> tuple[Sentence, ...]:
     """Sentences of every paragraph: cut after . ! ? … before a capital or digit, never inside `keep` spans."""
-    inside = sorted((s.start, s.end) for s in keep if s.end > s.start)
+    inside = _union(sorted((s.start, s.end) for s in keep if s.end > s.start))
+    starts = [a for a, _ in inside]
     out: list[Sentence] = []
     for n, para in enumerate(paragraphs):
         start = para.start
@@ -101,13 +103,25 @@ def split_sentences(text: str, paragraphs: Sequence[Paragraph], keep: Iterable[S
                 continue
             if text[m.start()] == "." and m.group().startswith(".") and _abbreviation(text, para.start, m.start()):
                 continue
-            if any(a < cut < b for a, b in inside):
+            i = bisect.bisect_left(starts, cut) - 1  # the last kept span starting before the cut
+            if i >= 0 and cut < inside[i][1]:
                 continue
             out.append(Sentence(start, cut, n))
             start = cut + (len(text[cut:para.end]) - len(text[cut:para.end].lstrip()))
         if start < para.end:
             out.append(Sentence(start, para.end, n))
     return tuple(out)
+
+
+def _union(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted open intervals merged where they overlap (touching ones stay apart: their common end is outside)."""
+    out: list[tuple[int, int]] = []
+    for a, b in intervals:
+        if out and a < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
 
 
 def _abbreviation(text: str, floor: int, dot: int) -> bool:
@@ -223,12 +237,19 @@ def fallback_work_key(attrs: Mapping[str, Any]) -> str:
 
 def derive_works(papers: Iterable[PaperData]) -> tuple[Work, ...]:
     """Works from the reference spans of the papers, with the fallback key (until works.jsonl exists)."""
+    return derive_spans_works((p.id, p.spans) for p in papers)
+
+
+def derive_spans_works(papers: Iterable[tuple[str, Iterable[Span]]]) -> tuple[Work, ...]:
+    """Works from (paper id, spans) pairs: their reference spans, with the fallback key."""
     found: dict[str, dict[str, Any]] = {}
-    for paper in papers:
-        for ref in paper.layer("reference"):
+    for paper_id, spans in papers:
+        for ref in spans:
+            if ref.layer != "reference":
+                continue
             key = fallback_work_key(ref.attrs)
             entry = found.setdefault(key, {"attrs": ref.attrs, "cited_by": []})
-            entry["cited_by"].append((paper.id, str(ref.attrs.get("id", f"{ref.start}"))))
+            entry["cited_by"].append((paper_id, str(ref.attrs.get("id", f"{ref.start}"))))
     return tuple(_work(key, e["attrs"], e["cited_by"]) for key, e in sorted(found.items()))
 
 

@@ -15,10 +15,10 @@ order is sorted and Louvain is seeded: two builds give the same graph.
 
 from __future__ import annotations
 
-import bisect
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
+from typing import Any
 from itertools import combinations
 
 import networkx as nx
@@ -28,31 +28,12 @@ from pipeline.corpusdata import PaperData, Work, reference_index
 SEED = 42
 KINDS = ("concepts", "citations", "concept-works", "all")
 DIGITS = 6
+BETWEENNESS_EXACT = 200  # up to this many nodes betweenness is exact; above, estimated from
+BETWEENNESS_PIVOTS = 100  # this many seeded pivot nodes (Brandes and Pich 2007): linear in the graph's size
 
 
 def node_id(kind: str, ident: str) -> str:
     return f"{kind}:{ident}"
-
-
-def _by_sentence(paper: PaperData, spans: Iterable) -> dict[int, list]:
-    """Spans grouped by the index of the sentence holding their start."""
-    starts = [s.start for s in paper.sentences]
-    groups: dict[int, list] = defaultdict(list)
-    for span in spans:
-        i = bisect.bisect_right(starts, span.start) - 1
-        if i >= 0 and span.start < paper.sentences[i].end:
-            groups[i].append(span)
-    return groups
-
-
-def _by_paragraph(paper: PaperData, spans: Iterable) -> dict[int, list]:
-    starts = [p.start for p in paper.paragraphs]
-    groups: dict[int, list] = defaultdict(list)
-    for span in spans:
-        i = bisect.bisect_right(starts, span.start) - 1
-        if i >= 0 and span.start < paper.paragraphs[i].end:
-            groups[i].append(span)
-    return groups
 
 
 def _association(pairs: Counter, units: int, present: Counter) -> dict[tuple[str, str], tuple[float, float]]:
@@ -73,7 +54,15 @@ def _association(pairs: Counter, units: int, present: Counter) -> dict[tuple[str
 
 def build_graph(papers: Iterable[PaperData], works: Iterable[Work]) -> nx.Graph:
     """The heterogeneous graph of the given papers (the works they cite, the concepts they mention)."""
-    papers = sorted(papers, key=lambda p: p.id)
+    from pipeline.corpusdigest import digest_paper
+
+    return graph_from_summaries([digest_paper(p).summary for p in papers], works)
+
+
+def graph_from_summaries(summaries: Iterable[Mapping[str, Any]], works: Iterable[Work]) -> nx.Graph:
+    """The same graph from the papers' cached summaries (pipeline.corpusdigest): counts are only added up here."""
+    papers = sorted(summaries, key=lambda p: p["id"])
+    works = list(works)
     ref_work = reference_index(works)
     work_info = {w.key: w for w in works}
     mentions: dict[str, Counter] = {}
@@ -88,32 +77,30 @@ def build_graph(papers: Iterable[PaperData], works: Iterable[Work]) -> nx.Graph:
     co_cited_sentences: Counter = Counter()
 
     for paper in papers:
-        concepts = paper.layer("concept")
-        mentions[paper.id] = Counter(s.label for s in concepts)
-        n_sent += len(paper.sentences)
-        n_para += len(paper.paragraphs)
-        for groups, pairs, present in (
-            (_by_sentence(paper, concepts), sent_pairs, sent_present),
-            (_by_paragraph(paper, concepts), para_pairs, para_present),
-        ):
-            for spans in groups.values():
-                labels = sorted({s.label for s in spans})
-                present.update(labels)
-                pairs.update(combinations(labels, 2))
+        pid = paper["id"]
+        mentions[pid] = Counter(paper["mentions"])
+        n_sent += paper["n_sentences"]
+        n_para += paper["n_paragraphs"]
+        for pairs, present, p_rows, c_rows in ((sent_pairs, sent_present, paper["sent_pairs"], paper["sent_present"]),
+                                               (para_pairs, para_present, paper["para_pairs"], paper["para_present"])):  # fmt: skip
+            for a, b, n in p_rows:
+                pairs[(a, b)] += n
+            for a, n in c_rows:
+                present[a] += n
         cited_here: set[str] = set()
-        for ref in paper.layer("reference"):
-            key = ref_work.get((paper.id, str(ref.attrs.get("id", ""))))
+        for span in paper["work_spans"]:
+            if span["layer"] == "reference":
+                key = ref_work.get((pid, str(span.get("id", ""))))
+                if key:
+                    cites[(pid, key)][1] += 1
+                    cited_here.add(key)
+        for span in paper["work_spans"]:
+            key = ref_work.get((pid, str(span.get("target", "")))) if span["layer"] == "citation" else None
             if key:
-                cites[(paper.id, key)][1] += 1
-                cited_here.add(key)
-        callouts = [c for c in paper.layer("citation") if (paper.id, str(c.attrs.get("target", ""))) in ref_work]
-        for c in callouts:
-            cites[(paper.id, ref_work[(paper.id, str(c.attrs["target"]))])][0] += 1
+                cites[(pid, key)][0] += 1
         co_cited_papers.update(combinations(sorted(cited_here), 2))
-        by_sent = _by_sentence(paper, concepts + callouts)
-        for spans in by_sent.values():
-            keys = sorted({ref_work[(paper.id, str(s.attrs["target"]))] for s in spans if s.layer == "citation"})
-            labels = sorted({s.label for s in spans if s.layer == "concept"})
+        for targets, labels in paper["cite_groups"]:
+            keys = sorted({ref_work[(pid, t)] for t in targets if (pid, t) in ref_work})
             cited_with.update((k, lab) for k in keys for lab in labels)
             co_cited_sentences.update(combinations(keys, 2))
 
@@ -122,18 +109,22 @@ def build_graph(papers: Iterable[PaperData], works: Iterable[Work]) -> nx.Graph:
     for counts in mentions.values():
         totals.update(counts)
     for paper in papers:
-        attrs = {"kind": "paper", "label": paper.id, "title": paper.title, "lang": paper.lang,
-                 "count": sum(mentions[paper.id].values())}  # fmt: skip
-        if paper.year is not None:
-            attrs["year"] = paper.year
-        g.add_node(node_id("paper", paper.id), **attrs)
+        attrs = {"kind": "paper", "label": paper["id"], "title": paper["title"], "lang": paper["lang"],
+                 "count": sum(mentions[paper["id"]].values())}  # fmt: skip
+        if paper["year"] is not None:
+            attrs["year"] = paper["year"]
+        g.add_node(node_id("paper", paper["id"]), **attrs)
+    papers_with_n = Counter(k for c in mentions.values() for k, n in c.items() if n)
     for concept in sorted(totals):
-        papers_with = sum(1 for c in mentions.values() if c[concept])
+        papers_with = papers_with_n[concept]
         g.add_node(node_id("concept", concept), kind="concept", label=concept, count=totals[concept], papers=papers_with)
-    used = sorted({k for _, k in cites} | {k for k, _ in cited_with})
+    citing_by: dict[str, list[str]] = defaultdict(list)
+    for p, k in sorted(cites):
+        citing_by[k].append(p)
+    used = sorted(set(citing_by) | {k for k, _ in cited_with})
     for key in used:
         w = work_info[key]
-        citing = sorted({p for (p, k) in cites if k == key})
+        citing = citing_by.get(key, [])
         attrs = {"kind": "work", "label": w.label, "authors": "; ".join(w.authors), "title": w.title, "doi": w.doi,
                  "count": len(citing), "callouts": sum(cites[(p, key)][0] for p in citing)}  # fmt: skip
         if w.year[:4].isdigit():  # "n.d." works have no year: one type per attribute for GraphML and GEXF
@@ -203,7 +194,8 @@ def annotate_structure(g: nx.Graph) -> None:
     communities = nx.community.louvain_communities(weighted, weight="weight", seed=SEED)
     ordered = sorted((sorted(c) for c in communities), key=lambda c: (-len(c), c[0]))
     degree = nx.degree_centrality(weighted) if len(weighted) > 1 else {n: 0.0 for n in weighted}
-    between = nx.betweenness_centrality(weighted, normalized=True)
+    k = BETWEENNESS_PIVOTS if len(weighted) > BETWEENNESS_EXACT else None
+    between = nx.betweenness_centrality(weighted, k=k, normalized=True, seed=SEED)
     for number, members in enumerate(ordered, start=1):
         for n in members:
             g.nodes[n]["cluster"] = number

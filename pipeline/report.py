@@ -9,7 +9,6 @@ the same outputs give the same bytes; the PNGs (matplotlib) carry no metadata.
 
 from __future__ import annotations
 
-import bisect
 import html
 import io
 import json
@@ -20,13 +19,15 @@ from typing import Any
 
 import networkx as nx
 
-from pipeline.corpusdata import PaperData, Work
+from pipeline.corpusdata import Work
+from pipeline.corpusdigest import SENTENCES_PER_CONCEPT
 from pipeline.files import atomic_write_bytes, atomic_write_text
 from pipeline.graph import SEED, concept_neighbours
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f")
 KIND_COLOURS = {"paper": "#444444", "work": "#1f77b4"}
-SENTENCES_PER_CONCEPT = 40
+TOP_MAP_NODES = 300  # the citation graph drawn (page and PNG): its most connected nodes
+PNG_LABELS = 60  # labels on a static map: the most frequent nodes (the page shows every label on hover)
 TOP_WORKS = 30
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "scrollZoom": True}
 
@@ -48,10 +49,17 @@ def _colour(attrs: Mapping[str, Any]) -> str:
     return KIND_COLOURS.get(attrs.get("kind", ""), "#999999")
 
 
-def _network_figure(g: nx.Graph, title: str, hover: Mapping[str, str]):
+def bounded(g: nx.Graph, top: int) -> nx.Graph:
+    """The map as drawn: at most `top` nodes, the most connected ones (ties by id), so figures stay readable and fast."""
+    if g.number_of_nodes() <= top:
+        return g
+    keep = sorted(g.nodes, key=lambda n: (-g.degree(n), n))[:top]
+    return g.subgraph(sorted(keep)).copy()
+
+
+def _network_figure(g: nx.Graph, title: str, hover: Mapping[str, str], pos: Mapping[str, tuple[float, float]]):
     import plotly.graph_objects as go
 
-    pos = layout(g)
     ex: list[float | None] = []
     ey: list[float | None] = []
     for a, b in sorted((min(a, b), max(a, b)) for a, b in g.edges):
@@ -95,36 +103,30 @@ def concept_hover(g: nx.Graph) -> dict[str, str]:
     return out
 
 
-def concept_sentences(papers: Sequence[PaperData]) -> dict[str, list[list[str]]]:
-    """Per concept, the sentences (paper, text) that mention it, in corpus order, at most SENTENCES_PER_CONCEPT."""
+def concept_sentences(papers: Sequence[Mapping[str, Any]]) -> dict[str, list[list[str]]]:
+    """Per concept, the sentences [paper, text] that mention it, in corpus order, at most SENTENCES_PER_CONCEPT."""
     out: dict[str, list[list[str]]] = {}
     for p in papers:
-        starts = [s.start for s in p.sentences]
-        for span in p.layer("concept"):
-            i = bisect.bisect_right(starts, span.start) - 1
-            if i < 0:
-                continue
-            s = p.sentences[i]
-            item = [p.id, " ".join(p.text[s.start : s.end].split())]
-            bucket = out.setdefault(span.label, [])
-            if len(bucket) < SENTENCES_PER_CONCEPT and item not in bucket:
-                bucket.append(item)
+        for label, texts in p["sentences"].items():
+            bucket = out.setdefault(label, [])
+            for text in texts:
+                item = [p["id"], text]
+                if len(bucket) < SENTENCES_PER_CONCEPT and item not in bucket:
+                    bucket.append(item)
     return dict(sorted(out.items()))
 
 
-def _frequency_figures(papers: Sequence[PaperData]):
+def _frequency_figures(papers: Sequence[Mapping[str, Any]]):
     import plotly.graph_objects as go
 
-    concepts = sorted({s.label for p in papers for s in p.layer("concept")})
-    per_paper = {p.id: Counter(s.label for s in p.layer("concept")) for p in papers}
-    heat = go.Figure(go.Heatmap(z=[[per_paper[p.id][c] for p in papers] for c in concepts], x=[p.id for p in papers],
+    concepts = sorted({c for p in papers for c in p["mentions"]})
+    heat = go.Figure(go.Heatmap(z=[[p["mentions"].get(c, 0) for p in papers] for c in concepts], x=[p["id"] for p in papers],
                                 y=concepts, colorscale="Blues", hovertemplate="%{y} in %{x}: %{z}<extra></extra>"))  # fmt: skip
     heat.update_layout(title="Concept mentions per paper", template="plotly_white", height=max(300, 22 * len(concepts) + 120))
     langs: dict[str, Counter] = {}
     for p in papers:
-        for span in p.layer("concept"):
-            lang = next((q.lang for q in p.paragraphs if q.start <= span.start < q.end), "") or "?"
-            langs.setdefault(lang, Counter())[span.label] += 1
+        for lang, counts in p["lang_counts"].items():
+            langs.setdefault(lang, Counter()).update(counts)
     bars = go.Figure([go.Bar(name=lang, x=concepts, y=[c[k] for k in concepts]) for lang, c in sorted(langs.items())])
     bars.update_layout(title="Concept mentions per language (of the paragraph)", barmode="group", template="plotly_white", height=420)
     return heat, bars
@@ -166,28 +168,33 @@ li.appendChild(document.createTextNode(it[1]));ul.appendChild(li);});box.appendC
 
 
 def render_html(
-    papers: Sequence[PaperData], works: Sequence[Work], concept_map: nx.Graph, citations: nx.Graph,
-    evaluation: Mapping[str, Any] | None = None,
+    papers: Sequence[Mapping[str, Any]], works: Sequence[Work], concept_map: nx.Graph, citations: nx.Graph,
+    evaluation: Mapping[str, Any] | None = None, positions: Mapping[str, Mapping[str, tuple[float, float]]] | None = None,
 ) -> str:  # fmt: skip
-    """The whole page as one string."""
+    """The whole page as one string, from the papers' summaries (pipeline.corpusdigest) and the two maps."""
     import plotly.io as pio
     from plotly.offline import get_plotlyjs
 
     def div(fig, ident: str) -> str:
         return pio.to_html(fig, include_plotlyjs=False, full_html=False, div_id=ident, config=PLOTLY_CONFIG)
 
-    corpus_rows = [[p.id, p.year, p.lang, p.title, len(p.sentences), len(p.layer("concept")), len(p.layer("citation")),
-                    len(p.layer("reference"))] for p in papers]  # fmt: skip
+    corpus_rows = [[p["id"], p["year"], p["lang"], p["title"], p["n_sentences"], p["n_concepts"], p["n_citations"],
+                    p["n_references"]] for p in papers]  # fmt: skip
+    positions = positions or {}
+    shown = bounded(citations, TOP_MAP_NODES)
+    cpos = positions.get("citations") or layout(shown)
+    mpos = positions.get("concepts") or layout(concept_map)
     heat, bars = _frequency_figures(papers)
-    cmap = _network_figure(concept_map, f"Concept map: {concept_map.number_of_nodes()} concepts, co-occurrence in a sentence", concept_hover(concept_map))
+    cmap = _network_figure(concept_map, f"Concept map: {concept_map.number_of_nodes()} concepts, co-occurrence in a sentence", concept_hover(concept_map), mpos)
     chover = {n: f"<b>{html.escape(str(d.get('label', n)))}</b><br>{d['kind']}" + (f", cited by {d.get('count', 0)} papers" if d["kind"] == "work" else "")
               for n, d in citations.nodes(data=True)}  # fmt: skip
-    cgraph = _network_figure(citations, f"Citation graph: {sum(1 for _, d in citations.nodes(data=True) if d['kind'] == 'paper')} papers, "
-                             f"{sum(1 for _, d in citations.nodes(data=True) if d['kind'] == 'work')} cited works", chover)  # fmt: skip
+    more = f" (the {TOP_MAP_NODES} most connected shown)" if shown is not citations else ""
+    cgraph = _network_figure(shown, f"Citation graph: {sum(1 for _, d in citations.nodes(data=True) if d['kind'] == 'paper')} papers, "
+                             f"{sum(1 for _, d in citations.nodes(data=True) if d['kind'] == 'work')} cited works{more}", chover, cpos)  # fmt: skip
     top = sorted(works, key=lambda w: (-len({p for p, _ in w.cited_by}), w.key))[:TOP_WORKS]
     work_rows = [[len({p for p, _ in w.cited_by}), w.label, w.title, w.doi] for w in top]
     sentences = json.dumps(concept_sentences(papers), ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
-    n_concepts = len({s.label for p in papers for s in p.layer("concept")})
+    n_concepts = len({c for p in papers for c in p["mentions"]})
     parts = [
         "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">', "<title>rescorpus report</title>",
@@ -207,26 +214,29 @@ def render_html(
     return "\n".join(parts) + "\n"
 
 
-def render_png(g: nx.Graph, title: str) -> bytes:
+def render_png(g: nx.Graph, title: str, pos: Mapping[str, tuple[float, float]] | None = None) -> bytes:
     """A static drawing of a map (matplotlib, Agg), with no date or software name in the file."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.collections import LineCollection
     from matplotlib.figure import Figure
 
-    pos = layout(g)
+    pos = pos if pos is not None else layout(g)
     fig = Figure(figsize=(10, 8), dpi=120)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     ax.set_title(title)
     ax.set_axis_off()
     top = max((float(d["weight"]) for *_, d in g.edges(data=True)), default=1.0) or 1.0
-    for a, b, d in sorted((min(a, b), max(a, b), d) for a, b, d in g.edges(data=True)):
-        ax.plot([pos[a][0], pos[b][0]], [pos[a][1], pos[b][1]], color="#bbbbbb", linewidth=0.5 + 3 * float(d["weight"]) / top, zorder=1)
+    edges = sorted((min(a, b), max(a, b), d) for a, b, d in g.edges(data=True))
+    ax.add_collection(LineCollection([[pos[a], pos[b]] for a, b, _ in edges], colors="#bbbbbb", zorder=1,
+                                     linewidths=[0.5 + 3 * float(d["weight"]) / top for *_, d in edges]))  # fmt: skip
     nodes = sorted(g.nodes)
     counts = [g.nodes[n].get("count", 1) or 1 for n in nodes]
     cmax = max(counts, default=1)
     ax.scatter([pos[n][0] for n in nodes], [pos[n][1] for n in nodes], s=[60 + 900 * (c / cmax) for c in counts],
                c=[_colour(g.nodes[n]) for n in nodes], edgecolors="white", zorder=2)  # fmt: skip
-    for n in nodes:
+    labelled = set(sorted(nodes, key=lambda n: (-(g.nodes[n].get("count", 1) or 1), n))[:PNG_LABELS])
+    for n in (n for n in nodes if n in labelled):
         ax.annotate(_shown_label(g.nodes[n]), pos[n], fontsize=8, ha="center", va="bottom",
                     xytext=(0, 6), textcoords="offset points", zorder=3)  # fmt: skip
     buf = io.BytesIO()
@@ -235,15 +245,20 @@ def render_png(g: nx.Graph, title: str) -> bytes:
 
 
 def write_report(
-    folder: Path, papers: Sequence[PaperData], works: Sequence[Work], concept_map: nx.Graph, citations: nx.Graph,
+    folder: Path, papers: Sequence[Mapping[str, Any]], works: Sequence[Work], concept_map: nx.Graph, citations: nx.Graph,
     evaluation: Mapping[str, Any] | None = None,
 ) -> list[Path]:  # fmt: skip
-    """Write index.html, concept-map.png and citation-graph.png into `folder`; return their paths."""
+    """Write index.html, concept-map.png and citation-graph.png into `folder`; return their paths.
+
+    `papers` are the papers' summaries (pipeline.corpusdigest); each map is laid out once for the page and its PNG."""
     folder = Path(folder)
     index = folder / "index.html"
-    atomic_write_text(index, render_html(papers, works, concept_map, citations, evaluation))
-    pngs = {folder / "concept-map.png": render_png(concept_map, "Concept co-occurrence map"),
-            folder / "citation-graph.png": render_png(citations, "Citation graph (papers in grey, cited works in blue)")}  # fmt: skip
+    shown = bounded(citations, TOP_MAP_NODES)
+    positions = {"concepts": layout(concept_map), "citations": layout(shown)}
+    atomic_write_text(index, render_html(papers, works, concept_map, citations, evaluation, positions))
+    pngs = {folder / "concept-map.png": render_png(concept_map, "Concept co-occurrence map", positions["concepts"]),
+            folder / "citation-graph.png": render_png(shown, "Citation graph (papers in grey, cited works in blue)",
+                                                      positions["citations"])}  # fmt: skip
     for path, data in pngs.items():
         atomic_write_bytes(path, data)
     return [index, *pngs]

@@ -2,13 +2,12 @@
 and the two readings scholars make of it: a keyword-in-context concordance and Lafon's specificities.
 
 Plain tables with foreign keys (opens in Datasette or any SQLite tool), built
-with sqlite-utils in a fixed insert order, then VACUUMed, so two builds of the
+with executemany in one transaction in a fixed insert order (FTS5 filled once at the end), then VACUUMed, so two builds of the
 same outputs give the same bytes.
 """
 
 from __future__ import annotations
 
-import bisect
 import json
 import math
 import os
@@ -17,36 +16,35 @@ import sqlite3
 import tempfile
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import networkx as nx
 import sqlite_utils
 
-from pipeline.corpusdata import PaperData, Work, count_tokens, reference_index
+from pipeline.corpusdata import PaperData, Work, reference_index
+from pipeline.corpusdigest import SKIP_SECTIONS, memory_digests
 from pipeline.errors import InputError
 
 DB_NAME = "corpus.sqlite"
-SKIP_SECTIONS = ("references",)  # no concepts are annotated there: kept out of the token counts
-
-
-def _rows_papers(papers: Sequence[PaperData]) -> Iterable[dict]:
-    for p in papers:
-        tokens = sum(count_tokens(p.text[q.start:q.end]) for q in p.paragraphs if q.section not in SKIP_SECTIONS)
-        yield {"id": p.id, "title": p.title, "year": p.year, "lang": p.lang, "authors": "; ".join(p.authors),
-               "tokens": tokens, "meta": json.dumps(dict(p.meta), ensure_ascii=False, sort_keys=True), "text": p.text}  # fmt: skip
 
 
 def build_database(path: Path, papers: Sequence[PaperData], works: Sequence[Work], graph: nx.Graph) -> Path:
-    """Write the database to `path` atomically (built beside it, vacuumed, renamed)."""
+    """Write the database of papers in memory to `path` atomically (see `write_database`)."""
+    return write_database(path, memory_digests(tuple(papers))[1], works, graph)
+
+
+def write_database(path: Path, papers: Iterable[tuple[Mapping, str, Mapping]], works: Sequence[Work], graph: nx.Graph) -> Path:
+    """Write the database to `path` atomically (built beside it, vacuumed, renamed) from (summary, text,
+    rows) per paper (pipeline.corpusdigest), taken one at a time in id order."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     Path(tmp).unlink()
     try:
-        _fill(Path(tmp), sorted(papers, key=lambda p: p.id), sorted(works, key=lambda w: w.key), graph)
+        _fill(Path(tmp), papers, sorted(works, key=lambda w: w.key), graph)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -54,56 +52,51 @@ def build_database(path: Path, papers: Sequence[PaperData], works: Sequence[Work
     return path
 
 
-def _fill(path: Path, papers: Sequence[PaperData], works: Sequence[Work], graph: nx.Graph) -> None:
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA journal_mode=DELETE")
-    db = sqlite_utils.Database(conn)
-    _create_tables(db)
-    db["papers"].insert_all(_rows_papers(papers))
-    db["works"].insert_all(
-        {"key": w.key, "label": w.label, "authors": "; ".join(w.authors), "year": w.year, "title": w.title,
-         "doi": w.doi, "cited_by": len({p for p, _ in w.cited_by})} for w in works
-    )  # fmt: skip
+def _insert(conn: sqlite3.Connection, table: str, rows: Iterable[Sequence]) -> None:
+    columns = list(TABLES[table][0])
+    sql = f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) VALUES ({', '.join('?' * len(columns))})"
+    conn.executemany(sql, rows)
+
+
+def _fill(path: Path, papers: Iterable[tuple[Mapping, str, Mapping]], works: Sequence[Work], graph: nx.Graph) -> None:
+    """One transaction, no journal (a temporary file: a crash leaves it to be swept), FTS5 filled at the end."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=OFF")
+    conn.execute("PRAGMA synchronous=OFF")
+    conn.execute("BEGIN")
+    for sql in schema():
+        conn.execute(sql)
+    _insert(conn, "works", ((w.key, w.label, "; ".join(w.authors), w.year, w.title, w.doi, len({p for p, _ in w.cited_by}))
+                            for w in works))  # fmt: skip
     ref_work = reference_index(works)
-    paragraphs, sentences, spans = [], [], []
-    for p in papers:
-        base_para = len(paragraphs)
-        for n, q in enumerate(p.paragraphs):
-            paragraphs.append({"id": base_para + n + 1, "paper": p.id, "n": n, "start": q.start, "end": q.end,
-                               "kind": q.kind, "lang": q.lang, "section": q.section,
-                               "tokens": count_tokens(p.text[q.start:q.end]), "text": p.text[q.start:q.end]})  # fmt: skip
-        base_sent = len(sentences)
-        starts = [s.start for s in p.sentences]
-        for n, s in enumerate(p.sentences):
-            sentences.append({"id": base_sent + n + 1, "paper": p.id, "paragraph": base_para + s.paragraph + 1,
-                              "start": s.start, "end": s.end, "text": p.text[s.start:s.end]})  # fmt: skip
-        for span in p.spans:
-            i = _index(starts, span.start)
-            in_sentence = i is not None and span.start < p.sentences[i].end
-            ref = span.attrs.get("id") if span.layer == "reference" else span.attrs.get("target")
-            spans.append({"id": len(spans) + 1, "paper": p.id, "sentence": base_sent + i + 1 if in_sentence else None,
-                          "layer": span.layer, "label": span.label, "start": span.start, "end": span.end,
-                          "text": span.text, "work": ref_work.get((p.id, str(ref))) if ref is not None else None,
-                          "attrs": json.dumps(_plain(span.attrs), ensure_ascii=False, sort_keys=True)})  # fmt: skip
-    db["paragraphs"].insert_all(paragraphs)
-    db["sentences"].insert_all(sentences)
-    db["spans"].insert_all(spans)
-    db["nodes"].insert_all(
-        {"id": n, "kind": d["kind"], "label": d.get("label", n), "cluster": d.get("cluster"),
-         "attrs": json.dumps(d, ensure_ascii=False, sort_keys=True)} for n, d in sorted(graph.nodes(data=True))
-    )  # fmt: skip
+    n_para = n_sent = n_span = 0
+    for summary, text, rows in papers:
+        pid = summary["id"]
+        _insert(conn, "papers", [(pid, summary["title"], summary["year"], summary["lang"], "; ".join(summary["authors"]),
+                                  summary["tokens"], summary["meta"], text)])  # fmt: skip
+        _insert(conn, "paragraphs", ((n_para + n + 1, pid, n, start, end, kind, lang, section, tokens, text[start:end])
+                                     for n, (start, end, kind, lang, section, tokens) in enumerate(rows["paragraphs"])))  # fmt: skip
+        _insert(conn, "sentences", ((n_sent + n + 1, pid, n_para + para + 1, start, end, text[start:end])
+                                    for n, (start, end, para) in enumerate(rows["sentences"])))  # fmt: skip
+        _insert(conn, "spans", ((n_span + n + 1, pid, None if i is None else n_sent + i + 1, layer, label, start, end, span_text,
+                                 None if ref is None else ref_work.get((pid, ref)), attrs)
+                                for n, (i, layer, label, start, end, span_text, ref, attrs) in enumerate(rows["spans"])))  # fmt: skip
+        n_para += len(rows["paragraphs"])
+        n_sent += len(rows["sentences"])
+        n_span += len(rows["spans"])
+    _insert(conn, "nodes", ((n, d["kind"], d.get("label", n), d.get("cluster"), json.dumps(d, ensure_ascii=False, sort_keys=True))
+                            for n, d in sorted(graph.nodes(data=True))))  # fmt: skip
     edges = sorted((min(a, b), max(a, b), d) for a, b, d in graph.edges(data=True))
-    db["edges"].insert_all(
-        {"id": i, "source": a, "target": b, "kind": d["kind"], "weight": d["weight"],
-         "attrs": json.dumps(d, ensure_ascii=False, sort_keys=True)} for i, (a, b, d) in enumerate(edges, 1)
-    )  # fmt: skip
-    for table, columns in (("spans", ["paper", "sentence"]), ("spans", ["layer", "label"]),
-                           ("sentences", ["paper"]), ("paragraphs", ["paper"]), ("spans", ["work"])):  # fmt: skip
-        db[table].create_index(columns)
-    db["sentences"].enable_fts(["text"], fts_version="FTS5", tokenize="unicode61 remove_diacritics 2")
-    db["paragraphs"].enable_fts(["text"], fts_version="FTS5", tokenize="unicode61 remove_diacritics 2")
-    conn.commit()
-    db.vacuum()
+    _insert(conn, "edges", ((i, a, b, d["kind"], d["weight"], json.dumps(d, ensure_ascii=False, sort_keys=True))
+                            for i, (a, b, d) in enumerate(edges, 1)))  # fmt: skip
+    for table, columns in INDEXES:
+        conn.execute(f"CREATE INDEX [idx_{table}_{'_'.join(columns)}] ON [{table}] ({', '.join(f'[{c}]' for c in columns)})")
+    for table in FTS_TABLES:
+        conn.execute(f"CREATE VIRTUAL TABLE [{table}_fts] USING FTS5 ([text], tokenize='unicode61 remove_diacritics 2', "
+                     f"content=[{table}])")  # fmt: skip
+        conn.execute(f"INSERT INTO [{table}_fts] (rowid, [text]) SELECT rowid, [text] FROM [{table}]")
+    conn.execute("COMMIT")
+    conn.execute("VACUUM")
     conn.close()
 
 
@@ -123,21 +116,25 @@ TABLES = {  # name -> (columns, primary key, foreign keys)
     "edges": ({"id": int, "source": str, "target": str, "kind": str, "weight": float, "attrs": str}, "id",
               [("source", "nodes", "id"), ("target", "nodes", "id")]),
 }  # fmt: skip
+INDEXES = (("spans", ("paper", "sentence")), ("spans", ("layer", "label")), ("sentences", ("paper",)),
+           ("paragraphs", ("paper",)), ("spans", ("work",)))  # fmt: skip
+FTS_TABLES = ("sentences", "paragraphs")
+SQL_TYPES = {str: "TEXT", int: "INTEGER", float: "FLOAT"}
 
 
-def _create_tables(db: sqlite_utils.Database) -> None:
-    """Every table, even an empty one, in dependency order, so the schema is the same for any corpus."""
+def schema() -> list[str]:
+    """CREATE TABLE statements for every table, even an empty one, in dependency order (one schema for any corpus)."""
+    out = []
     for name, (columns, pk, fks) in TABLES.items():
-        db[name].create(columns, pk=pk, foreign_keys=fks)
-
-
-def _plain(attrs) -> dict:
-    return {k: list(v) if isinstance(v, tuple) else v for k, v in attrs.items()}
-
-
-def _index(starts: list[int], pos: int) -> int | None:
-    i = bisect.bisect_right(starts, pos) - 1
-    return i if i >= 0 else None
+        refs = {col: (table, other) for col, table, other in fks}
+        cols = []
+        for col, kind in columns.items():
+            sql = f"[{col}] {SQL_TYPES[kind]}" + (" PRIMARY KEY" if col == pk else "")
+            if col in refs:
+                sql += f" REFERENCES [{refs[col][0]}]([{refs[col][1]}])"
+            cols.append(sql)
+        out.append(f"CREATE TABLE [{name}] (\n   " + ",\n   ".join(cols) + "\n)")
+    return out
 
 
 def open_database(out: Path) -> sqlite_utils.Database:

@@ -1,0 +1,212 @@
+"""One paper's share of the corpus-level outputs, computed once and cached by the bytes it comes from.
+
+`digest_paper` turns a PaperData into a `Digest`: a small `summary` (graph
+counts, report figures, the reference and citation spans the works need) that
+the corpus stage holds for every paper, and `rows` (paragraphs, sentences,
+spans) that the database streams in one paper at a time. `load_digests` keeps
+them in outputs/.cache/corpus/<id>.{summary,rows}.json, keyed on the paper's
+per-paper output files, its metadata and this code, so adding a paper computes
+only that paper's share. Texts are never cached: the database slices them from
+outputs/text/<id>.txt when it writes.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import json
+import os
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+from pipeline.corpus import iter_papers
+from pipeline.corpusdata import PaperData, count_tokens, load_paper_data
+from pipeline.spans import Span, span_from_dict, span_to_dict
+
+CACHE_DIR = Path(".cache") / "corpus"
+SKIP_SECTIONS = ("references",)  # no concepts are annotated there: kept out of the token counts
+SENTENCES_PER_CONCEPT = 40  # sentences the report lists per concept (the first ones, in corpus order)
+VERSION = "1"
+
+
+@dataclass(frozen=True)
+class Digest:
+    """A paper's `summary` (held for the whole corpus) and `rows` (streamed to the database), JSON-ready."""
+
+    id: str
+    summary: Mapping[str, Any]
+    rows: Mapping[str, Any]
+
+
+def _plain(attrs: Mapping[str, Any]) -> dict:
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in attrs.items()}
+
+
+def _sentence_of(starts: list[int], ends: list[int], pos: int) -> int | None:
+    """Index of the unit (sentence, paragraph) whose span holds `pos` by its start, else None."""
+    i = bisect.bisect_right(starts, pos) - 1
+    return i if i >= 0 and pos < ends[i] else None
+
+
+def _pairs(groups: Mapping[int, set[str]]) -> tuple[list, list]:
+    """([a, b, units with both], [label, units with it]) over the units' label sets, sorted."""
+    pairs: Counter = Counter()
+    present: Counter = Counter()
+    for labels in groups.values():
+        ordered = sorted(labels)
+        present.update(ordered)
+        pairs.update(combinations(ordered, 2))
+    return [[a, b, n] for (a, b), n in sorted(pairs.items())], [[k, n] for k, n in sorted(present.items())]
+
+
+def digest_paper(p: PaperData) -> Digest:
+    """The paper's share of the graph, database and report (see the module docstring)."""
+    s_starts, s_ends = [s.start for s in p.sentences], [s.end for s in p.sentences]
+    q_starts, q_ends = [q.start for q in p.paragraphs], [q.end for q in p.paragraphs]
+    sent_labels: dict[int, set[str]] = defaultdict(set)
+    para_labels: dict[int, set[str]] = defaultdict(set)
+    cite_groups: dict[int, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
+    lang_counts: dict[str, Counter] = defaultdict(Counter)
+    sentences: dict[str, list[str]] = {}
+    span_rows = []
+    for span in p.spans:
+        i = _sentence_of(s_starts, s_ends, span.start)
+        ref = span.attrs.get("id") if span.layer == "reference" else span.attrs.get("target")
+        span_rows.append([i, span.layer, span.label, span.start, span.end, span.text,
+                          None if ref is None else str(ref),
+                          json.dumps(_plain(span.attrs), ensure_ascii=False, sort_keys=True)])  # fmt: skip
+        if span.layer == "concept":
+            j = _sentence_of(q_starts, q_ends, span.start)
+            if i is not None:
+                sent_labels[i].add(span.label)
+                cite_groups[i][1].add(span.label)
+            if j is not None:
+                para_labels[j].add(span.label)
+            lang = (p.paragraphs[j].lang if j is not None else "") or "?"
+            lang_counts[lang][span.label] += 1
+            k = bisect.bisect_right(s_starts, span.start) - 1  # the sentence the report shows, as before
+            if k >= 0:
+                item = " ".join(p.text[s_starts[k] : s_ends[k]].split())
+                bucket = sentences.setdefault(span.label, [])
+                if len(bucket) < SENTENCES_PER_CONCEPT and item not in bucket:
+                    bucket.append(item)
+        elif span.layer == "citation" and i is not None:
+            cite_groups[i][0].add(str(span.attrs.get("target", "")))
+    sent_pairs, sent_present = _pairs(sent_labels)
+    para_pairs, para_present = _pairs(para_labels)
+    paragraphs = [[q.start, q.end, q.kind, q.lang, q.section, count_tokens(p.text[q.start : q.end])] for q in p.paragraphs]
+    layer_n = Counter(s.layer for s in p.spans)
+    summary = {
+        "id": p.id, "title": p.title, "year": p.year, "lang": p.lang, "authors": list(p.authors),
+        "meta": json.dumps(dict(p.meta), ensure_ascii=False, sort_keys=True),
+        "tokens": sum(r[5] for r, q in zip(paragraphs, p.paragraphs) if q.section not in SKIP_SECTIONS),
+        "n_sentences": len(p.sentences), "n_paragraphs": len(p.paragraphs),
+        "n_concepts": layer_n["concept"], "n_citations": layer_n["citation"], "n_references": layer_n["reference"],
+        "mentions": dict(sorted(Counter(s.label for s in p.spans if s.layer == "concept").items())),
+        "sent_pairs": sent_pairs, "sent_present": sent_present, "para_pairs": para_pairs, "para_present": para_present,
+        "cite_groups": [[sorted(t), sorted(c)] for _, (t, c) in sorted(cite_groups.items()) if t],
+        "lang_counts": {lang: dict(sorted(c.items())) for lang, c in sorted(lang_counts.items())},
+        "sentences": dict(sorted(sentences.items())),
+        "work_spans": [span_to_dict(s) for s in p.spans if s.layer in ("reference", "citation")],
+    }  # fmt: skip
+    rows = {"paragraphs": paragraphs, "sentences": [[s.start, s.end, s.paragraph] for s in p.sentences], "spans": span_rows}
+    return Digest(p.id, summary, rows)
+
+
+def work_spans(summary: Mapping[str, Any]) -> list[Span]:
+    """The reference and citation spans of a paper's summary (what pipeline.citations.works reads)."""
+    return [span_from_dict(d) for d in summary["work_spans"]]
+
+
+# --- the cache -----------------------------------------------------------------------
+
+
+def _code_version() -> str:
+    here = Path(__file__).parent
+    digest = hashlib.sha256(VERSION.encode())
+    for name in ("corpusdigest.py", "corpusdata.py", "spans.py"):
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()
+
+
+def paper_cache_key(out: Path, paper_id: str, csl: Mapping[str, Any], code: str) -> str:
+    """A hash of everything a digest depends on: the paper's per-paper outputs, its metadata, the code."""
+    digest = hashlib.sha256(code.encode() + b"\0" + json.dumps(csl, sort_keys=True, ensure_ascii=False).encode())
+    for rel in (f"text/{paper_id}.txt", f"text/{paper_id}.json", f"annotations/{paper_id}.jsonl"):
+        path = out / rel
+        digest.update(rel.encode() + b"\0" + (path.read_bytes() if path.exists() else b"<none>") + b"\0")
+    return digest.hexdigest()
+
+
+def _read(path: Path, key: str) -> dict | None:
+    try:
+        obj = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return obj if isinstance(obj, dict) and obj.get("key") == key else None
+
+
+def _write(path: Path, obj: Mapping[str, Any]) -> None:
+    """Cache files are checked by key when read: a rename (no fsync) is enough to never read half a file."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(obj, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+@dataclass(frozen=True)
+class CachedDigests:
+    """The summaries of every paper with per-paper outputs (id order) and where to stream their rows from."""
+
+    out: Path
+    summaries: tuple[Mapping[str, Any], ...]
+    keys: Mapping[str, str]
+    csl: Mapping[str, Mapping[str, Any]]
+    computed: tuple[str, ...]  # ids whose digest was computed this time (the others came from the cache)
+
+    def rows(self) -> Iterator[tuple[Mapping[str, Any], str, Mapping[str, Any]]]:
+        """(summary, text, rows) one paper at a time, in id order: nothing is held across papers."""
+        folder = self.out / CACHE_DIR
+        for summary in self.summaries:
+            pid = summary["id"]
+            rows = _read(folder / f"{pid}.rows.json", self.keys[pid])
+            text = (self.out / "text" / f"{pid}.txt").read_text(encoding="utf-8")
+            if rows is None:  # the cache went away under us: compute it again
+                rows = dict(digest_paper(load_paper_data(self.out, pid, self.csl[pid])).rows)
+            yield summary, text, rows
+
+
+def load_digests(corpus: Path, out: Path) -> CachedDigests:
+    """Every paper's summary, from the cache when its key matches, else computed (and cached)."""
+    corpus, out = Path(corpus), Path(out)
+    folder = out / CACHE_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    code = _code_version()
+    summaries, keys, computed, csl = [], {}, [], {}
+    for paper in sorted(iter_papers(corpus), key=lambda p: p.id):
+        if not (out / "text" / f"{paper.id}.txt").exists():
+            continue
+        key = keys[paper.id] = paper_cache_key(out, paper.id, paper.csl, code)
+        csl[paper.id] = paper.csl
+        cached = _read(folder / f"{paper.id}.summary.json", key)
+        if cached is None:
+            d = digest_paper(load_paper_data(out, paper.id, paper.csl))
+            _write(folder / f"{paper.id}.rows.json", {"key": key, **d.rows})
+            _write(folder / f"{paper.id}.summary.json", {"key": key, **d.summary})
+            cached = {"key": key, **d.summary}
+            computed.append(paper.id)
+        summaries.append(cached)
+    for path in sorted(folder.glob("*.json")):  # papers gone from the corpus
+        if path.name.split(".", 1)[0] not in keys:
+            path.unlink(missing_ok=True)
+    return CachedDigests(out, tuple(summaries), keys, csl, tuple(computed))
+
+
+def memory_digests(papers: tuple[PaperData, ...]) -> tuple[tuple[Mapping[str, Any], ...], list]:
+    """Summaries and (summary, text, rows) for papers already in memory (tests, filtered graphs)."""
+    digests = [digest_paper(p) for p in sorted(papers, key=lambda p: p.id)]
+    texts = {p.id: p.text for p in papers}
+    return tuple(d.summary for d in digests), [(d.summary, texts[d.id], d.rows) for d in digests]
