@@ -290,8 +290,13 @@ def _fold(s: str) -> str:
 _INITIAL = re.compile(r"^(\w\.?-?)+$|^\w{1,2}\.$")
 
 
+_ETAL = re.compile(r"^\s*(?:et|&|and)\s*(?:al|coll|others|colleagues|collègues|collaborateurs)\.?\s*$", re.IGNORECASE)
+
+
 def family_name(name: str) -> str:
-    """'Ostrom, E.' / 'Elinor Ostrom' / 'Ostrom E.' -> 'ostrom' (casefolded, accents dropped)."""
+    """'Ostrom, E.' / 'Elinor Ostrom' / 'Ostrom E.' -> 'ostrom' (casefolded, accents dropped); '' for 'et al.'."""
+    if _ETAL.match(name):
+        return ""
     if "," in name:
         return _fold(name.split(",", 1)[0])
     words = [w for w in name.split() if not (_INITIAL.match(w) and (w.endswith(".") or len(w) == 1))]
@@ -374,12 +379,16 @@ def evaluate_gold_set(
     from .spans import read_jsonl
 
     inputs, gold_info, skipped = [], {}, {}
-    by_source = {p.sha256: p.id for p in iter_papers(Path(corpus))} if Path(corpus).is_dir() else {}
+    ids = [p.id for p in iter_papers(Path(corpus))] if Path(corpus).is_dir() else []
+    by_source = {p.sha256: p.id for p in iter_papers(Path(corpus))} if ids else {}
+    by_text = _papers_by_text(Path(out), ids)
     for path in gold_files(gold_dir, papers):
         gold = load_gold_file(path)
-        if gold.source_sha256 in by_source and by_source[gold.source_sha256] != gold.paper:
-            # the same source added under another id: the gold follows the source, not the name
-            gold = dataclasses.replace(gold, paper=by_source[gold.source_sha256])
+        # The same paper added under another id: the gold follows its source file, or failing that
+        # (a copy of the PDF with other bytes, same content) the normalised text it was labelled on.
+        found = by_source.get(gold.source_sha256) or (None if gold.paper in ids else by_text.get(gold.text_sha256))
+        if found and found != gold.paper:
+            gold = dataclasses.replace(gold, paper=found)
         try:
             paper = load_paper(Path(corpus), gold.paper)
         except CorpusError as exc:
@@ -409,6 +418,18 @@ def evaluate_gold_set(
         raise RescorpusError(f"no gold paper could be evaluated ({why})")
     result = evaluate_corpus(inputs) | {"gold": gold_info, "skipped": skipped}
     return result | {"by_language": concepts_by_language(inputs, Path(out))}
+
+
+def _papers_by_text(out: Path, ids: Iterable[str]) -> dict[str, str]:
+    """Paper ids by the sha256 of their current normalised text (OUT/text/<id>.txt)."""
+    import hashlib
+
+    found = {}
+    for paper_id in ids:
+        path = out / "text" / f"{paper_id}.txt"
+        if path.exists():
+            found.setdefault(hashlib.sha256(path.read_bytes()).hexdigest(), paper_id)
+    return found
 
 
 BY_LANGUAGE = ("fr", "en")

@@ -6,7 +6,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.citations.callouts import SEGMENT_RE, find_callouts, parse_years, split_authors
+from pipeline.citations.callouts import (
+    NARRATIVE_TAIL_RE,
+    SEGMENT_RE,
+    find_callouts,
+    parse_years,
+    split_authors,
+)
 
 
 def spans(text: str, numeric_limit: int = 999) -> list[str]:
@@ -52,6 +58,10 @@ def attrs(text: str) -> list[dict]:
         ("Borzaga et al. (2009) and Emery and Trist (1965) agree.", ["Borzaga et al. (2009)", "Emery and Trist (1965)"]),
         ("(Herman & Renz, 1997; Valéau, 2003; 2015)", ["Herman & Renz, 1997", "Valéau, 2003; 2015"]),
         ("as shown [3], [3–5] and [3, 7].", ["[3]", "[3–5]", "[3, 7]"]),
+        ("(pour une synthèse, voir Martin, 2004 ; Roy, 2010)", ["Martin, 2004", "Roy, 2010"]),
+        ("(for a critique, see Smith and Jones, 2001; Lee, 2003)", ["Smith and Jones, 2001", "Lee, 2003"]),
+        ("(voir Lemay, Roy et Dubé Tremblay, 2021 [dans ce numéro] ; Roy, 2010)",
+         ["Lemay, Roy et Dubé Tremblay, 2021", "Roy, 2010"]),
     ],
 )
 def test_citations_callouts_forms(text: str, expected: list[str]) -> None:
@@ -100,6 +110,22 @@ def test_citations_callouts_split_authors() -> None:
     assert split_authors("le raisonnement") is None
 
 
+def paragraph_ranges(text: str) -> list[tuple[int, int]]:
+    out, pos = [], 0
+    for part in text.split("\n\n"):
+        out.append((pos, pos + len(part)))
+        pos += len(part) + 2
+    return out
+
+
+def test_citations_callouts_standalone_attribution_line() -> None:
+    text = "« Une longue citation. »\n\nLemieux, 2006, p. 45\n\nMontréal\n\nLa suite, 2006 et après."
+    found = find_callouts(text, paragraph_ranges(text))
+    assert [(text[c.start : c.end], c.kind, c.authors, c.years) for c in found] == [
+        ("Lemieux, 2006, p. 45", "standalone", ("Lemieux",), ("2006",))
+    ]
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
 def test_citations_callouts_never_crash_never_outside(text: str) -> None:
@@ -119,9 +145,35 @@ def test_citations_callouts_span_text_parses_back(text: str) -> None:
     """Every author-year span's text parses back to the attributes it was given."""
     for c in find_callouts(text):
         assert 0 <= c.start < c.end <= len(text)
-        if c.kind != "parenthetical":
-            continue
-        m = SEGMENT_RE.match(text[c.start : c.end])
+        assert_parses_back(text[c.start : c.end], c)
+
+
+def assert_parses_back(span: str, c) -> None:
+    """Parenthetical and standalone spans are "authors, years"; narrative ones "authors (years)"."""
+    if c.kind in ("parenthetical", "standalone"):
+        m = SEGMENT_RE.match(span)
         assert m is not None
-        assert parse_years(m.group("years"))[0] == c.years
+        assert parse_years(m.group("years")) == (c.years, c.suffix)
         assert split_authors(m.group("authors")) == c.authors
+    elif c.kind == "narrative":
+        tail = NARRATIVE_TAIL_RE.search(span)
+        assert tail is not None and tail.end() == len(span)
+        assert parse_years(tail.group("years")) == (c.years, c.suffix)
+        assert split_authors(span[: tail.start()]) == c.authors
+    else:
+        assert span[0] == "[" and span[-1] == "]"
+
+
+NARRATIVE_FRAGMENT = st.sampled_from(
+    ["Dupont", "de Moor", "Van de Ven", "Mamouni Limnios", "d’Arvisenet", "Borda-Rodriguez", " et ", " and ",
+     " & ", " et al.", " (", ")", "2001", "2014a", "; ", ", ", " : 12", "s. d.", "Selon ", "la ", "\n\n", "."]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(NARRATIVE_FRAGMENT, max_size=30).map("".join))
+def test_citations_callouts_narrative_and_standalone_parse_back(text: str) -> None:
+    """Narrative ("Dupont et de Moor (2001)") and standalone spans parse back to their attributes too."""
+    for c in find_callouts(text, paragraph_ranges(text)):
+        assert 0 <= c.start < c.end <= len(text)
+        assert_parses_back(text[c.start : c.end], c)

@@ -74,3 +74,26 @@ def test_citations_linking_numeric() -> None:
 def test_citations_linking_numeric_range_numbers() -> None:
     (c,) = find_callouts("[3–5]")
     assert c.numbers == (3, 4, 5)
+
+
+def test_citations_linking_year_variant_to_the_only_entry_of_those_authors() -> None:
+    assert tag("(Emery et Trist, 1966)") == [("Emery et Trist, 1966", "ref-emery-1965")]
+    assert tag("(Defourny, 1999)") == [("Defourny, 1999", None)]  # three Defourny entries: no guess
+    # a leading word dropped to find an entry needs the entry's own year
+    assert tag("(Dupuis et Trist, 1966)") == [("Dupuis et Trist, 1966", None)]
+
+
+GLANZ = "Références\n\nGlanz, S. et Glanz, E. (1950). Une étude. Paris : Seuil.\n\nLemieux, P. (2006). Un livre. Lyon : PUL."
+
+
+def test_citations_linking_given_names_before_the_surname() -> None:
+    assert tag("l’idée de Pierre et Anne Glanz (1950) est reprise.", GLANZ) == [("Glanz (1950)", "ref-glanz-1950")]
+
+
+def test_citations_linking_surname_with_en_and_the_year_of_an_entry() -> None:
+    assert tag("comme Paul Lemieux, en 2006, puis à Paris en 1950.", GLANZ) == [("Lemieux, en 2006", "ref-lemieux-2006")]
+
+
+def test_citations_linking_standalone_line_kept_only_for_a_listed_author() -> None:
+    got = tag("« Une citation. »\n\nLemieux, 2006, p. 3\n\nMontréal, 2006\n\nSuite.", GLANZ)
+    assert got == [("Lemieux, 2006, p. 3", "ref-lemieux-2006")]

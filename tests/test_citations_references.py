@@ -45,6 +45,15 @@ def test_citations_references_numbered_list() -> None:
     assert text[got[0].start : got[0].end].endswith("138–150.")
 
 
+def test_citations_references_journal_footer_is_no_entry() -> None:
+    text = (
+        "1. Roy P: Care in poor settings. Glob J Care 2011, 9(2):1–5.\n\n"
+        "doi:10.1000/xyz-1 Cite this article as: Lamy et al.: A study of care. Some Journal 2014 14:1."
+    )
+    got = split_entries(text, paragraphs(text))
+    assert [text[e.start : e.end][-6:] for e in got] == ["):1–5."]
+
+
 def test_citations_references_found_in_section_and_footnotes() -> None:
     text = "Références\n\nDupont, J. (2001). Titre. Paris : Seuil.\n\nCorps.\n\n1 Martin, P. (2003). Un livre. Lyon : PUL.\n\n2 Durand, A. (2004). Un autre. Paris : PUF."
     paras = paragraphs(text)
@@ -149,3 +158,88 @@ def test_citations_references_glued_capitals_style() -> None:
     )
     got = entries(text)
     assert [e[:9] for e in got] == ["MORALIYSK", "PANTEL P."]
+
+
+@pytest.mark.parametrize(
+    "entry, expected",
+    [
+        ("Martin, A. (2011). Un titre. Revue X, 4, 10-20. doi:10.1234/ abcd.2011.05.", {"doi": "10.1234/abcd.2011.05"}),
+        ("Martin, A. (2011). Un titre. Revue X. (https://doi.org/10.5555/ x12345", {"doi": "10.5555/x12345", "container": "Revue X"}),
+        ("Roy, B. (1980). Titre. J Y, 2, 1–9. doi:10.1000/0001-2345 (80)90012-3.", {"doi": "10.1000/0001-2345(80)90012-3"}),
+        ("Roy, B. (1996). Titre. J Z, 11, 5–9. doi:10.1002/(SICI)1000-0000(199601)11:1<5::AID-X1>3.0.CO;2-5.",
+         {"doi": "10.1002/(SICI)1000-0000(199601)11:1<5::AID-X1>3.0.CO;2-5"}),
+        ("Roy, B. (2007). Titre. J W, 6, 2–3. doi:10.1016/j.abcd. 2007.02.007. Epub 2007 Jan 5.", {"doi": "10.1016/j.abcd.2007.02.007"}),
+    ],
+)
+def test_citations_references_doi_wrapped_prefixed_or_url(entry: str, expected: dict) -> None:
+    got = parse_entry(entry)
+    assert {k: got.get(k) for k in expected} == expected
+
+
+@pytest.mark.parametrize(
+    "entry, expected",
+    [
+        (  # three authors with undotted initials: not a Chicago note "Author, Title, ..."
+            "7. Dupont KL, Martin S, Lee J: Care teams: a review of roles. Some J Med 2004, 12(3):45–50.",
+            {"authors": ["Dupont", "Martin", "Lee"], "year": "2004", "title": "Care teams: a review of roles",
+             "container": "Some J Med"},
+        ),
+        (  # an institution with a colon, a page read on a date, a URL cut at the line wrap
+            "9. UNESCO: Schools. 2015. [cited 2016 May 2]; Available from: http://www. example.org/schools/.",
+            {"authors": ["UNESCO"], "year": "2015", "title": "Schools", "url": "http://www.example.org/schools/"},
+        ),
+        (  # the journal's year, not the one in a repeated title
+            "4. Roy P: Care in poor settings: a view. Global Journal of Care 2012. Glob J Care 2011, 9(2):1–5.",
+            {"year": "2011", "container": "Glob J Care"},
+        ),
+        (  # a Roman numeral ends the title
+            "5. ILO: Cooperative Indicators Part III. World Labour Report 2012:14.",
+            {"title": "Cooperative Indicators Part III", "container": "World Labour Report"},
+        ),
+    ],
+)
+def test_citations_references_vancouver_title_boundaries(entry: str, expected: dict) -> None:
+    got = parse_entry(entry)
+    assert {k: got.get(k) for k in expected} == expected
+
+
+@pytest.mark.parametrize(
+    "entry, expected",
+    [
+        (  # APA: a title of several sentences, the journal is the last one before volume and pages
+            "Moreau, C. (1999). Work and rest. Part 2. Effects of age and place. Journal of Leisure Studies, 3, 10–20.",
+            {"title": "Work and rest. Part 2. Effects of age and place", "container": "Journal of Leisure Studies"},
+        ),
+        (
+            "Lenoir, D. (2012, 3 mars). Why towns shrink: Rent is at a high. Will it fall? Weekly Mag, 22-25.",
+            {"title": "Why towns shrink: Rent is at a high. Will it fall?", "container": "Weekly Mag"},
+        ),
+        (  # French: a question mark ends the title before "Dans"; editors left out of the book
+            "Roy, P. (2014). Qui gouverne les coopératives ? Dans A. Dupont et B. Martin (dir.), Les coopératives "
+            "en débat (2e éd., p. 10-20). Paris : Puf.",
+            {"title": "Qui gouverne les coopératives ?", "container": "Les coopératives en débat"},
+        ),
+        (  # notes after a title are not part of it
+            "Ferry, E. (1900/1990). The old school (traduit par A. Roy). Paris : Seuil.",
+            {"title": "The old school", "year": "1900"},
+        ),
+        ("Lamy, B. (2001). Reducing waste (Regional Research Study 12). Lyon : PUL.", {"title": "Reducing waste"}),
+        ("Ordre des X. (2000). Manual of rules, 4th ed., text rev. Paris : Ordre.", {"title": "Manual of rules"}),
+        ("4. Lamy B: Size in small studies, Volume 3. Lyon: Forum; 2010.", {"title": "Size in small studies"}),
+        (  # French quoted title with apostrophes inside
+            "Durand J. (2010), « L’essor d’une coopérative. Étude d’un cas », Revue X, N° 3, p. 1-9.",
+            {"title": "L’essor d’une coopérative. Étude d’un cas", "container": "Revue X"},
+        ),
+        (  # a title in brackets that is part of the title stays
+            "Binot, L. (2015). Le sens du jeu (qui a gagné ?). Paris, Grasset.",
+            {"title": "Le sens du jeu (qui a gagné ?)"},
+        ),
+        (
+            "Alliance X. (2009). World Report. Available at: http://www.example.org/ report/world; last accessed 3 May 2013.",
+            {"title": "World Report", "url": "http://www.example.org/report/world"},
+        ),
+    ],
+)
+def test_citations_references_author_year_title_boundaries(entry: str, expected: dict) -> None:
+    got = parse_entry(entry)
+    assert {k: got.get(k) for k in expected} == expected

@@ -11,6 +11,7 @@ from pipeline.evaluate import (
     evaluate_corpus,
     evaluate_gold_set,
     family_name,
+    normalise_field,
 )
 from pipeline.evaluate_report import format_table, write_report
 from pipeline.files import atomic_write_text
@@ -67,6 +68,12 @@ def test_evaluate_field_accuracy_over_matched_references():
 def test_evaluate_family_names_compare_across_name_orders():
     assert family_name("Ostrom, Elinor") == family_name("E. Ostrom") == family_name("Ostrom E.") == "ostrom"
     assert family_name("Élodie Côté") == "cote"
+
+
+def test_evaluate_et_al_is_no_family_name():
+    assert [family_name(n) for n in ("et al.", "et al", "& al.", "et coll.", "and others")] == [""] * 5
+    assert normalise_field("authors", ["Lee", "et al."]) == normalise_field("authors", ["Lee"]) == ("lee",)
+    assert normalise_field("authors", ["Etal, B."]) == ("etal",)
 
 
 def test_evaluate_corpus_sums_counts_before_scoring():

@@ -25,6 +25,13 @@ LOCATOR = (
     r"(?:\s*,\s*(?:note|n\.)\s*\d+)?(?:\s*,\s*\d+(?:\s*[-–]\s*\d+)?)*)"
 )
 YEAR_RE = re.compile(YEAR)
+# A lead word after some prose inside the bracket: "(pour une critique, voir Dupont, 2002)".
+INNER_LEAD_RE = re.compile(
+    rf"(?<=[\s,])(?:voir(?: aussi| notamment| par exemple)?|see(?: also)?|cf\.|e\.g\.,?|par exemple|notamment)[\s,:]+(?=[{UPPER}]|d[’']|de |van )",
+    re.IGNORECASE,
+)
+# A remark in square brackets after the year: "[dans ce numéro]", "[this issue]", "[trad.]".
+BRACKET_NOTE_RE = re.compile(r"(?<=[\da-z.])\s*\[[^\]\d]{1,40}\]$")
 SEGMENT_RE = re.compile(rf"^(?P<authors>[^\d()\[\];=<>]{{1,200}}?)\s*,?\s+(?P<years>{YEARS})(?P<loc>{LOCATOR})?\s*$")
 YEARS_ONLY_RE = re.compile(rf"^(?P<years>{YEARS})(?P<loc>{LOCATOR})?\s*$")
 NARRATIVE_TAIL_RE = re.compile(rf"\s?[(\[](?P<years>{YEARS})(?P<loc>{LOCATOR})?[)\]]")
@@ -75,7 +82,7 @@ class Callout:
 
     start: int
     end: int
-    kind: str  # "parenthetical" | "narrative" | "numeric" | "note"
+    kind: str  # "parenthetical" | "narrative" | "standalone" | "numeric" | "note"
     authors: tuple[str, ...] = ()
     years: tuple[str, ...] = ()
     suffix: str = ""
@@ -150,6 +157,11 @@ def split_authors(raw: str) -> tuple[str, ...] | None:
     return (raw[:-1] if raw.endswith(".") and not raw.endswith(" al.") else raw,) + tail
 
 
+def _author_year(core: str) -> bool:
+    sm = SEGMENT_RE.match(core)
+    return bool(sm) and split_authors(sm.group("authors")) is not None
+
+
 def _segments(body: str) -> Iterator[tuple[int, int]]:
     """Split a bracket's content at ";" and at ", " that follows a year and precedes a new name."""
     start = 0
@@ -174,7 +186,12 @@ def parenthetical(text: str, lo: int = 0, hi: int | None = None) -> list[Callout
             seg = body[s:e]
             lead = LEAD_RE.match(seg)
             offset = lead.end() if lead else 0
+            if not found and not _author_year(seg[offset:].rstrip()):
+                inner = list(INNER_LEAD_RE.finditer(seg, offset))  # "(pour la critique, voir Farrall, 2002 ; ...)"
+                offset = inner[-1].end() if inner else offset
             core = seg[offset:].rstrip()
+            note = BRACKET_NOTE_RE.search(core)  # "McCuish, 2020 [dans ce numéro]"
+            core = core[: note.start()] if note else core
             if not core:
                 continue
             cstart = base + s + offset
@@ -293,11 +310,27 @@ def expand_numbers(body: str) -> tuple[int, ...]:
     return tuple(dict.fromkeys(nums))
 
 
+def standalone(text: str, lo: int, hi: int) -> list[Callout]:
+    """A paragraph that is only an author-year ("Dupont, 2006, p. 45" under a block quote)."""
+    raw = text[lo:hi]
+    core = raw.strip()
+    if not core or len(core) > 80 or "\n" in core:
+        return []
+    sm = SEGMENT_RE.match(core)
+    authors = split_authors(sm.group("authors")) if sm else None
+    if authors is None or not re.search(r"[,;]", sm.group("authors") + core[sm.end("authors") : sm.start("years")]):
+        return []
+    start = lo + raw.index(core)
+    years, suffix = parse_years(sm.group("years"))
+    return [Callout(start, start + len(core), "standalone", authors, years, suffix)]
+
+
 def find_callouts(text: str, ranges: Sequence[tuple[int, int]] | None = None, numeric_limit: int = 999) -> list[Callout]:
     """Every callout in `text` (or only within `ranges`), sorted, overlaps resolved to the first found."""
     found: list[Callout] = []
     for lo, hi in ranges if ranges is not None else [(0, len(text))]:
         found.extend(parenthetical(text, lo, hi))
+        found.extend(standalone(text, lo, hi))
         found.extend(narrative(text, lo, hi))
         if numeric_limit:
             found.extend(numeric(text, lo, hi, numeric_limit))

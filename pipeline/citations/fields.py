@@ -11,9 +11,17 @@ from functools import lru_cache
 from pipeline.citations.callouts import UPPER
 from pipeline.citations.references import CHICAGO_NOTE_RE, NUMBER_LABEL_RE, YEAR_NUM, author_head
 
-DOI_RE = re.compile(r"\b10\.\d{4,9}/[^\s\"<>]+")
+DOI_RE = re.compile(r"\b10\.\d{4,9}/[^\s\"]*")
 URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"]+")
-QUOTED_RE = re.compile(r"^[\s,.:]*[«“\"‘](?P<title>[^»”\"’]{3,400})[»”\"’](?=\s*[,.]|\s*$)")
+# A piece that extraction split off a DOI or URL at a line wrap ("10.1016/j. psychres.2009.06.001").
+WRAPPED_PIECE_RE = re.compile(r"[\w.()/\-;:<>~%?=&#]*\d[\w.()/\-;:<>~%?=&#]*")
+# What introduces a DOI or URL and is left behind when it is taken out ("doi:", "(", "Available from:").
+WEB_LEAD_RE = re.compile(
+    r"(?:\(\s*|\b(?:doi|DOI)\s*:?\s*|\b(?:Available (?:from|at)|Retrieved from|Disponible (?:sur|à l[’']adresse|en ligne)|URL)\s*:?\s*)+$"
+)
+QUOTED_RE = re.compile(
+    r"^[\s,.:]*(?:«(?P<t1>[^»]{3,400})»|“(?P<t2>[^”]{3,400})”|\"(?P<t3>[^\"]{3,400})\"|‘(?P<t4>[^’]{3,400})’)(?=\s*[,.]|\s*$)"
+)
 VOL_ISSUE_PAGES_RE = re.compile(
     r"(?P<vol>\d{1,4})\s*(?:\((?P<issue>[\w\-–/ ]{1,12})\))?\s*[,:]\s*(?:pp?\.\s*)?(?P<pages>[A-Za-z]?\d+\s*[-–]\s*[A-Za-z]?\d+|e?\d{2,6})\b"
 )
@@ -26,10 +34,10 @@ PUBLISHER_RE = re.compile(
 )
 EDITORS_RE = re.compile(r"\s*[(\[]?\s*(?:sous la dir(?:ection)?\.?(?: de)?|dir\.?|éds?\.?|eds?\.?|coord\.?)\s*[)\]]?\s*$", re.IGNORECASE)
 CONTAINER_END_RE = re.compile(
-    r"\s*[,.]\s*(?=\d|[Vv]ol|[Nn]o\b|[Nn]°|pp?\.|pages)|\s*\(\s*(?:vol|p\.|pp\.)|(?<=[a-z]) (?=\d{1,4}\s*(?:\(|:))"
+    r"\s*[,.]\s*(?=\d|[Vv]ol|[Nn]o\b|[Nn]°|pp?\.|pages)|\s*\(\s*(?:vol|p\.|pp\.|\d+(?:e|è|ème|re|er|st|nd|rd|th)\.?\s*(?:éd|ed))|(?<=[a-z]) (?=\d{1,4}\s*(?:\(|:))"
     rf"|[.]\s+(?=[{UPPER}][\w .\-]{{1,30}}\s?:)"
 )
-TITLE_END_RE = re.compile(rf"(?<![A-Z])(?<!\b[Vv]ol)(?<!\bp)(?<!\bpp)(?<!\bno)[.?!](?:\s+|$)(?=[{UPPER}\d(«“\"]|In |Dans |$)")
+TITLE_END_RE = re.compile(rf"(?<!\b[A-Z])(?<!\b[Vv]ol)(?<!\bp)(?<!\bpp)(?<!\bno)[.?!](?:\s+|$)(?=[{UPPER}\d(«“\"]|In |Dans |$)")
 PUBLISHER_WORDS_RE = re.compile(
     r"\b(?:Press|Books|University|Universit[ée]|[ÉE]ditions?|Publish\w*|Springer|Routledge|Sage|Wiley|Elsevier|"
     r"Gallimard|Seuil|Harmattan|Dunod|Economica|Vuibert|Puf|PUF|Boeck|Karthala|Armand Colin|La Découverte)\b"
@@ -38,10 +46,31 @@ DOTTED_INITIALS_RE = re.compile(rf"^[{UPPER}][a-z]?\.?(?:-[{UPPER}][a-z]?\.?)*$"
 PARTICLE_AFTER_RE = re.compile(r"([\w\-]+)\s*,?\s*\((d[’']|de|du|van|von|van der|le|la)\)")
 TRAILING_INITIAL_RE = re.compile(rf"\s[{UPPER}]{{1,2}}\.?$")
 VANCOUVER_TAIL_RE = re.compile(
-    rf"^(?P<container>[^.]{{2,120}}?)\.?\s+(?P<year>{YEAR_NUM})[a-z]?\s*[;,]\s*(?P<vol>\d+)\s*(?:\((?P<issue>[^)]{{1,12}})\))?"
+    rf"(?:^|(?<=\.\s))(?P<container>[^.]{{2,120}}?)\.?\s+(?P<year>{YEAR_NUM})[a-z]?\s*[;,]\s*(?P<vol>\d+)\s*(?:\((?P<issue>[^)]{{1,12}})\))?"
     r"\s*:\s*(?P<pages>[A-Za-z]?\d+(?:\s*[-–]\s*[A-Za-z]?\d+)?)"
 )
 INITIAL_RE = re.compile(rf"^(?:[{UPPER}][a-z]?\.?-?)+$")
+# The end of a journal article in author-year styles: ", 28(3), 369-404." or ", 22-25."
+JOURNAL_TAIL_RE = re.compile(
+    r"(?<!\bp)(?<!\bpp)[,.]\s*(?:(?:vol\.\s*)?\d{1,4}\s*(?:\([^()]{1,12}\))?\s*[,:]\s*(?:pp?\.\s*)?[A-Za-z]?\d+(?:\s*[-–]\s*[A-Za-z]?\d+)?"
+    r"|(?:pp?\.\s*)?\d+\s*[-–]\s*\d+)\s*\.?\s*$"
+)
+# A full stop (or ? !) that ends a sentence of the title: after a lower-case word, not an abbreviation.
+SENTENCE_STOP_RE = re.compile(rf"(?<=[a-zà-ÿ’'”»\)]{{3}})\.\s+(?=[{UPPER}])|(?<=\S)\s?[?!]\s+(?=[{UPPER}])")
+# What follows a title without belonging to it: "(traduit par ...)", "(Report No. 5)", ", 2nd ed.", ", Volume 11".
+TITLE_NOTE_RE = re.compile(
+    r"(?:\s*[(\[](?:(?:trad(?:uit|uction)?\.?|translated|transl\.|avec|with)\s[^()\[\]]{1,80}"
+    r"|\d+(?:st|nd|rd|th|e|ème|re|er)\.?\s*(?:ed|éd)[^()\[\]]{0,30}"
+    r"|(?:Vol|Report|Rapport|Series|Thèse|Thesis|Doctoral|Master|Working Paper|Document de travail|Cahier)\b[^()\[\]]{0,80}"
+    rf"|[{UPPER}][\w’'\-]*(?:\s+[{UPPER}][\w’'\-]*)+\s+(?:No\.?\s*)?\d+)[)\]]"
+    r"|,\s*\d+(?:st|nd|rd|th|e|ème|re|er)\.?\s+(?:ed|éd|edition|édition)\b.*"
+    r"|,\s*(?:Volume|Vol\.|Tome|t\.)\s*\d+)\s*$",
+    re.IGNORECASE,
+)
+# "Haig KM, Sutton S, Whittington J:" / "Smith J, Doe A." : surnames with undotted initials.
+VANCOUVER_AUTHORS_RE = re.compile(
+    rf"^(?P<a>(?:[{UPPER}][\w’'\-]+(?: [\w’'\-]+)? [A-Z]{{1,4}}(?:,\s*|\s*(?:[:.]|$)))+(?:et al[.:]?\s*)?)"
+)
 
 
 LETTERS = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"})
@@ -121,16 +150,11 @@ def parse_entry(entry: str) -> dict:
     """Fields of one reference entry (only those found)."""
     out: dict = {}
     body = NUMBER_LABEL_RE.sub("", entry, count=1).strip()
-    doi = DOI_RE.search(body)
-    if doi:
-        out["doi"] = doi.group(0).rstrip(".,;)")
-    url = URL_RE.search(body)
-    if url and not (doi and doi.group(0) in url.group(0) and "doi.org" in url.group(0)):
-        out["url"] = url.group(0).rstrip(".,;)")
-    elif url:
-        out["url"] = url.group(0).rstrip(".,;)")
+    for kind, _a, _b, value in web_spans(body):
+        out.setdefault(kind, value)
     head = author_head(body)
-    note = None if head else CHICAGO_NOTE_RE.match(re.sub(r"^\d{1,3}\s+", "", body))
+    vancouver = VANCOUVER_AUTHORS_RE.match(body)
+    note = None if head or vancouver else CHICAGO_NOTE_RE.match(re.sub(r"^\d{1,3}\s+", "", body))
     if note:
         return {k: v for k, v in {**out, **_chicago_note(note)}.items() if v not in (None, "", [])}
     if head:
@@ -155,6 +179,73 @@ def parse_entry(entry: str) -> dict:
     return {k: v for k, v in out.items() if v not in (None, "", [])}
 
 
+# "[cited 2010 August 13]", "; last accessed 23 October 2013", "consulté le 3 mai 2020": when a page was read.
+ACCESS_NOTE_RE = re.compile(
+    r"\s*[;,.]?\s*\[?\s*(?:last\s+)?(?:accessed|consulté|cited|viewed)\b[^.\]\n]{0,40}?\b\d{4}\b[^.\]\n;]{0,12}\]?",
+    re.IGNORECASE,
+)
+
+
+def web_spans(text: str) -> list[tuple[str, int, int, str]]:
+    """DOIs and URLs of an entry as (kind, start, end, value), pieces split at a line wrap rejoined
+    ("doi:10.1037// 1089-2680.5.4.323" -> "10.1037//1089-2680.5.4.323")."""
+    found: list[tuple[str, int, int, str]] = []
+    for kind, rx in (("doi", DOI_RE), ("url", URL_RE)):
+        for m in rx.finditer(text):
+            if any(a <= m.start() < b for _k, a, b, _v in found):
+                continue
+            value, end = m.group(0), m.end()
+            while True:
+                nxt = re.match(r"\s{1,2}(\S+)", text[end:])
+                if not nxt or not _continues(value, nxt.group(1), kind):
+                    break
+                value, end = value + nxt.group(1), end + nxt.end()
+            value = _trim_web(value)
+            if kind == "doi" and value.endswith("/"):
+                continue  # "10.1234/" alone is no DOI
+            end = m.start() + len(text[m.start() : end].rstrip(".,;)>\u201d\u00bb"))
+            found.append((kind, m.start(), end, value))
+    return sorted(found, key=lambda f: f[1])
+
+
+def _continues(value: str, piece: str, kind: str) -> bool:
+    """Whether `piece` is the rest of a DOI or URL that a line wrap cut after `value`."""
+    piece = piece.rstrip(".,;")
+    if not piece or re.match(r"(?:https?:|www\.|doi\b|10\.\d{4,9}/)", piece, re.IGNORECASE):
+        return False
+    path_like = kind == "url" and re.fullmatch(r"[\w\-~%?=&#]+[./][\w.\-/~%?=&#]+", piece)
+    if not (WRAPPED_PIECE_RE.fullmatch(piece) or path_like):
+        return False
+    if value[-1] in "/.-_":
+        return True
+    return bool(re.match(r"\(\d+\)\S", piece))  # "0022-3956 (75)90026-6"
+
+
+def _trim_web(value: str) -> str:
+    value = value.rstrip(".,;\u201d\u00bb")
+    while value.endswith(")") and value.count(")") > value.count("("):
+        value = value[:-1].rstrip(".,;")
+    while value.endswith(">") and value.count(">") > value.count("<"):
+        value = value[:-1].rstrip(".,;")
+    return value
+
+
+def strip_web(text: str) -> str:
+    """`text` without its DOIs and URLs (and the "doi:", "(" or "Available from:" before them)."""
+    merged: list[list[int]] = []
+    for _kind, a, b, _v in web_spans(text):
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    for a, b in reversed(merged):
+        lead = WEB_LEAD_RE.search(text[:a])
+        a = lead.start() if lead else a
+        tail = text[b:].lstrip(" )")
+        text = text[:a].rstrip() + ("" if not tail.strip(" .,;") else " " + tail)
+    return ACCESS_NOTE_RE.sub("", text)
+
+
 def _chicago_note(m: re.Match) -> dict:
     """Fields of a Chicago footnote: author, title, then place, publisher, year, pages."""
     out: dict = {"authors": [_surname(m.group("author"))], "year": m.group("year")}
@@ -174,13 +265,14 @@ def _chicago_note(m: re.Match) -> dict:
 
 def _vancouver(body: str) -> tuple[str, str, str]:
     """"Shojania KG, Grimshaw JM: Title. Journal 2005, 24(1):138–150." -> (authors, year, rest)."""
-    m = re.match(rf"^(?P<a>(?:[{UPPER}][\w’'\-]+(?: [\w’'\-]+)? [A-Z]{{1,4}}(?:,\s*|\s*(?:[:.]|$)))+(?:et al[.:]?\s*)?)", body)
+    m = VANCOUVER_AUTHORS_RE.match(body)
     if not m:
         m = re.match(r"^(?P<a>[^:.]{3,200}?)[:.]\s", body)
         if not m:
             return "", "", body
     rest = body[m.end():].lstrip(":. ")
-    y = re.search(rf"\b{YEAR_NUM}\b", rest)
+    tail = VANCOUVER_TAIL_RE.search(rest)  # the journal's "2009, 22(1):70–72" wins over a year in the title
+    y = re.search(rf"\b{YEAR_NUM}\b", tail.group(0) if tail else rest)
     return m.group("a").rstrip(":., "), y.group(0) if y else "", rest
 
 
@@ -188,20 +280,26 @@ def _title_and_container(rest: str, author_year: bool) -> dict:
     """Title (quoted or up to the first full stop), then container, volume, issue, pages, publisher."""
     out: dict = {}
     rest = re.sub(r"^[\s.,:;)]+", "", rest)
-    rest_noweb = DOI_RE.sub("", URL_RE.sub("", rest))
+    rest_noweb = strip_web(rest)
     q = QUOTED_RE.match(rest_noweb)
     if q:
-        title, after = q.group("title"), rest_noweb[q.end():]
+        title, after = next(t for t in q.group("t1", "t2", "t3", "t4") if t is not None), rest_noweb[q.end():]
     else:
         ends = list(TITLE_END_RE.finditer(rest_noweb))
-        stops = [e for e in ends if e.group(0)[0] == "." and e.end() < len(rest_noweb.rstrip())]
+        stops = [e for e in ends if (e.group(0)[0] == "." or re.match(r"In |Dans ", rest_noweb[e.end():]))
+                 and e.end() < len(rest_noweb.rstrip())]
         m = stops[0] if stops else (ends[0] if ends else None)
+        journal = JOURNAL_TAIL_RE.search(rest_noweb) if author_year else None
+        sentences = list(SENTENCE_STOP_RE.finditer(rest_noweb, 0, journal.start())) if journal else []
+        if sentences and not re.search(r"\b(?:In|Dans)\s", rest_noweb[sentences[-1].end() : journal.start()]):
+            m = sentences[-1]  # "Title. Part 1. More title. Journal, 7, 11-24": the last sentence is the journal
         if m:
             title, after = rest_noweb[: m.end()].rstrip(), rest_noweb[m.end():]
         else:
             title, after = rest_noweb, ""
     title = title.strip().rstrip(".").strip(" ,")
     if not q:
+        title = TITLE_NOTE_RE.sub("", title).rstrip(" .,")
         title, imprint = _split_imprint(title)
         if imprint:
             out["publisher"] = imprint
@@ -211,7 +309,7 @@ def _title_and_container(rest: str, author_year: bool) -> dict:
     after = after.strip(" .,")
     if not after:
         return out
-    van = None if author_year else VANCOUVER_TAIL_RE.match(after)
+    van = None if author_year else VANCOUVER_TAIL_RE.search(after)
     if van:  # "Health Aff 2005, 24(1):138–150"
         out["container"] = van.group("container").strip()
         out["volume"] = van.group("vol")
@@ -223,10 +321,12 @@ def _title_and_container(rest: str, author_year: bool) -> dict:
     book = IN_RE.match(after)
     if book:
         after = after[book.end():]
-        after = re.sub(r"^[^,()]{1,120}\((?:dir|éds?|eds?|ed)\.?\)\s*,?\s*", "", after)  # editors
+        after = re.sub(  # editors: "F. Dupont et J. Martin (dir.),", "Klavans J., Resnik P. (éds):"
+            rf"^(?=[{UPPER}][a-z]?\.|[{UPPER}][\w’'\-]+,? (?:[{UPPER}][a-z]?\.|[{UPPER}]{{1,2}}\b))[^()]{{1,160}}?"
+            r"\((?:dir|éds?|eds?|ed|coord)\.?\)\s*[.,:]?\s*", "", after)
         after = re.sub(r"^(?:[{U}]\.\s?)+[{U}][\w\-]+(?:\s*(?:,|et|and|&)\s*(?:[{U}]\.\s?)+[{U}][\w\-]+)*\s*\((?:dir|éds?|eds?)\.?\)\s*,\s*".format(U=UPPER), "", after)
     container = CONTAINER_END_RE.split(after, maxsplit=1)[0]
-    container = container.strip(" ,.;:")
+    container = container.strip(" ,.;:\n")
     imprint = not vip and not book and (_is_place_publisher(after) or PUBLISHER_WORDS_RE.search(container))
     if container and not re.match(r"^(?:\d|p\.|pp\.)", container) and len(container) < 200 and not imprint:
         out["container"] = container

@@ -72,19 +72,19 @@ def score(callout: Callout, ref: RefKey) -> float:
     return total
 
 
-def link(callouts: Sequence[Callout], refs: Sequence[RefKey]) -> list[str | None]:
-    """The target id of each callout, None when no entry matches."""
+def link(callouts: Sequence[Callout], refs: Sequence[RefKey], other_years: bool = True) -> list[str | None]:
+    """The target id of each callout, None when no entry matches (`other_years`: see `other_year`)."""
     by_number = {r.number: r.id for r in refs if r.number is not None}
     targets: list[str | None] = []
     for c in callouts:
         if c.kind in ("numeric", "note"):
             targets.append(by_number.get(c.numbers[0]) if c.numbers else None)
             continue
-        targets.append(best_match(c, refs))
+        targets.append(best_match(c, refs, other_years))
     return targets
 
 
-def best_match(c: Callout, refs: Sequence[RefKey]) -> str | None:
+def best_match(c: Callout, refs: Sequence[RefKey], other_years: bool = True) -> str | None:
     """The best entry with the callout's first year (and suffix when it has one)."""
     if not c.years:
         return None
@@ -100,7 +100,17 @@ def best_match(c: Callout, refs: Sequence[RefKey]) -> str | None:
             s += 20 if c.suffix == r.suffix else -20
         if best is None or s > best[0]:
             best = (s, r.id)
-    return best[1] if best else None
+    return best[1] if best else (other_year(c, refs) if other_years else None)
+
+
+def other_year(c: Callout, refs: Sequence[RefKey]) -> str | None:
+    """No entry has the callout's year ("Farrall et Calverley, 2005" for a 2006 entry): the one
+    entry by exactly those authors, when there is only one (a dated callout only)."""
+    if not c.years[0].isdigit():
+        return None
+    names = [n for n in c.authors if not is_etal(n)]
+    exact = {r.id for r in refs if r.year.isdigit() and score(c, r) >= 100 + 10 * (len(names) - 1)}
+    return exact.pop() if len(exact) == 1 else None
 
 
 def known_author(c: Callout, refs: Sequence[RefKey]) -> bool:

@@ -77,11 +77,17 @@ def tag_text(
         callouts = [
             c if known_author(c, keys) else _drop_particle(text, c)
             for c in callouts
-            if c.kind != "narrative" or known_author(c, keys) or _plausible_surnames(text, c)
+            if c.kind not in ("narrative", "standalone") or known_author(c, keys)
+            or (c.kind == "narrative" and (_plausible_surnames(text, c) or _known_later_author(c, keys)))
         ]
+        dated = dated_mentions(text, ranges, keys)
+        callouts = sorted(callouts + [d for d in dated if not any(d.start < c.end and c.start < d.end for c in callouts)],
+                          key=lambda c: c.start)
+    else:
+        callouts = [c for c in callouts if c.kind != "standalone"]
     targets = link(callouts, keys) if keys else [None] * len(callouts)
     for i, (c, t) in enumerate(zip(callouts, targets)):
-        if keys and t is None and c.kind == "parenthetical" and len(c.authors) > 1:
+        if keys and t is None and c.kind in ("parenthetical", "narrative") and len(c.authors) > 1:
             callouts[i], targets[i] = _drop_leading_words(text, c, keys)
     by_id = {k.id: k for k in keys}
     callouts = [trim_narrative(text, c, by_id[t]) if t and c.kind == "narrative" else c for c, t in zip(callouts, targets)]
@@ -109,6 +115,27 @@ def _plausible_surnames(text: str, c: Callout) -> bool:
     return not TITLE_WORD_RE.search(before)
 
 
+def _known_later_author(c: Callout, keys: Sequence[RefKey]) -> bool:
+    """"Sheldon et Eleanor Glueck (1940)": a given name ahead, the listed surname after it."""
+    names = [n for n in c.authors if not is_etal(n)]
+    return any(known_author(replace(c, authors=(n,)), keys) for n in names[1:])
+
+
+DATED_RE = re.compile(r"\b(?P<name>(?:(?:de|van|von|d[’'])\s?)?[A-Z][\w’'\-]+),?\s(?:en|in)\s(?P<year>1[5-9]\d\d|20[0-4]\d)\b")
+
+
+def dated_mentions(text: str, ranges: Sequence[tuple[int, int]], keys: Sequence[RefKey]) -> list[Callout]:
+    """"Thorsten Sellin, en 1942": a listed author's surname with "en"/"in" and the year of one of
+    that author's entries (only then: "Paris en 1968" is no citation)."""
+    out: list[Callout] = []
+    for lo, hi in ranges:
+        for m in DATED_RE.finditer(text, lo, hi):
+            name, year = m.group("name"), m.group("year")
+            if any(k.year == year and k.surnames and name_score(name, k.surnames[0]) >= 95 for k in keys):
+                out.append(Callout(m.start(), m.end(), "narrative", (name,), (year,)))
+    return out
+
+
 def _drop_particle(text: str, c: Callout) -> Callout:
     """"au sens de Piaget (1971)": an unlinked narrative's lowercase "de" after a word is a preposition."""
     m = re.match(r"(?:de|du|des|d[’'])\s?(?=[A-Z])", text[c.start : c.end])
@@ -119,10 +146,10 @@ def _drop_particle(text: str, c: Callout) -> Callout:
 
 def _drop_leading_words(text: str, c: Callout, keys: Sequence[RefKey]) -> tuple[Callout, str | None]:
     """"(Long Short-Term Memory, Hochreiter and Schmidhuber, 1997)": drop leading comma parts
-    until the rest links to an entry."""
+    until the rest links to an entry of the same year."""
     for i in range(1, len(c.authors)):
         shorter = replace(c, authors=c.authors[i:])
-        target = link([shorter], keys)[0]
+        target = link([shorter], keys, other_years=False)[0]
         if target:
             head = text.find(c.authors[i], c.start, c.end)
             if head >= 0:

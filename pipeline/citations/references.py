@@ -48,6 +48,13 @@ GLUED_HEAD_RE = re.compile(
 )
 
 
+FOOTER_RE = re.compile(
+    r"^\s*(?:doi:\s*\S+\s+)?(?:Cite this article as|Submit your next manuscript|Pour citer cet article|"
+    r"Received:|Accepted:|Published:|Copyright\b|©)",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Entry:
     """One reference entry: offsets into the text and its number when the list is numbered."""
@@ -65,7 +72,7 @@ def author_head(text: str) -> re.Match | None:
     prefix = text[: m.start()].strip()
     if not prefix or not re.match(rf"^(?:[{UPPER}]|(?:d|l|O)[’']|(?:de|van|von|da|di|du|le|la|al-)\s?[{UPPER}])", prefix):
         return None
-    if re.search(r"\d", prefix) or SENTENCE_IN_NAMES_RE.search(prefix):
+    if re.search(r"\d|\w:\s", prefix) or SENTENCE_IN_NAMES_RE.search(prefix):  # "WHO: Hospitals. 2010."
         return None
     words = prefix.replace(",", " ").replace(";", " ").split()
     loose = [w for w in words if w[0].islower() and w.lower() not in AUTHOR_GLUE]
@@ -97,6 +104,8 @@ def split_entries(text: str, paragraphs: Sequence[tuple[int, int]], notes: bool 
     groups: list[list[int]] = []  # [start, end] of each entry so far
     for s, e in paras:
         body = text[s:e]
+        if groups and FOOTER_RE.match(body):
+            break  # the journal's footer after the last entry ("Cite this article as: ...")
         prev = text[groups[-1][0] : groups[-1][1]] if groups else ""
         if not groups:
             start_new = True
