@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 
 import pytest
 
@@ -35,7 +34,6 @@ def test_corpus_realworld_add_each_in_turn(realworld, manifest, tmp_path, tree):
         source = tmp_path / "in" / row["file"]
         source.parent.mkdir(exist_ok=True)
         source.write_bytes((realworld / "pdfs" / row["file"]).read_bytes())
-        assert hashlib.sha256(source.read_bytes()).hexdigest() == row["sha256"]
         before = tree(corpus)
         if row["file"] in REFUSED:
             with pytest.raises(errors.InputError) as info:
