@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import spacy
 
-from pipeline.citations import CitationTagger
+from pipeline.citations.component import CitationTagger
 from pipeline.extract import assemble
 from pipeline.extract.text import parse_text
 from pipeline.nlp import build_doc, doc_records

@@ -1,9 +1,5 @@
 """Citations: in-text callouts, reference lists parsed into fields, links, and work identities.
 
-Importing the package registers the spaCy factory "rescorpus_citations".
+`pipeline.citations.component` registers the spaCy factory "rescorpus_citations";
+the corpus-level stage imports only `works`, so spaCy is not loaded for it.
 """
-
-from pipeline.citations.component import CitationTagger
-from pipeline.citations.paper import tag_text
-
-__all__ = ["CitationTagger", "tag_text"]
