@@ -237,7 +237,8 @@ def _child(func: str, *args: object, code: Path | None = None) -> dict:
 
 
 class _TreeSampler(threading.Thread):
-    """Polls the summed resident memory of a process and all its descendants (Linux /proc)."""
+    """Polls the memory of a process and all its descendants (Linux /proc): the sum of their proportional
+    set sizes, so pages forked workers share with their parent (the models) count once, not once per process."""
 
     def __init__(self, pid: int, every: float = 0.05) -> None:
         super().__init__(daemon=True)
@@ -259,13 +260,22 @@ def _tree_rss_kb(pid: int) -> int:
     while todo:
         p = todo.pop()
         try:
-            status = Path(f"/proc/{p}/status").read_text()
-            total += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+            total += _memory_kb(p)
             for task in Path(f"/proc/{p}/task").iterdir():
                 todo += [int(c) for c in (task / "children").read_text().split()]
         except (OSError, ValueError):
             continue
     return total
+
+
+def _memory_kb(pid: int) -> int:
+    """Pss of one process (VmRSS where the kernel has no smaps_rollup)."""
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        return next(int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:"))
+    except (OSError, StopIteration):
+        status = Path(f"/proc/{pid}/status").read_text()
+        return next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
 
 
 def _maxrss_mb() -> dict:
@@ -351,10 +361,12 @@ def bench_scale(
     words: int = 1500,
     work: Path | None = None,
     snapshot: bool = True,
+    tagging: bool = True,
 ) -> dict:
     """Figures for the scale targets of issue 7, each from its own child process; see `rows` for a table.
 
     `snapshot`: run a copy of the code taken at the start (see `snapshot_code`).
+    `tagging`: also time the annotation stage on up to 50 of the papers (`child_tagging`).
     """
     own = work is None
     work = Path(tempfile.mkdtemp(prefix="rescorpus-bench-")) if own else Path(work)
@@ -373,8 +385,9 @@ def bench_scale(
             _keep(work, figures)
         if "1" in runs and "2" in runs:
             figures["speedup_jobs2"] = round(runs["1"]["seconds"] / runs["2"]["seconds"], 3)
-        figures["tagging"] = _child("child_tagging", big, min(n, 50), code=code)
-        _keep(work, figures)
+        if tagging:
+            figures["tagging"] = _child("child_tagging", big, min(n, 50), code=code)
+            _keep(work, figures)
         if rerun_n == n:  # the big corpus, already run: its last run filled the cache
             small, out = big, work / f"out-big-{jobs[-1]}"
             figures["rerun"] = {"again": _child("child_run", small, out, jobs[-1], code=code)}
