@@ -165,6 +165,8 @@ def _layer_result(scored: bool, labels: Mapping[str, dict[str, Any]]) -> dict[st
 def _note(layer: str, result: Mapping[str, Any]) -> str | None:
     if not result["scored"]:
         return f"layer {layer} is not labelled in the gold set (no regions): not scored"
+    if result["n_predicted"] == 0 and result["n_gold"] == 0:
+        return f"layer {layer}: nothing to score (the gold marks no {layer} span and none was predicted)"
     if result["n_predicted"] == 0:
         return (
             f"no predicted spans for layer {layer}: "

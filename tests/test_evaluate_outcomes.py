@@ -107,13 +107,17 @@ def test_evaluate_regions_limit_what_counts_as_spurious():
 
 def test_evaluate_without_predictions_scores_zero_and_says_why():
     result = evaluate(GOLD + [at("Emery & Trist, 1965", "CITATION", "citation")], [], TEXT)
-    for layer in ("concept", "citation", "reference"):
+    for layer in ("concept", "citation"):
         lr = result["layers"][layer]
         assert lr["strict"]["f1"] == lr["overlap"]["f1"] == 0.0
         assert lr["note"] == (
             f"no predicted spans for layer {layer}: the tagger for this layer has not run or produced nothing"
         )
     assert result["layers"]["concept"]["outcomes"]["missed"] == 4
+    # no gold and no prediction: nothing went wrong, and the note does not blame the tagger
+    assert result["layers"]["reference"]["note"] == (
+        "layer reference: nothing to score (the gold marks no reference span and none was predicted)"
+    )
 
 
 def test_evaluate_is_deterministic_and_independent_of_input_order():
