@@ -398,7 +398,7 @@ def evaluate_gold_set(
             continue
         except InputError:
             skipped[gold.paper] = (
-                f"not in the corpus {corpus}/; add its source with `rescorpus add FILE --id {gold.paper}`"
+                f"not in the corpus {corpus}/; add its source with `rescorpus add FILE` (found by content, any id)"
             )
             continue
         text = paper_text(out, gold.paper)
