@@ -245,6 +245,7 @@ class EndToEndBench:
     bare_seconds: float  # a fresh Python importing pdfplumber and calling extract_text on every page
     corpus_seconds: float  # build_corpus_outputs alone on the run's outputs (libraries already loaded)
     failed: tuple[str, ...] = ()  # papers the run could not process (their reason is in its log)
+    jobs: int = 1  # `rescorpus run --jobs`
 
     @property
     def ratio(self) -> float:
@@ -255,7 +256,7 @@ class EndToEndBench:
         return asdict(self) | {"ratio": round(self.ratio, 3), "corpus_seconds_per_paper": per_paper}
 
 
-def bench_end_to_end(paths: Sequence[Path], repeat: int = 1, work: Path | None = None) -> EndToEndBench:
+def bench_end_to_end(paths: Sequence[Path], repeat: int = 1, work: Path | None = None, jobs: int = 1) -> EndToEndBench:
     """Add the PDFs to a fresh corpus in a temporary folder, then time `rescorpus run` and the baseline."""
     from pipeline.corpus import add_paper
 
@@ -271,13 +272,13 @@ def bench_end_to_end(paths: Sequence[Path], repeat: int = 1, work: Path | None =
         for attempt in range(repeat):
             out = work / f"out-{attempt}"
             best_bare = min(best_bare, _child_seconds([BARE_SCRIPT, *map(str, sorted(paths))]))
-            seconds, proc = _child([RUN_SCRIPT, "run", "--corpus", str(corpus), "--out", str(out)])
+            seconds, proc = _child([RUN_SCRIPT, "run", "--corpus", str(corpus), "--out", str(out), "--jobs", str(jobs)])
             if proc.returncode not in (0, 1):  # 1: some paper failed, the others were processed
                 raise RuntimeError(f"`rescorpus run` failed in the benchmark:\n{proc.stderr[-2000:]}")
             best_run = min(best_run, seconds)
             failed = tuple(sorted(_failed(out)))
         corpus_seconds = bench_corpus_outputs(corpus, work / f"out-{repeat - 1}", repeat)
-        return EndToEndBench(len(paths), round(best_run, 3), round(best_bare, 3), round(corpus_seconds, 4), failed)
+        return EndToEndBench(len(paths), round(best_run, 3), round(best_bare, 3), round(corpus_seconds, 4), failed, jobs)
     finally:
         if own:
             shutil.rmtree(work, ignore_errors=True)
