@@ -381,8 +381,9 @@ def evaluate_gold_set(
     from .spans import read_jsonl
 
     inputs, gold_info, skipped = [], {}, {}
-    ids = [p.id for p in iter_papers(Path(corpus))] if Path(corpus).is_dir() else []
-    by_source = {p.sha256: p.id for p in iter_papers(Path(corpus))} if ids else {}
+    in_corpus = list(iter_papers(Path(corpus))) if Path(corpus).is_dir() else []
+    ids = [p.id for p in in_corpus]
+    by_source = {p.sha256: p.id for p in in_corpus}
     by_text = _papers_by_text(Path(out), ids)
     for path in gold_files(gold_dir, papers):
         gold = load_gold_file(path)

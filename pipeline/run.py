@@ -158,11 +158,8 @@ def update_corpus_outputs(corpus: Path, out: Path, config: Config, progress: Pro
     _report(progress, "corpus", "evaluating against the gold set; building works, graph, database and report")
     written = evaluate_into(corpus, out, config) + build_corpus_outputs(corpus, out)
     files = {p.relative_to(out).as_posix(): sha256_file(p) for p in sorted(written)}
-    for folder in CORPUS_DIRS:  # files an earlier version wrote there and this one does not
-        for path in sorted((out / folder).rglob("*")) if (out / folder).is_dir() else []:
-            if path.is_file() and path.relative_to(out).as_posix() not in files:
-                path.unlink()
-    atomic_write_text(out / CACHE / CORPUS_RECORD, dumps_json({"key": key, "files": files, "binary": True}))
+    _delete_unlisted(out, CORPUS_DIRS, set(files))  # what an earlier version wrote there and this one does not
+    atomic_write_text(out / CACHE / CORPUS_RECORD, dumps_json({"key": key, "files": files}))
     return "rebuilt"
 
 
@@ -304,15 +301,14 @@ def _execute(
 
 def warm_up(config: Config) -> None:
     """Load every model a paper needs (spaCy pipelines, layer components, language and word statistics)."""
-    from pipeline.annotate import layers_pipeline
+    from pipeline.annotate import layers_for
     from pipeline.extract.clean import dehyphenate
     from pipeline.extract.language import detect
     from pipeline.nlp import pipeline_for
 
     for lang in sorted(config.models):
         pipeline_for(lang, config.models)
-    scheme = config.scheme_path()
-    layers_pipeline(str(scheme.resolve()) if scheme else None)
+    layers_for(config)
     detect("La coopérative agricole a résisté à la sécheresse grâce à ses membres.")
     dehyphenate("coopé", "rative")
 
@@ -391,26 +387,29 @@ def _cached(out: Path, paper_id: str, key: str) -> dict | None:
         return None
     if record.get("key") != key:
         return None
-    check = sha256_file if record.get("binary") else (lambda p: sha256_text(p.read_text(encoding="utf-8")))
     for rel, digest in record.get("files", {}).items():
-        try:
-            if check(out / rel) != digest:
+        try:  # by bytes: a file written from text hashes as its UTF-8, so one check serves both stages
+            if sha256_file(out / rel) != digest:
                 return None
-        except (OSError, UnicodeDecodeError):
+        except OSError:
             return None
     return record
 
 
 def _remove_stale(out: Path, keep: set[str], ids: set[str]) -> None:
     """Delete per-paper outputs no current paper produced: a removed paper's, a failed one's old ones."""
-    for folder in PER_PAPER_DIRS:
-        if (out / folder).is_dir():
-            for path in sorted((out / folder).iterdir()):
-                if f"{folder}/{path.name}" not in keep:
-                    path.unlink()
+    _delete_unlisted(out, PER_PAPER_DIRS, keep)
     if (out / CACHE).is_dir():
         for path in sorted((out / CACHE).glob("*.json")):
             if path.stem not in ids and path.name != CORPUS_RECORD:
+                path.unlink()
+
+
+def _delete_unlisted(out: Path, folders: Iterable[str], keep: set[str]) -> None:
+    """Delete every file under OUT/<folder> whose path (relative to OUT) is not in `keep`."""
+    for folder in folders:
+        for path in sorted((out / folder).rglob("*")) if (out / folder).is_dir() else []:
+            if path.is_file() and path.relative_to(out).as_posix() not in keep:
                 path.unlink()
 
 
