@@ -31,10 +31,15 @@ def layers_pipeline(scheme: str | None) -> Language:
     return nlp
 
 
+def layers_for(config: Config) -> Language:
+    """The layer components for a configuration's scheme file."""
+    scheme = config.scheme_path()
+    return layers_pipeline(str(scheme.resolve()) if scheme else None)
+
+
 def annotate_doc(doc: Doc, config: Config) -> Doc:
     """Add the citation, reference and concept layers to a paper's Doc."""
-    scheme = config.scheme_path()
-    for _, component in layers_pipeline(str(scheme.resolve()) if scheme else None).pipeline:
+    for _, component in layers_for(config).pipeline:
         doc = component(doc)
     return doc
 

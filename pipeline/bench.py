@@ -195,13 +195,12 @@ def bare_spacy_seconds(extracted: Extracted, models: dict[str, str]) -> float:
 def bench_tagging(papers: Sequence[tuple[str, Extracted]], config: Config, repeat: int = 1) -> TaggingBench:
     """Words per second of the bare spaCy pipeline, of build_doc, and of each layer component alone,
     on the same papers; the models are loaded (and timed) before."""
-    from pipeline.annotate import layers_pipeline
+    from pipeline.annotate import layers_for
     from pipeline.nlp import build_doc
     from pipeline.run import warm_up
 
     load, _ = _timed(lambda: warm_up(config))
-    scheme = config.scheme_path()
-    components = dict(layers_pipeline(str(scheme.resolve()) if scheme else None).pipeline)
+    components = dict(layers_for(config).pipeline)
     if papers:  # one untimed pass: first calls pay lazy set-up (vocab, matchers) that a run pays once
         bare_spacy_seconds(papers[0][1], config.models)
         doc = build_doc(papers[0][1], config.models, papers[0][0])

@@ -341,13 +341,10 @@ def child_tagging(corpus: str, limit: int) -> dict:
 
 
 def _layer_components(config) -> list[tuple[str, object]]:
-    """The layer components (citations, concepts) as `annotate` runs them; none while they are not wired in."""
-    try:
-        from pipeline.annotate import layers_pipeline
-    except ImportError:
-        return []
-    scheme = config.scheme_path()
-    return list(layers_pipeline(str(scheme.resolve()) if scheme else None).pipeline)
+    """The layer components (citations, concepts) as `annotate` runs them."""
+    from pipeline.annotate import layers_for
+
+    return list(layers_for(config).pipeline)
 
 
 # ---------------------------------------------------------------- the benchmark

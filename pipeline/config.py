@@ -55,11 +55,14 @@ class Config:
 
     def paper_digest(self, root: Path = Path(".")) -> str:
         """Part of every paper's cache key: changing the gold set reprocesses no paper."""
-        return hashlib.sha256(json.dumps(self.paper_json(root), sort_keys=True).encode()).hexdigest()
+        return _digest(self.paper_json(root))
 
     def digest(self, root: Path = Path(".")) -> str:
-        blob = json.dumps(self.to_json(root), sort_keys=True).encode()
-        return hashlib.sha256(blob).hexdigest()
+        return _digest(self.to_json(root))
+
+
+def _digest(settings: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()
 
 
 def load_config(path: Path | None, scheme: Path | None = None) -> Config:
