@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from render import render_encrypted, render_pdf, render_scanned, render_with_metadata
 
+from pipeline.spans import Span
+
 REPO = Path(__file__).resolve().parents[1]
 REALWORLD = REPO.parent / "shared" / "realworld"
 USER_PASSWORD = "s3cret"
@@ -19,6 +21,14 @@ BODY = (
     "Les coopératives traversent les crises mieux que les sociétés de capitaux : "
     "la résilience organisationnelle tient à la propriété collective et à la réserve impartageable."
 )
+
+
+def span_at(text: str, sub: str, label: str, layer: str = "concept", nth: int = 0, **attrs) -> Span:
+    """The span of the `nth` occurrence of `sub` in `text` (tests build spans by their text, not by offsets)."""
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(sub, start + 1)
+    return Span(layer, label, start, start + len(sub), sub, attrs)
 
 
 def tree_state(root: Path) -> dict[str, str]:

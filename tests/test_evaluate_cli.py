@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import hashlib
 import json
 from pathlib import Path
@@ -9,6 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from conftest import span_at
 from pipeline.cli import app
 from pipeline.corpus import add_paper
 from pipeline.files import atomic_write_text
@@ -25,11 +28,7 @@ TEXT = (
 )
 
 
-def at(sub: str, label: str, layer: str = "concept", nth: int = 0, **attrs) -> Span:
-    start = -1
-    for _ in range(nth + 1):
-        start = TEXT.index(sub, start + 1)
-    return Span(layer, label, start, start + len(sub), sub, attrs)
+at = functools.partial(span_at, TEXT)  # at(sub, label, layer, nth, **attrs)
 
 
 REF_D = "Dupont, J. (2019). Les coopératives face aux chocs. Revue X."

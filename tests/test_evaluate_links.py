@@ -1,9 +1,11 @@
 """Citation-link accuracy, reference field accuracy, corpus aggregation, reports, agreement."""
 
+import functools
 import json
 
 import krippendorff
 
+from conftest import span_at
 from pipeline.evaluate import (
     PaperInput,
     agreement,
@@ -25,9 +27,7 @@ TEXT = (
 )
 
 
-def at(sub: str, label: str, layer: str, **attrs) -> Span:
-    start = TEXT.index(sub)
-    return Span(layer, label, start, start + len(sub), sub, attrs)
+at = functools.partial(span_at, TEXT)  # at(sub, label, layer, nth, **attrs)
 
 
 REF_D = "Defourny, J. (2001). From third sector to social enterprise. Routledge."

@@ -1,7 +1,10 @@
 """Outcome counts and P/R/F1 on small hand-built cases (ANNOTATION_SCHEME.md, "Scoring")."""
 
+import functools
+
 import pytest
 
+from conftest import span_at
 from pipeline.evaluate import evaluate, match
 from pipeline.spans import Span
 
@@ -11,11 +14,7 @@ TEXT = (
 )
 
 
-def at(sub: str, label: str, layer: str = "concept", nth: int = 0, **attrs) -> Span:
-    start = -1
-    for _ in range(nth + 1):
-        start = TEXT.index(sub, start + 1)
-    return Span(layer, label, start, start + len(sub), sub, attrs)
+at = functools.partial(span_at, TEXT)  # at(sub, label, layer, nth, **attrs)
 
 
 GOLD = [

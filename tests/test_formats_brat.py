@@ -1,11 +1,13 @@
 """brat standoff: write, read back, compare (exact, attributes and links included)."""
 
+import functools
 import io
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import span_at
 from pipeline.errors import InputError
 from pipeline.formats.brat import brat_config, generate_brat, read_brat, write_brat
 from pipeline.spans import Span, sort_key
@@ -16,9 +18,7 @@ TEXT = (
 )
 
 
-def at(sub: str, label: str, layer: str = "concept", **attrs) -> Span:
-    start = TEXT.index(sub)
-    return Span(layer, label, start, start + len(sub), sub, attrs)
+at = functools.partial(span_at, TEXT)  # at(sub, label, layer, nth, **attrs)
 
 
 SPANS = [

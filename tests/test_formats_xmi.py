@@ -1,11 +1,13 @@
 """UIMA CAS XMI for INCEpTION: write, read back, compare; offsets in UTF-16 units inside the file."""
 
+import functools
 import io
 import re
 
 import pytest
 from cassis import load_typesystem
 
+from conftest import span_at
 from pipeline.errors import InputError
 from pipeline.formats.xmi import TYPESYSTEM_FILE, generate_xmi, read_xmi, write_xmi
 from pipeline.spans import Span, sort_key
@@ -16,9 +18,7 @@ TEXT = (
 )
 
 
-def at(sub: str, label: str, layer: str = "concept", **attrs) -> Span:
-    start = TEXT.index(sub)
-    return Span(layer, label, start, start + len(sub), sub, attrs)
+at = functools.partial(span_at, TEXT)  # at(sub, label, layer, nth, **attrs)
 
 
 SPANS = [

@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from conftest import span_at
 from pipeline.errors import InputError
 from pipeline.files import sha256_text
 from pipeline.gold import load_gold, make_gold, reanchor, reanchor_file, save_gold
@@ -17,11 +18,7 @@ TEXT = (
 )
 
 
-def at(text: str, sub: str, label: str, layer: str = "concept", nth: int = 0, **attrs) -> Span:
-    start = -1
-    for _ in range(nth + 1):
-        start = text.index(sub, start + 1)
-    return Span(layer, label, start, start + len(sub), sub, attrs)
+at = span_at  # span_at(text, sub, label, layer, nth, **attrs)
 
 
 def gold_spans(text: str = TEXT) -> list[Span]:
