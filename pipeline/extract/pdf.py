@@ -1,7 +1,7 @@
 """The PDF reader: pdfplumber words -> lines in reading order -> paragraph blocks.
 
-One `extract_words` pass per page (and `find_tables` only on pages with ruling
-lines; cell text comes from the same words). Geometry (rows, columns, bands)
+One `extract_words` pass per page over the chars read by chars.py (and
+`find_tables` only on pages with ruling lines; cell text comes from the same words). Geometry (rows, columns, bands)
 lives in layout.py, paragraphs and their kinds in paragraphs.py; this module
 removes the page furniture and tells notes and tables from the body. Text
 stays raw: line breaks, hyphens and ligatures as printed; clean.py normalises.
@@ -25,6 +25,9 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from pdfplumber.utils import extract_words
+
+from pipeline.extract.chars import page_chars
 from pipeline.extract.clean import join_lines
 from pipeline.extract.layout import WORD_GAP, Line, build_lines
 from pipeline.extract.model import Source, Table
@@ -89,11 +92,12 @@ def read_pdf(path: Path, password: str | None = None) -> Source:
 
 
 def _read_page(page) -> tuple[_Page, list[Table]]:
-    words = page.extract_words(**WORD_OPTIONS)
+    letters, ruling = page_chars(page)
+    words = extract_words(letters, **WORD_OPTIONS)
     chars = sum(len(w["text"]) for w in words)
     found: list[Table] = []
     extra: list[Line] = []
-    if words and len(page.lines) + len(page.rects) >= 4:
+    if words and ruling >= 4:
         for table in page.find_tables():
             if len(table.rows) < 2 or max(len(r.cells) for r in table.rows) < 2:
                 continue  # one column: boxes around text, not a table
