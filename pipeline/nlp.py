@@ -24,6 +24,7 @@ from pipeline.config import DEFAULT_MODELS
 from pipeline.errors import RescorpusError
 from pipeline.extract.model import Extracted
 from pipeline.spans import Span as Record
+from pipeline.tokenizer_patterns import factored_token_match
 
 # doc.spans key -> the layer name of the one span shape written to files.
 LAYER_GROUPS: Mapping[str, str] = {"concepts": "concept", "citations": "citation", "references": "reference"}
@@ -57,7 +58,13 @@ class LowercaseLemmas:
 
 @lru_cache(maxsize=8)
 def load_pipeline(spec: str) -> Language:
-    """Load a pipeline by name once per process: an installed model, or "blank:LANG"."""
+    """Load a pipeline by name once per process: an installed model, or "blank:LANG"
+    (French exception patterns compiled factored: pipeline/tokenizer_patterns.py)."""
+    with factored_token_match():
+        return _load_pipeline(spec)
+
+
+def _load_pipeline(spec: str) -> Language:
     if spec.startswith("blank:"):
         nlp = spacy.blank(spec.split(":", 1)[1])
         nlp.add_pipe("sentencizer")
