@@ -25,6 +25,7 @@ from pipeline.concepts.match import (
 )
 from pipeline.concepts.scheme import Scheme, SenseRule, load_scheme, write_toml
 from pipeline.config import DEFAULT_SCHEME
+from pipeline.tokenizer_patterns import factored_token_match
 
 GROUP = "concepts"
 SKIP_SECTIONS = frozenset({"references", "bibliography"})
@@ -163,7 +164,8 @@ def _written_as(phrases: Sequence[Phrase], tokens: Sequence) -> bool:
 
 def _tokenizer(lang: str):
     try:
-        return spacy.blank(lang).tokenizer
+        with factored_token_match():  # importing spaCy's French compiles its exception pattern
+            return spacy.blank(lang).tokenizer
     except (ImportError, KeyError, ValueError):
         return spacy.blank("xx").tokenizer
 

@@ -1,7 +1,8 @@
 """The PDF reader: pdfplumber words -> lines in reading order -> paragraph blocks.
 
-One `extract_words` pass per page over the chars read by chars.py (and
-`find_tables` only on pages with ruling lines; cell text comes from the same words). Geometry (rows, columns, bands)
+One `extract_words` pass per page over the chars read by pageobjects.py (and
+pdfplumber's table finder only on pages with ruling lines; cell text comes from
+the same words). Geometry (rows, columns, bands)
 lives in layout.py, paragraphs and their kinds in paragraphs.py; this module
 removes the page furniture and tells notes and tables from the body. Text
 stays raw: line breaks, hyphens and ligatures as printed; clean.py normalises.
@@ -27,7 +28,7 @@ from pathlib import Path
 
 from pdfplumber.utils import extract_words
 
-from pipeline.extract.chars import page_chars
+from pipeline.extract.pageobjects import read_objects
 from pipeline.extract.clean import join_lines
 from pipeline.extract.layout import WORD_GAP, Line, build_lines
 from pipeline.extract.model import Source, Table
@@ -92,13 +93,13 @@ def read_pdf(path: Path, password: str | None = None) -> Source:
 
 
 def _read_page(page) -> tuple[_Page, list[Table]]:
-    letters, ruling = page_chars(page)
-    words = extract_words(letters, **WORD_OPTIONS)
+    objects = read_objects(page)
+    words = extract_words(objects.chars, **WORD_OPTIONS)
     chars = sum(len(w["text"]) for w in words)
     found: list[Table] = []
     extra: list[Line] = []
-    if words and ruling >= 4:
-        for table in page.find_tables():
+    if words and objects.ruling >= 4:
+        for table in objects.find_tables():
             if len(table.rows) < 2 or max(len(r.cells) for r in table.rows) < 2:
                 continue  # one column: boxes around text, not a table
             rows = tuple(tuple(_cell(words, c) for c in row.cells) for row in table.rows)

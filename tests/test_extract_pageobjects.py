@@ -1,5 +1,6 @@
-"""The reader's chars (pipeline.extract.chars) are pdfplumber's own `page.chars`, key for key, in order:
-the words, and so the text, cannot differ from what pdfplumber's full object pass would give."""
+"""The reader's page objects (pipeline/extract/pageobjects.py) are pdfplumber's own: the same chars key for
+key and in order, the same edges, the same tables. The words, and so the text, cannot differ from what
+pdfplumber's full object pass would give."""
 
 from __future__ import annotations
 
@@ -10,21 +11,27 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import RectangleObject
 from render import render_pdf, render_table_page
 
-from pipeline.extract.chars import CHAR_KEYS, page_chars
+from pipeline.extract.pageobjects import CHAR_KEYS, read_objects
 from pipeline.extract.pdffile import open_pdf
 
 REALWORLD = Path(__file__).resolve().parents[2] / "shared" / "realworld" / "pdfs"
 TEXT = "Les coopératives coréennes ont résisté à la crise grâce à leurs réseaux et à la formation des membres. " * 12
 
 
-def pdfplumber_view(path: Path) -> list[tuple[list[dict], int]]:
-    """Per page: pdfplumber's chars on CHAR_KEYS, and its count of lines and rects; and ours."""
+def both_views(path: Path) -> list[tuple[tuple, tuple]]:
+    """Per page: (chars, ruling count, edges, tables) as read by pageobjects, and as pdfplumber gives them."""
     pages = []
     with open_pdf(path) as pdf:
         for page in pdf.pages:
-            ours = page_chars(page)
-            theirs = ([{k: c[k] for k in CHAR_KEYS} for c in page.chars], len(page.lines) + len(page.rects))
-            pages.append((ours, theirs))
+            ours = read_objects(page)
+            mine = (ours.chars, ours.ruling, ours.edges, [(t.bbox, t.cells) for t in ours.find_tables()])
+            theirs = (
+                [{k: c[k] for k in CHAR_KEYS} for c in page.chars],
+                len(page.lines) + len(page.rects),
+                page.edges,
+                [(t.bbox, t.cells) for t in page.find_tables()],
+            )
+            pages.append((mine, theirs))
             page.close()
     return pages
 
@@ -40,17 +47,16 @@ def shifted_mediabox(src: Path, dest: Path) -> Path:
     return dest
 
 
-def test_chars_equal_pdfplumber_on_text_tables_and_shifted_pages(tmp_path):
+def test_objects_equal_pdfplumber_on_text_tables_and_shifted_pages(tmp_path):
     text = render_pdf(tmp_path / "text.pdf", [[TEXT, TEXT], [TEXT]])
     table = render_table_page(tmp_path / "table.pdf", TEXT, [["Pays", "Membres"], ["Corée", "2 000 000"]], TEXT)
-    shifted = shifted_mediabox(text, tmp_path / "shifted.pdf")
-    for path in (text, table, shifted):
-        pages = pdfplumber_view(path)
-        assert pages and all(ours[0] for ours, _ in pages)  # text was read
-        for ours, theirs in pages:
-            assert ours == theirs
-    ruled = pdfplumber_view(table)[0][0][1]
-    assert ruled >= 4  # the grid's lines are counted: that page still goes through the table finder
+    for path in (text, table, shifted_mediabox(text, tmp_path / "shifted.pdf"), shifted_mediabox(table, tmp_path / "t.pdf")):
+        pages = both_views(path)
+        assert pages and all(mine[0] for mine, _ in pages)  # text was read
+        for mine, theirs in pages:
+            assert mine == theirs
+    (chars, ruling, edges, tables), _ = both_views(table)[0]
+    assert ruling >= 4 and len(tables) == 1 and len(tables[0][1]) == 4  # the grid: one table of 2 x 2 cells
 
 
 @pytest.mark.realworld
@@ -63,9 +69,9 @@ def test_chars_equal_pdfplumber_on_text_tables_and_shifted_pages(tmp_path):
         "en_bmc_hsr2014_2col_numeric.pdf",  # two columns, tables with rules
     ],
 )
-def test_chars_equal_pdfplumber_on_realworld_pages(name, tmp_path):
+def test_objects_equal_pdfplumber_on_realworld_pages(name, tmp_path):
     copy = tmp_path / name
     copy.write_bytes((REALWORLD / name).read_bytes())
-    pages = pdfplumber_view(copy)
-    assert sum(len(ours[0]) for ours, _ in pages) > 10_000
-    assert [ours for ours, _ in pages] == [theirs for _, theirs in pages]
+    pages = both_views(copy)
+    assert sum(len(mine[0]) for mine, _ in pages) > 10_000
+    assert [mine for mine, _ in pages] == [theirs for _, theirs in pages]
