@@ -9,8 +9,12 @@ a build from scratch give the same bytes.
 from __future__ import annotations
 
 import json
+import multiprocessing
+import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -60,12 +64,15 @@ def _evaluation(out: Path) -> dict[str, Any] | None:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
-def build_corpus_outputs(corpus: Path, out: Path, timings: dict[str, float] | None = None) -> list[Path]:
+def build_corpus_outputs(
+    corpus: Path, out: Path, timings: dict[str, float] | None = None, jobs: int = 1
+) -> list[Path]:
     """Write works.jsonl, graph/<kind>.<format> for every projection, corpus.sqlite and report/; return the paths.
 
     Papers stream through: only their small summaries are held (pipeline.corpusdigest, cached per paper
-    under outputs/.cache/corpus), the database takes their rows one paper at a time. `timings`, when
-    given, receives the seconds of each sub-stage."""
+    under outputs/.cache/corpus), the database takes their rows one paper at a time. With `jobs` > 1 the
+    files (graph exports, database, report) are written by that many processes at once; the bytes are the
+    same. `timings`, when given, receives the seconds of each sub-stage."""
     corpus, out = Path(corpus), Path(out)
     clock = _Clock(timings if timings is not None else {})
     digests = load_digests(corpus, out)
@@ -77,15 +84,46 @@ def build_corpus_outputs(corpus: Path, out: Path, timings: dict[str, float] | No
     maps = {kind: project(graph, kind, min_weight=MAP_MIN_WEIGHT if kind in ("concepts", "concept-works") else 0)
             for kind in ("concepts", "citations", "concept-works", "all")}  # fmt: skip
     clock.lap("graph")
+    exports = {kind: partial(export_graph, g, out / GRAPH_DIR / kind, FORMATS) for kind, g in maps.items()}
+    tasks: dict[str, Callable[[], list[Path]]] = {  # the longest first, so that parallel workers finish together
+        "graph_exports_citations": exports["citations"],
+        "graph_exports_all": exports["all"],
+        "report": partial(
+            write_report, out / REPORT_DIR, summaries, works, maps["concepts"], maps["citations"], _evaluation(out)
+        ),
+        "database": lambda: [write_database(out / DB_NAME, digests.rows(), works, maps["all"])],
+        "graph_exports_concepts": exports["concepts"],
+        "graph_exports_concept-works": exports["concept-works"],
+    }
     written = [out / WORKS]
-    for kind, g in maps.items():
-        written += export_graph(g, out / GRAPH_DIR / kind, FORMATS)
-    clock.lap("graph_exports")
-    written.append(write_database(out / DB_NAME, digests.rows(), works, maps["all"]))
-    clock.lap("database")
-    written += write_report(out / REPORT_DIR, summaries, works, maps["concepts"], maps["citations"], _evaluation(out))
-    clock.lap("report")
+    if jobs > 1 and sys.platform == "linux":
+        written += _run_forked(tasks, jobs)
+        clock.lap("files")
+    else:
+        for name, task in tasks.items():
+            written += task()
+            clock.lap(name)
     return sorted(written)
+
+
+_TASKS: dict[str, Callable[[], list[Path]]] = {}  # what forked workers inherit (closures do not pickle)
+
+
+def _run_task(name: str) -> list[Path]:
+    return _TASKS[name]()
+
+
+def _run_forked(tasks: dict[str, Callable[[], list[Path]]], jobs: int) -> list[Path]:
+    """Run the tasks in `jobs` forked processes (they inherit the graphs: nothing is pickled but names)."""
+    _TASKS.clear()
+    _TASKS.update(tasks)
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context) as pool:
+            futures = [pool.submit(_run_task, name) for name in tasks]
+            return [path for future in futures for path in future.result()]
+    finally:
+        _TASKS.clear()
 
 
 class _Clock:

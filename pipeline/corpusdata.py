@@ -11,6 +11,7 @@ span, so "Borzaga et al. (2009)" or "p. 212" never end a sentence.
 from __future__ import annotations
 
 import bisect
+import io
 import json
 import re
 import unicodedata
@@ -149,18 +150,37 @@ def _flat_meta(csl: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in sorted(csl.items()) if isinstance(v, (str, int, float)) and k != "id"}
 
 
+def paper_files(paper_id: str) -> tuple[str, str, str]:
+    """The per-paper outputs a PaperData is read from, relative to the output folder."""
+    return f"text/{paper_id}.txt", f"text/{paper_id}.json", f"annotations/{paper_id}.jsonl"
+
+
 def load_paper_data(out: Path, paper_id: str, csl: Mapping[str, Any]) -> PaperData:
     """Read outputs/text/<id>.txt|.json and outputs/annotations/<id>.jsonl into one PaperData."""
-    text = (out / "text" / f"{paper_id}.txt").read_text(encoding="utf-8")
-    structure = json.loads((out / "text" / f"{paper_id}.json").read_text(encoding="utf-8"))
+    contents = {}
+    for rel in paper_files(paper_id):
+        path = Path(out) / rel
+        if path.exists():
+            contents[rel] = path.read_text(encoding="utf-8")
+    return paper_data(paper_id, csl, contents)
+
+
+def paper_data(paper_id: str, csl: Mapping[str, Any], contents: Mapping[str, str]) -> PaperData:
+    """One PaperData from the contents of its per-paper outputs (see `paper_files`; annotations optional)."""
+    text_rel, structure_rel, ann_rel = paper_files(paper_id)
+    text = contents[text_rel]
+    structure = json.loads(contents[structure_rel])
     roles = [s.get("role", "") for s in structure.get("sections", [])]
     paragraphs = tuple(
         Paragraph(p["start"], p["end"], p.get("kind", "body"), p.get("lang", ""),
                   roles[p["section"]] if p.get("section") is not None and p["section"] < len(roles) else "")
         for p in structure.get("paragraphs", [])
     )  # fmt: skip
-    ann = out / "annotations" / f"{paper_id}.jsonl"
-    spans = tuple(read_jsonl(ann)) if ann.exists() else ()
+    spans: tuple[Span, ...] = ()
+    if ann_rel in contents:
+        lines = io.StringIO(contents[ann_rel])
+        lines.name = ann_rel  # messages name the file
+        spans = tuple(read_jsonl(lines))
     parts = (csl.get("issued") or {}).get("date-parts") or [[None]]
     year = parts[0][0] if parts and parts[0] else None
     return PaperData(

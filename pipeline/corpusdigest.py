@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.corpus import iter_papers
-from pipeline.corpusdata import PaperData, count_tokens, load_paper_data
+from pipeline.corpusdata import PaperData, count_tokens, load_paper_data, paper_data, paper_files
 from pipeline.spans import Span, span_from_dict, span_to_dict
 
 CACHE_DIR = Path(".cache") / "corpus"
@@ -135,11 +135,33 @@ def _code_version() -> str:
 
 def paper_cache_key(out: Path, paper_id: str, csl: Mapping[str, Any], code: str) -> str:
     """A hash of everything a digest depends on: the paper's per-paper outputs, its metadata, the code."""
-    digest = hashlib.sha256(code.encode() + b"\0" + json.dumps(csl, sort_keys=True, ensure_ascii=False).encode())
-    for rel in (f"text/{paper_id}.txt", f"text/{paper_id}.json", f"annotations/{paper_id}.jsonl"):
+    contents = {}
+    for rel in paper_files(paper_id):
         path = out / rel
-        digest.update(rel.encode() + b"\0" + (path.read_bytes() if path.exists() else b"<none>") + b"\0")
+        if path.exists():
+            contents[rel] = path.read_bytes()
+    return contents_key(paper_id, csl, contents, code)
+
+
+def contents_key(paper_id: str, csl: Mapping[str, Any], contents: Mapping[str, bytes], code: str) -> str:
+    """`paper_cache_key` of outputs given by content (bytes as written) instead of read from a folder."""
+    digest = hashlib.sha256(code.encode() + b"\0" + json.dumps(csl, sort_keys=True, ensure_ascii=False).encode())
+    for rel in paper_files(paper_id):
+        digest.update(rel.encode() + b"\0" + contents.get(rel, b"<none>") + b"\0")
     return digest.hexdigest()
+
+
+def digest_files(paper_id: str, csl: Mapping[str, Any], contents: Mapping[str, str]) -> dict[str, str]:
+    """A paper's digest cache files (relative to the output folder) from the contents of its outputs:
+    what a worker computes beside the outputs, so that the corpus stage only reads them."""
+    code = _code_version()
+    key = contents_key(paper_id, csl, {rel: contents[rel].encode("utf-8") for rel in paper_files(paper_id) if rel in contents}, code)
+    d = digest_paper(paper_data(paper_id, csl, contents))
+    folder = CACHE_DIR.as_posix()
+    return {
+        f"{folder}/{paper_id}.rows.json": _compact({"key": key, **d.rows}),
+        f"{folder}/{paper_id}.summary.json": _compact({"key": key, **d.summary}),
+    }
 
 
 def _read(path: Path, key: str) -> dict | None:
@@ -150,11 +172,20 @@ def _read(path: Path, key: str) -> dict | None:
     return obj if isinstance(obj, dict) and obj.get("key") == key else None
 
 
-def _write(path: Path, obj: Mapping[str, Any]) -> None:
+def _compact(obj: Mapping[str, Any]) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def write_cache_file(path: Path, content: str) -> None:
     """Cache files are checked by key when read: a rename (no fsync) is enough to never read half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(obj, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    tmp.write_text(content, encoding="utf-8")
     os.replace(tmp, path)
+
+
+def _write(path: Path, obj: Mapping[str, Any]) -> None:
+    write_cache_file(path, _compact(obj))
 
 
 @dataclass(frozen=True)

@@ -23,11 +23,12 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pipeline
 from pipeline import corpus as corpus_mod
 from pipeline.config import Config
+from pipeline.corpusdigest import write_cache_file
 from pipeline.errors import LockedError, RescorpusError
 from pipeline.files import EXPORTS, atomic_write_text, csv_text, dumps_json, sha256_file, sha256_text
 
@@ -65,6 +66,16 @@ class Job:
     flags: tuple[str, ...]
     password: str | None
     config: Config
+    csl: Mapping[str, Any] = field(default_factory=dict)  # the paper's metadata (its corpus-stage share reads it)
+
+
+@dataclass(frozen=True)
+class Computed:
+    """A paper's outputs (path relative to the output folder -> content) and its share of the corpus stage
+    (pipeline/corpusdigest.py cache files), computed in the worker so the corpus stage only reads it."""
+
+    files: dict[str, str]
+    shares: dict[str, str]
 
 
 @lru_cache(maxsize=1)
@@ -92,15 +103,16 @@ def paper_outputs(paper_id: str, extracted: Extracted) -> dict[str, str]:
     return files
 
 
-def process(job: Job) -> dict[str, str]:
-    """One paper's outputs: extraction, then the annotation layers on its Doc."""
+def process(job: Job) -> Computed:
+    """One paper's outputs: extraction, then the annotation layers on its Doc; then its corpus-stage share."""
     from pipeline.annotate import annotate  # spaCy and the PDF libraries only in processes that work
+    from pipeline.corpusdigest import digest_files
     from pipeline.extract import extract
 
     extracted = extract(Path(job.source), password=job.password)
     files = paper_outputs(job.paper_id, extracted)
     files[f"annotations/{job.paper_id}.jsonl"] = annotate(extracted, job.config, job.paper_id)
-    return files
+    return Computed(files, digest_files(job.paper_id, job.csl, files))
 
 
 def run(
@@ -127,7 +139,7 @@ def run(
         result = update_papers(corpus, out, config, progress, passwords or {}, jobs, executor, scheduler)
         atomic_write_text(out / STATUS, dumps_json(paper_status(result)))
         corpus_started = time.perf_counter()
-        result.corpus_outputs = update_corpus_outputs(corpus, out, config, progress)
+        result.corpus_outputs = update_corpus_outputs(corpus, out, config, progress, jobs if executor == "local" else 1)
         result.corpus_seconds = time.perf_counter() - corpus_started
         write_manifest(corpus, out, config)
         result.seconds = time.perf_counter() - started
@@ -147,8 +159,11 @@ def corpus_key(corpus: Path, out: Path, config: Config) -> str:
     return digest.hexdigest()
 
 
-def update_corpus_outputs(corpus: Path, out: Path, config: Config, progress: Progress | None = None) -> str:
-    """Rebuild works, graph, database and report when any per-paper output or metadata changed."""
+def update_corpus_outputs(
+    corpus: Path, out: Path, config: Config, progress: Progress | None = None, jobs: int = 1
+) -> str:
+    """Rebuild works, graph, database and report when any per-paper output or metadata changed
+    (their files written by `jobs` processes)."""
     key = corpus_key(corpus, out, config)
     record = _cached(out, CORPUS_RECORD.removesuffix(".json"), key)
     if record is not None:
@@ -156,7 +171,7 @@ def update_corpus_outputs(corpus: Path, out: Path, config: Config, progress: Pro
     from pipeline.aggregate import build_corpus_outputs  # plotting libraries only when needed
 
     _report(progress, "corpus", "evaluating against the gold set; building works, graph, database and report")
-    written = evaluate_into(corpus, out, config) + build_corpus_outputs(corpus, out)
+    written = evaluate_into(corpus, out, config) + build_corpus_outputs(corpus, out, jobs=jobs)
     files = {p.relative_to(out).as_posix(): sha256_file(p) for p in sorted(written)}
     _delete_unlisted(out, CORPUS_DIRS, set(files))  # what an earlier version wrote there and this one does not
     atomic_write_text(out / CACHE / CORPUS_RECORD, dumps_json({"key": key, "files": files}))
@@ -258,17 +273,22 @@ def update_papers(
         if paper.flags:
             result.flagged[paper.id] = list(paper.flags)
 
-    job_list = [Job(p.id, str(Path(p.source).resolve()), p.flags, passwords.get(p.id), config) for p, _ in todo]
+    job_list = [
+        Job(p.id, str(Path(p.source).resolve()), p.flags, passwords.get(p.id), config, dict(p.csl)) for p, _ in todo
+    ]
     keys = {p.id: k for p, k in todo}
-    for paper_id, files, error in _execute(job_list, jobs, executor, scheduler):
+    for paper_id, computed, error in _execute(job_list, jobs, executor, scheduler):
         if error is not None:
             result.failed[paper_id] = error
             _report(progress, paper_id, f"failed: {error}")
             continue
+        files = computed.files
         for rel, content in sorted(files.items()):
             atomic_write_text(out / rel, content)
         record = {"key": keys[paper_id], "files": {rel: sha256_text(c) for rel, c in sorted(files.items())}}
         atomic_write_text(out / CACHE / f"{paper_id}.json", dumps_json(record))
+        for rel, content in sorted(computed.shares.items()):  # checked by key when read: no fsync needed
+            write_cache_file(out / rel, content)
         records[paper_id] = record
         result.processed.append(paper_id)
         _report(progress, paper_id, "done")
@@ -280,7 +300,7 @@ def update_papers(
 
 def _execute(
     jobs: list[Job], workers: int, executor: str = "local", scheduler: str | None = None
-) -> Iterator[tuple[str, dict[str, str] | None, str | None]]:
+) -> Iterator[tuple[str, Computed | None, str | None]]:
     """Run jobs here, in a process pool, or on a Dask cluster, yielding (id, files, error) in the jobs' order."""
     if executor == "dask":
         yield from _execute_dask(jobs, workers, scheduler)
@@ -368,7 +388,7 @@ def _take(it: Iterator[Job], n: int) -> list[Job]:
     return out
 
 
-def _guarded(job: Job) -> tuple[dict[str, str] | None, str | None]:
+def _guarded(job: Job) -> tuple[Computed | None, str | None]:
     """A paper's outputs, or the one-line reason it has none: a bad paper never stops a run."""
     try:
         return process(job), None

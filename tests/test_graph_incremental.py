@@ -87,3 +87,11 @@ def test_graph_betweenness_on_a_big_graph_is_sampled_and_seeded() -> None:
     assert nx.get_node_attributes(a, "betweenness") == nx.get_node_attributes(b, "betweenness")
     hub = max(a.nodes, key=a.degree)
     assert a.nodes[hub]["betweenness"] == max(nx.get_node_attributes(a, "betweenness").values()) > 0
+
+
+def test_graph_files_written_by_two_processes_are_the_same_bytes(tmp_path: Path) -> None:
+    corpus, out = make_outputs(tmp_path / "one")
+    one = _hashes(out, build_corpus_outputs(corpus, out, jobs=1))
+    corpus2, out2 = make_outputs(tmp_path / "two")
+    two = _hashes(out2, build_corpus_outputs(corpus2, out2, jobs=2))
+    assert two == one and len(one) > 20

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,18 @@ def test_jobs_two_gives_the_same_outputs(small_corpus: Path, tmp_path: Path) -> 
     run(small_corpus, tmp_path / "one", Config(), jobs=1)
     run(small_corpus, tmp_path / "two", Config(), jobs=2)
     assert outputs_state(tmp_path / "two") == outputs_state(tmp_path / "one")
+
+
+def test_workers_compute_the_corpus_stage_share_it_would_compute(small_corpus: Path, tmp_path: Path) -> None:
+    """Each paper's share of the graph, database and report is computed beside its outputs (in the worker);
+    the corpus stage then only reads it, and it is byte for byte what the stage computes from the files."""
+    from pipeline.corpusdigest import CACHE_DIR, load_digests
+
+    out = tmp_path / "out"
+    run(small_corpus, out, Config(), jobs=2)
+    shares = {p.name: p.read_bytes() for p in sorted((out / CACHE_DIR).glob("*.json"))}
+    assert sorted(shares) == [f"{pid}.{kind}.json" for pid in ("pandemic-coops", "souss-2023") for kind in ("rows", "summary")]
+    assert load_digests(small_corpus, out).computed == ()  # nothing left to compute
+    shutil.rmtree(out / CACHE_DIR)
+    assert load_digests(small_corpus, out).computed == ("pandemic-coops", "souss-2023")
+    assert {p.name: p.read_bytes() for p in sorted((out / CACHE_DIR).glob("*.json"))} == shares
