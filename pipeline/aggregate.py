@@ -9,11 +9,9 @@ a build from scratch give the same bytes.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -115,11 +113,12 @@ def _run_task(name: str) -> list[Path]:
 
 def _run_forked(tasks: dict[str, Callable[[], list[Path]]], jobs: int) -> list[Path]:
     """Run the tasks in `jobs` forked processes (they inherit the graphs: nothing is pickled but names)."""
+    from pipeline.run import forked_pool
+
     _TASKS.clear()
     _TASKS.update(tasks)
     try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context) as pool:
+        with forked_pool(min(jobs, len(tasks))) as pool:
             futures = [pool.submit(_run_task, name) for name in tasks]
             return [path for future in futures for path in future.result()]
     finally:

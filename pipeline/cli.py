@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pipeline import __version__
+from pipeline.config import available_cpus
 from pipeline.errors import RescorpusError
 
 app = typer.Typer(
@@ -167,7 +168,11 @@ def run_cmd(
         Optional[list[str]],
         typer.Option(help="ID=PASSWORD for a paper whose PDF is protected; repeat for several."),
     ] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Papers processed in parallel.")] = 1,
+    jobs: Annotated[
+        Optional[int],
+        typer.Option("--jobs", "-j", min=1, show_default=False,
+                     help=f"Papers processed in parallel [default: one per CPU, {available_cpus()} here]."),
+    ] = None,
     executor: Annotated[
         str, typer.Option(help="local (this machine, --jobs processes) or dask (a Dask distributed cluster).")
     ] = "local",
@@ -185,7 +190,7 @@ def run_cmd(
     A paper that cannot be processed is reported and the others go on (exit code 1 at the end).
 
     Examples:
-      rescorpus run --corpus corpus --out outputs --jobs 2
+      rescorpus run --corpus corpus --out outputs --jobs 1
       rescorpus run --executor dask --scheduler tcp://scheduler:8786
     """
     from pipeline.config import load_config
@@ -204,7 +209,8 @@ def run_cmd(
             raise RescorpusError(f"--password {item!r}: write it as PAPER_ID=PASSWORD")
         passwords[paper_id] = secret
     with _progress("papers") as report:
-        result = run(corpus, out, load_config(config_file, scheme), progress=report, passwords=passwords, jobs=jobs,
+        result = run(corpus, out, load_config(config_file, scheme), progress=report, passwords=passwords,
+                     jobs=jobs or available_cpus(),
                      executor=executor, scheduler=scheduler)
     failed = f", {len(result.failed)} failed" if result.failed else ""
     say(f"{_n(len(result.processed), 'paper')} processed, {len(result.cached)} unchanged{failed}; "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,14 @@ CONFIG_FILE = "rescorpus.toml"
 DEFAULT_SCHEME = Path("annotations/concepts/resilience-coop.toml")
 DEFAULT_MODELS = {"fr": "fr_core_news_sm", "en": "blank:en"}
 DEFAULT_GOLD = Path("annotations/gold")
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on (`rescorpus run`'s default --jobs)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)

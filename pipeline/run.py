@@ -14,6 +14,7 @@ import fcntl
 import hashlib
 import json
 import multiprocessing
+import os
 import shutil
 import sys
 import time
@@ -214,9 +215,13 @@ def paper_status(result: RunResult) -> list[dict]:
     return rows
 
 
+_HELD_LOCKS: set[int] = set()  # descriptors of the output locks this process holds
+
+
 @contextmanager
 def output_lock(out: Path) -> Iterator[None]:
-    """An exclusive lock on the output folder, released even when the process is killed."""
+    """An exclusive lock on the output folder, released even when the process is killed
+    (forked workers close their copy of it: see `forked_pool`)."""
     out.mkdir(parents=True, exist_ok=True)
     with open(out / LOCK, "a+") as fh:
         try:
@@ -225,10 +230,30 @@ def output_lock(out: Path) -> Iterator[None]:
             raise LockedError(
                 f"{out}/ is being written by another `rescorpus run`; wait for it to finish, then run again"
             ) from None
+        _HELD_LOCKS.add(fh.fileno())
         try:
             yield
         finally:
+            _HELD_LOCKS.discard(fh.fileno())
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def forked_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of forked workers (they inherit the loaded models and data) that do not keep the output
+    lock: a flock belongs to every copy of its descriptor, so a worker outliving a killed run would
+    otherwise lock the next run out."""
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("fork"), initializer=_close_held_locks
+    )
+
+
+def _close_held_locks() -> None:
+    for fd in sorted(_HELD_LOCKS):
+        try:
+            os.close(fd)  # closes this process's copy only; the lock stays with the parent
+        except OSError:
+            pass
+    _HELD_LOCKS.clear()
 
 
 def _log(path: Path, result: RunResult) -> None:
@@ -311,11 +336,12 @@ def _execute(
         for job in jobs:
             yield (job.paper_id, *_guarded(job))
         return
-    context = None
     if sys.platform == "linux":  # fork: workers inherit the models loaded here once, instead of each loading them
         warm_up(jobs[0].config)
-        context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pool = forked_pool(workers)
+    else:
+        pool = ProcessPoolExecutor(max_workers=workers)
+    with pool:
         yield from _windowed(jobs, lambda job: pool.submit(_guarded, job), workers * 2)
 
 

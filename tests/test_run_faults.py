@@ -51,6 +51,41 @@ def test_a_second_run_on_the_same_outputs_is_refused(corpus: Path, tmp_path: Pat
             run(corpus, out, Config())
 
 
+HOLDER = """
+import sys, time
+from pathlib import Path
+from pipeline.run import forked_pool, output_lock
+with output_lock(Path(sys.argv[1])):
+    pool = forked_pool(2)
+    list(pool.map(time.sleep, [0, 0]))  # both workers started, and alive
+    print("ready", flush=True)
+    time.sleep(60)
+"""
+
+
+def test_workers_of_a_killed_run_do_not_lock_the_next_one_out(tmp_path: Path) -> None:
+    """kill -9 of the run alone (its workers orphaned, still alive): the next run may start."""
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(out)], stdout=subprocess.PIPE, text=True,
+                            start_new_session=True)  # fmt: skip
+    try:
+        assert proc.stdout.readline().strip() == "ready"
+        with pytest.raises(LockedError):  # while the run lives, its lock holds
+            with output_lock(out):
+                pass
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        alive = subprocess.run(["pgrep", "-s", str(proc.pid)], capture_output=True, text=True).stdout.split()
+        assert alive  # the orphaned workers are still there
+        with output_lock(out):
+            pass
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
 def _whole(out: Path) -> None:
     """Every visible output parses completely: nothing half-written."""
     for path in out.rglob("*"):
