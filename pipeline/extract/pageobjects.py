@@ -74,7 +74,7 @@ def read_objects(page) -> PageObjects:
     doctop = page.initial_doctop
     norm = pdf.unicode_norm
     got = PageObjects(page, [])
-    for obj in _leaves(page.layout._objs):
+    for obj in _leaves(page.layout):
         kind = type(obj)
         if kind is LTChar:
             text = obj.get_text()
@@ -114,10 +114,10 @@ def _full_pass(page) -> PageObjects:
     return objects
 
 
-def _leaves(objs) -> Iterator:
+def _leaves(container) -> Iterator:
     """Every object under a layout, depth first: pdfplumber's `iter_layout_objects` without LAParams."""
-    for obj in objs:
+    for obj in container:
         if isinstance(obj, LTContainer):
-            yield from _leaves(obj._objs)
+            yield from _leaves(obj)
         else:
             yield obj
