@@ -10,12 +10,14 @@ finishes the job. One bad paper is recorded with its reason; the others go on.
 
 from __future__ import annotations
 
+import ctypes
 import fcntl
 import hashlib
 import json
 import multiprocessing
 import os
 import shutil
+import signal
 import sys
 import time
 from contextlib import contextmanager
@@ -44,6 +46,7 @@ CORPUS_RECORD = "_corpus.json"  # the corpus-level stage's cache record (paper i
 STATUS = "papers.json"  # every paper of the run: ok or failed (with the reason), and its flags
 EVAL_DIR = "eval"  # the evaluation against the gold set (annotations/gold)
 CORPUS_DIRS = ("graph", "report", EVAL_DIR)  # written only by the corpus-level stage
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
 
 
 @dataclass
@@ -239,21 +242,33 @@ def output_lock(out: Path) -> Iterator[None]:
 
 
 def forked_pool(workers: int) -> ProcessPoolExecutor:
-    """A pool of forked workers (they inherit the loaded models and data) that do not keep the output
-    lock: a flock belongs to every copy of its descriptor, so a worker outliving a killed run would
-    otherwise lock the next run out."""
+    """A pool of forked workers (they inherit the loaded models and data) that end with the run and
+    never keep its output lock (see `_init_worker`)."""
     return ProcessPoolExecutor(
-        max_workers=workers, mp_context=multiprocessing.get_context("fork"), initializer=_close_held_locks
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_init_worker,
+        initargs=(os.getpid(),),
     )
 
 
-def _close_held_locks() -> None:
+def _init_worker(parent: int) -> None:
+    """A worker closes its copy of the output lock (a flock belongs to every copy of its descriptor)
+    and asks the kernel to kill it when the run dies: workers orphaned by a `kill -9` of the run sat
+    on their memory, and their lock kept the next run out."""
     for fd in sorted(_HELD_LOCKS):
         try:
-            os.close(fd)  # closes this process's copy only; the lock stays with the parent
+            os.close(fd)  # this process's copy only; the lock stays with the run
         except OSError:
             pass
     _HELD_LOCKS.clear()
+    if sys.platform == "linux":
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):  # pragma: no cover - no prctl in this libc
+            pass
+    if os.getppid() != parent:  # the run died before the line above
+        os._exit(1)
 
 
 def _log(path: Path, result: RunResult) -> None:

@@ -15,7 +15,7 @@ import pytest
 from pipeline.config import Config
 from pipeline.corpus import add_paper
 from pipeline.errors import LockedError
-from pipeline.run import STATUS, output_lock, run
+from pipeline.run import _HELD_LOCKS, STATUS, forked_pool, output_lock, run
 from test_run_reproducible import EN, FR, outputs_state
 
 
@@ -63,20 +63,24 @@ with output_lock(Path(sys.argv[1])):
 """
 
 
-def test_workers_of_a_killed_run_do_not_lock_the_next_one_out(tmp_path: Path) -> None:
-    """kill -9 of the run alone (its workers orphaned, still alive): the next run may start."""
+def test_workers_of_a_killed_run_end_with_it_and_leave_the_lock(tmp_path: Path) -> None:
+    """kill -9 of the run alone, not of its process group: its workers end too, and the next run may start."""
     out = tmp_path / "out"
     proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(out)], stdout=subprocess.PIPE, text=True,
                             start_new_session=True)  # fmt: skip
     try:
         assert proc.stdout.readline().strip() == "ready"
+        workers = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
+        assert len(workers) == 2
         with pytest.raises(LockedError):  # while the run lives, its lock holds
             with output_lock(out):
                 pass
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
-        alive = subprocess.run(["pgrep", "-s", str(proc.pid)], capture_output=True, text=True).stdout.split()
-        assert alive  # the orphaned workers are still there
+        deadline = time.monotonic() + 10
+        while any(Path(f"/proc/{pid}").exists() and "Z" not in _state(pid) for pid in workers):
+            assert time.monotonic() < deadline, "the workers outlived their run"
+            time.sleep(0.1)
         with output_lock(out):
             pass
     finally:
@@ -84,6 +88,29 @@ def test_workers_of_a_killed_run_do_not_lock_the_next_one_out(tmp_path: Path) ->
             os.killpg(proc.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+
+
+def _state(pid: str) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "Z"
+
+
+def _fd_open(fd: int) -> bool:
+    try:
+        os.fstat(fd)
+        return True
+    except OSError:
+        return False
+
+
+def test_forked_workers_hold_no_copy_of_the_output_lock(tmp_path: Path) -> None:
+    with output_lock(tmp_path / "out"):
+        (fd,) = _HELD_LOCKS
+        with forked_pool(1) as pool:
+            assert pool.submit(_fd_open, fd).result() is False
+        assert _fd_open(fd)  # the run's own copy stays
 
 
 def _whole(out: Path) -> None:
