@@ -154,13 +154,18 @@ def contents_key(paper_id: str, csl: Mapping[str, Any], contents: Mapping[str, b
 def digest_files(paper_id: str, csl: Mapping[str, Any], contents: Mapping[str, str]) -> dict[str, str]:
     """A paper's digest cache files (relative to the output folder) from the contents of its outputs:
     what a worker computes beside the outputs, so that the corpus stage only reads them."""
-    code = _code_version()
-    key = contents_key(paper_id, csl, {rel: contents[rel].encode("utf-8") for rel in paper_files(paper_id) if rel in contents}, code)
-    d = digest_paper(paper_data(paper_id, csl, contents))
-    folder = CACHE_DIR.as_posix()
+    written = {rel: contents[rel].encode("utf-8") for rel in paper_files(paper_id) if rel in contents}
+    key = contents_key(paper_id, csl, written, _code_version())
+    shares = _share_files(key, digest_paper(paper_data(paper_id, csl, contents)))
+    return {f"{CACHE_DIR.as_posix()}/{name}": content for name, content in shares.items()}
+
+
+def _share_files(key: str, d: Digest) -> dict[str, str]:
+    """The cache files of a digest (file name -> content), under its key: the one shape both the worker
+    (`digest_files`) and the corpus stage (`load_digests`) write."""
     return {
-        f"{folder}/{paper_id}.rows.json": _compact({"key": key, **d.rows}),
-        f"{folder}/{paper_id}.summary.json": _compact({"key": key, **d.summary}),
+        f"{d.id}.rows.json": json.dumps({"key": key, **d.rows}, ensure_ascii=False, separators=(",", ":")),
+        f"{d.id}.summary.json": json.dumps({"key": key, **d.summary}, ensure_ascii=False, separators=(",", ":")),
     }
 
 
@@ -172,20 +177,12 @@ def _read(path: Path, key: str) -> dict | None:
     return obj if isinstance(obj, dict) and obj.get("key") == key else None
 
 
-def _compact(obj: Mapping[str, Any]) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-
-
 def write_cache_file(path: Path, content: str) -> None:
     """Cache files are checked by key when read: a rename (no fsync) is enough to never read half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_text(content, encoding="utf-8")
     os.replace(tmp, path)
-
-
-def _write(path: Path, obj: Mapping[str, Any]) -> None:
-    write_cache_file(path, _compact(obj))
 
 
 @dataclass(frozen=True)
@@ -225,8 +222,8 @@ def load_digests(corpus: Path, out: Path) -> CachedDigests:
         cached = _read(folder / f"{paper.id}.summary.json", key)
         if cached is None:
             d = digest_paper(load_paper_data(out, paper.id, paper.csl))
-            _write(folder / f"{paper.id}.rows.json", {"key": key, **d.rows})
-            _write(folder / f"{paper.id}.summary.json", {"key": key, **d.summary})
+            for name, content in _share_files(key, d).items():
+                write_cache_file(folder / name, content)
             cached = {"key": key, **d.summary}
             computed.append(paper.id)
         summaries.append(cached)

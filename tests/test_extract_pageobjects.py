@@ -14,7 +14,6 @@ from render import render_pdf, render_table_page
 from pipeline.extract.pageobjects import CHAR_KEYS, read_objects
 from pipeline.extract.pdffile import open_pdf
 
-REALWORLD = Path(__file__).resolve().parents[2] / "shared" / "realworld" / "pdfs"
 TEXT = "Les coopératives coréennes ont résisté à la crise grâce à leurs réseaux et à la formation des membres. " * 12
 
 
@@ -60,7 +59,6 @@ def test_objects_equal_pdfplumber_on_text_tables_and_shifted_pages(tmp_path):
 
 
 @pytest.mark.realworld
-@pytest.mark.skipif(not REALWORLD.is_dir(), reason="../shared/realworld is absent")
 @pytest.mark.parametrize(
     "name",
     [
@@ -69,9 +67,9 @@ def test_objects_equal_pdfplumber_on_text_tables_and_shifted_pages(tmp_path):
         "en_bmc_hsr2014_2col_numeric.pdf",  # two columns, tables with rules
     ],
 )
-def test_objects_equal_pdfplumber_on_realworld_pages(name, tmp_path):
+def test_objects_equal_pdfplumber_on_realworld_pages(name, realworld, tmp_path):
     copy = tmp_path / name
-    copy.write_bytes((REALWORLD / name).read_bytes())
+    copy.write_bytes((realworld / "pdfs" / name).read_bytes())
     pages = both_views(copy)
     assert sum(len(mine[0]) for mine, _ in pages) > 10_000
     assert [mine for mine, _ in pages] == [theirs for _, theirs in pages]
