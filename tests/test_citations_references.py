@@ -109,6 +109,17 @@ def test_citations_references_found_in_section_and_footnotes() -> None:
             {"authors": ["Smith", "Doe"], "year": "2010", "title": "Cooperative survival in crises",
              "container": "BMJ", "volume": "340", "pages": "c123"},
         ),
+        (  # an institution as author, lower-case words in its name (was: authors ["(2002)"], year n.d.)
+            "Organisation internationale du travail (OIT) (2002), Recommandation 193 concernant la promotion "
+            "des coopératives. Genève : BIT.",
+            {"authors": ["Organisation internationale du travail (OIT)"], "year": "2002",
+             "title": "Recommandation 193 concernant la promotion des coopératives", "publisher": "BIT"},
+        ),
+        (
+            "Alliance coopérative internationale (2015). Notes d’orientation sur les principes coopératifs. Bruxelles : ACI.",
+            {"authors": ["Alliance coopérative internationale"], "year": "2015",
+             "title": "Notes d’orientation sur les principes coopératifs"},
+        ),
     ],
 )
 def test_citations_references_fields(entry: str, expected: dict) -> None:

@@ -74,3 +74,39 @@ def test_citations_works_written_from_an_output_folder(tmp_path) -> None:
         {"callouts": 0, "paper": "a", "reference": "r9"},
         {"callouts": 1, "paper": "b", "reference": "r1"},
     ]
+
+
+def test_citations_works_author_less_work_cited_by_two_papers_is_one_work() -> None:
+    """Regression: two papers citing one anonymous work gave two works with one key (UNIQUE constraint failed)."""
+    interview = dict(year="2018", title="Entretien inédit avec le directeur de la coopérative Al Amal, Agadir")
+    a = [ref("ref-entretien-2018", **interview), cite("ref-entretien-2018")]
+    b = [ref("ref-entretien-2018", **interview), ref("ref-loi-2014", year="2014", title="Loi n° 112-12 relative aux coopératives")]
+    works = build_works([("paper-a", a), ("paper-b", b)])
+    keys = [w["key"] for w in works]
+    assert len(keys) == len(set(keys)) == 2
+    shared = next(w for w in works if "entretien" in w["key"])
+    assert [c["paper"] for c in shared["cited_by"]] == ["paper-a", "paper-b"]
+
+
+def test_citations_works_author_less_works_of_one_year_differ_by_source() -> None:
+    a = [ref("r1", year="2019", title="Rapport annuel", container="Desjardins")]
+    b = [ref("r1", year="2019", title="Rapport annuel", container="Mondragon Corporación")]
+    works = build_works([("a", a), ("b", b)])
+    assert len(works) == 2 and len({w["key"] for w in works}) == 2
+
+
+def test_citations_works_author_less_entry_never_joins_an_authored_work() -> None:
+    a = [ref("r1", authors=["Ostrom"], year="1990", title="Governing the commons")]
+    b = [ref("r1", year="1990", title="Governing the commons")]
+    assert len(build_works([("a", a), ("b", b)])) == 2
+
+
+def test_citations_works_keys_are_unique_whatever_the_fuzzy_match_says() -> None:
+    """Entries with one key are one work even when their titles differ past the first words (keys were duplicated)."""
+    words = "la résilience des coopératives agricoles face aux crises mondiales"
+    a = [ref("r1", authors=["Dupont"], year="2015", title=words + " : le cas du Souss-Massa, des régions voisines du sud et du Drâa")]
+    b = [ref("r1", authors=["Dupont"], year="2015", title=words + " : une étude économétrique sur données de panel 1990-2010")]
+    works = build_works([("a", a), ("b", b)])
+    keys = [w["key"] for w in works]
+    assert len(keys) == len(set(keys))
+    assert len([k for k in keys if k.startswith("dupont-2015")]) == 1

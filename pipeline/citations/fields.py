@@ -73,6 +73,14 @@ VANCOUVER_AUTHORS_RE = re.compile(
 )
 
 
+# An institution as author, lower-case words and all, before its year: "Alliance coopérative internationale (2015).",
+# "Organisation internationale du travail (OIT) (2002),". Names have no digits and no sentence inside.
+INSTITUTION_HEAD_RE = re.compile(
+    rf"^(?P<org>[{UPPER}][\w’'\-]*(?:\s+(?:[\w’'\-]+|\([{UPPER}][\w\-]{{1,12}}\))){{0,9}}?)\s*"
+    rf"\((?P<year>{YEAR_NUM}[a-z]?)\)\s*[.,:]\s"
+)
+
+
 LETTERS = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"})
 
 
@@ -157,8 +165,12 @@ def parse_entry(entry: str) -> dict:
     note = None if head or vancouver else CHICAGO_NOTE_RE.match(re.sub(r"^\d{1,3}\s+", "", body))
     if note:
         return {k: v for k, v in {**out, **_chicago_note(note)}.items() if v not in (None, "", [])}
+    institution = None if head or vancouver else INSTITUTION_HEAD_RE.match(body)
     if head:
         authors, year, rest = body[: head.start()], head.group(0), body[head.end():]
+    elif institution:  # "Organisation internationale du travail (2002). Recommandation 193 ..."
+        out["authors"] = [institution.group("org")]
+        authors, year, rest = "", institution.group("year"), body[institution.end():]
     else:
         authors, year, rest = _vancouver(body)
     names = split_names(authors) if authors else []
@@ -171,7 +183,7 @@ def parse_entry(entry: str) -> dict:
             out["suffix"] = y.group(0)[4]
     elif names:
         out["year"] = "n.d."
-    out.update(_title_and_container(rest, bool(head)))
+    out.update(_title_and_container(rest, bool(head or institution)))
     if "year" not in out or out.get("year") == "n.d.":
         y = re.search(rf"\b({YEAR_NUM})\b", rest)
         if y and not head:

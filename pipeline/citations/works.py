@@ -24,6 +24,7 @@ STOPWORDS = {
     "du", "d", "et", "un", "une", "en", "au", "aux", "sur", "pour", "par", "dans",
 }
 FINGERPRINT_WORDS = 6
+SOURCE_WORDS = 3  # words of the container (publisher, web host) in the key of an author-less work
 TITLE_MIN = 85  # rapidfuzz token_set_ratio of folded titles for one work
 NAME_MIN = 85  # rapidfuzz ratio of folded first surnames
 
@@ -45,15 +46,25 @@ def title_words(title: str) -> list[str]:
 
 
 def work_key(reference_attrs: Mapping) -> str:
-    """"doi:10.x/y" when the entry has a DOI, else "<first surname>-<year>-<first title words>"."""
+    """"doi:10.x/y" when the entry has a DOI, else "<first surname>-<year>-<first title words>"; an entry with no
+    author (a law, an interview, a report parsed without its institution) has "anon-<year>-<title words>-<source
+    words>", so that two author-less works of one year differ by their title and where they appeared."""
     doi = reference_attrs.get("doi")
     if doi:
         return "doi:" + bare_doi(str(doi))
     names = _surnames(reference_attrs)
-    surname = fold_ascii(names[0]) if names else "anon"
+    surname = fold_ascii(names[0]) if names else ""
     year = fold_ascii(str(reference_attrs.get("year", "nd"))) or "nd"
-    fingerprint = "-".join(title_words(reference_attrs.get("title", ""))[:FINGERPRINT_WORDS])
-    return f"{surname or 'anon'}-{year}-{fingerprint}".rstrip("-")
+    words = title_words(reference_attrs.get("title", ""))[:FINGERPRINT_WORDS]
+    if not surname:  # an author-less work (a law, an interview, a web page): its title and where it appeared
+        words += title_words(_source(reference_attrs))[:SOURCE_WORDS]
+    return f"{surname or 'anon'}-{year}-{'-'.join(words)}".rstrip("-")
+
+
+def _source(attrs: Mapping) -> str:
+    """Where an entry appeared: its container, else its publisher, else the host of its URL."""
+    url = re.sub(r"^(?:https?://)?(?:www\.)?", "", str(attrs.get("url") or "")).split("/", 1)[0]
+    return str(attrs.get("container") or attrs.get("publisher") or url)
 
 
 @dataclass
@@ -65,6 +76,7 @@ class _Work:
     surname: str = ""
     year: str = ""
     title: str = ""
+    source: str = ""  # the folded container words (what tells author-less works apart)
     attrs: dict = field(default_factory=dict)
     cited_by: list[dict] = field(default_factory=list)
 
@@ -74,10 +86,16 @@ class _Work:
             return doi == self.doi
         names = _surnames(attrs)
         surname = fold_ascii(names[0]) if names else ""
-        if str(attrs.get("year", "")) != self.year or not surname or not self.surname:
+        if str(attrs.get("year", "")) != self.year or bool(surname) != bool(self.surname):
             return False
-        if fuzz.ratio(surname, self.surname) < NAME_MIN:
+        if surname and fuzz.ratio(surname, self.surname) < NAME_MIN:
             return False
+        if not surname:  # author-less: the same title, and the same source where both name one
+            source = " ".join(title_words(_source(attrs)))
+            if source and self.source and fuzz.token_set_ratio(source, self.source) < TITLE_MIN:
+                return False
+            title = " ".join(title_words(attrs.get("title", "")))
+            return bool(title) and fuzz.token_set_ratio(title, self.title) >= TITLE_MIN
         title = " ".join(title_words(attrs.get("title", "")))
         if not title or not self.title:
             return title == self.title
@@ -98,7 +116,10 @@ def build_works(papers: Iterable[tuple[str, list[Span]]] | str | Path) -> list[d
         for s in spans:
             if s.layer == "reference":
                 ref_id = str(s.attrs.get("id", f"ref-{s.start}"))
-                entries.append((paper, ref_id, s.attrs, counts.get(ref_id, 0)))
+                attrs = s.attrs
+                if not attrs.get("title") and not _surnames(attrs) and not attrs.get("doi"):
+                    attrs = {**attrs, "title": s.text}  # nothing parsed: the entry's own words tell it apart
+                entries.append((paper, ref_id, attrs, counts.get(ref_id, 0)))
     entries.sort(key=lambda e: (e[0], e[1]))
     # DOI entries first so that entries without a DOI join the DOI's work.
     entries.sort(key=lambda e: not e[2].get("doi"))
@@ -117,6 +138,7 @@ def build_works(papers: Iterable[tuple[str, list[Span]]] | str | Path) -> list[d
                 surname=fold_ascii(names[0]) if names else "",
                 year=str(attrs.get("year", "")),
                 title=" ".join(title_words(attrs.get("title", ""))),
+                source=" ".join(title_words(_source(attrs))),
                 attrs=dict(attrs),
             )
             works.append(work)
@@ -126,7 +148,7 @@ def build_works(papers: Iterable[tuple[str, list[Span]]] | str | Path) -> list[d
         work.keys.add(work_key(attrs))
         work.cited_by.append({"paper": paper, "reference": ref_id, "callouts": n})
     out = []
-    for w in works:
+    for w in _merge_same_keys(works):
         key = "doi:" + w.doi if w.doi else min(w.keys)
         record = {"key": key, "cited_by": sorted(w.cited_by, key=lambda c: (c["paper"], c["reference"]))}
         for name in ("authors", "year", "title", "container", "doi"):
@@ -135,6 +157,28 @@ def build_works(papers: Iterable[tuple[str, list[Span]]] | str | Path) -> list[d
                 record[name] = list(value) if isinstance(value, (list, tuple)) else value
         out.append(record)
     return sorted(out, key=lambda r: r["key"])
+
+
+def _merge_same_keys(works: list[_Work]) -> list[_Work]:
+    """One work per key: clusters that share a key are one work (the key is the identity), whatever the
+    fuzzy match said; the earlier cluster (in entry order) keeps its fields."""
+    owner: dict[str, _Work] = {}
+    merged: list[_Work] = []
+    for w in works:
+        into = next((owner[k] for k in sorted(w.keys) if k in owner), None)
+        if w.doi and into is not None and into.doi and into.doi != w.doi:
+            into = None  # two DOIs are two works, even under one fingerprint
+        if into is None:
+            merged.append(w)
+            into = w
+        else:
+            if w.doi and not into.doi:
+                into.doi, into.attrs["doi"] = w.doi, w.attrs["doi"]
+            into.keys |= w.keys
+            into.cited_by.extend(w.cited_by)
+        for k in into.keys:
+            owner.setdefault(k, into)
+    return merged
 
 
 def generate_works_jsonl(works: Iterable[Mapping]) -> Iterator[str]:
