@@ -18,9 +18,10 @@ from typing import Any
 
 import networkx as nx
 
-from pipeline.corpusdata import (WORKS, PaperData, Work, derive_spans_works, derive_works, load_corpus, read_works,
-                                 select_papers, works_lines)  # fmt: skip
+from pipeline.citations.works import build_works, generate_works_jsonl
+from pipeline.corpusdata import WORKS, PaperData, Work, derive_works, load_corpus, read_works, select_papers
 from pipeline.corpusdigest import load_digests, work_spans
+from pipeline.errors import one_line
 from pipeline.files import atomic_write_text
 from pipeline.formats.graphs import FORMATS, export_graph
 from pipeline.graph import build_graph, graph_from_summaries, project
@@ -34,17 +35,10 @@ MAP_MIN_WEIGHT = 1  # the maps keep links seen in at least one sentence (paper)
 
 
 def corpus_works(out: Path, summaries: Sequence[Mapping[str, Any]]) -> tuple[Work, ...]:
-    """The cited works, written to works.jsonl: pipeline.citations.works when it is there, else the
-    fallback keys of pipeline.corpusdata in the same shape. Reads the papers' cached summaries, not the files."""
-    try:
-        from pipeline.citations.works import build_works, generate_works_jsonl  # the citation issue's work identities
-    except ImportError:
-        build_works = None
+    """The cited works (pipeline.citations.works), written to works.jsonl. Reads the papers' cached summaries,
+    not the files."""
     path = Path(out) / WORKS
-    if build_works is not None:
-        atomic_write_text(path, "".join(generate_works_jsonl(build_works((s["id"], work_spans(s)) for s in summaries))))
-    else:
-        atomic_write_text(path, works_lines(derive_spans_works((s["id"], work_spans(s)) for s in summaries)))
+    atomic_write_text(path, "".join(generate_works_jsonl(build_works((s["id"], work_spans(s)) for s in summaries))))
     return read_works(path)
 
 
@@ -63,17 +57,25 @@ def _evaluation(out: Path) -> dict[str, Any] | None:
 
 
 def build_corpus_outputs(
-    corpus: Path, out: Path, timings: dict[str, float] | None = None, jobs: int = 1
+    corpus: Path,
+    out: Path,
+    timings: dict[str, float] | None = None,
+    jobs: int = 1,
+    failures: dict[str, str] | None = None,
 ) -> list[Path]:
     """Write works.jsonl, graph/<kind>.<format> for every projection, corpus.sqlite and report/; return the paths.
 
     Papers stream through: only their small summaries are held (pipeline.corpusdigest, cached per paper
     under outputs/.cache/corpus), the database takes their rows one paper at a time. With `jobs` > 1 the
     files (graph exports, database, report) are written by that many processes at once; the bytes are the
-    same. `timings`, when given, receives the seconds of each sub-stage."""
+    same. `timings`, when given, receives the seconds of each sub-stage.
+
+    With `failures` given, one faulty paper or output never stops the others: a paper whose share cannot be
+    read is left out, an output that cannot be written is not written, and each goes into `failures`
+    (what -> one-line reason). Without it, the first fault is raised."""
     corpus, out = Path(corpus), Path(out)
     clock = _Clock(timings if timings is not None else {})
-    digests = load_digests(corpus, out)
+    digests = load_digests(corpus, out, failures)
     summaries = digests.summaries
     clock.lap("papers")
     works = corpus_works(out, summaries)
@@ -95,13 +97,36 @@ def build_corpus_outputs(
     }
     written = [out / WORKS]
     if jobs > 1 and sys.platform == "linux":
-        written += _run_forked(tasks, jobs)
+        outcomes = _run_forked(tasks, jobs)
         clock.lap("files")
     else:
+        outcomes = {}
         for name, task in tasks.items():
-            written += task()
+            outcomes[name] = _outcome(task)
             clock.lap(name)
+    for name, outcome in outcomes.items():
+        if isinstance(outcome, BaseException):
+            if failures is None:
+                raise outcome
+            failures[OUTPUT_NAMES.get(name, name)] = one_line(outcome)
+        else:
+            written += outcome
     return sorted(written)
+
+
+# What a scholar looks for when an output is missing (task name -> the files it writes).
+OUTPUT_NAMES = {
+    "report": f"{REPORT_DIR}/",
+    "database": DB_NAME,
+    **{f"graph_exports_{kind}": f"{GRAPH_DIR}/{kind}.*" for kind in ("citations", "all", "concepts", "concept-works")},
+}
+
+
+def _outcome(task: Callable[[], list[Path]]) -> list[Path] | Exception:
+    try:
+        return task()
+    except Exception as exc:  # one output's fault must not cost the others (the caller decides to raise)
+        return exc
 
 
 _TASKS: dict[str, Callable[[], list[Path]]] = {}  # what forked workers inherit (closures do not pickle)
@@ -111,16 +136,17 @@ def _run_task(name: str) -> list[Path]:
     return _TASKS[name]()
 
 
-def _run_forked(tasks: dict[str, Callable[[], list[Path]]], jobs: int) -> list[Path]:
-    """Run the tasks in `jobs` forked processes (they inherit the graphs: nothing is pickled but names)."""
+def _run_forked(tasks: dict[str, Callable[[], list[Path]]], jobs: int) -> dict[str, list[Path] | BaseException]:
+    """Run the tasks in `jobs` forked processes (they inherit the graphs: nothing is pickled but names);
+    each task's paths, or the exception it raised (a worker that died fails only the tasks it had)."""
     from pipeline.run import forked_pool
 
     _TASKS.clear()
     _TASKS.update(tasks)
     try:
         with forked_pool(min(jobs, len(tasks))) as pool:
-            futures = [pool.submit(_run_task, name) for name in tasks]
-            return [path for future in futures for path in future.result()]
+            futures = {name: pool.submit(_run_task, name) for name in tasks}
+            return {name: future.exception() or future.result() for name, future in futures.items()}
     finally:
         _TASKS.clear()
 

@@ -219,7 +219,12 @@ def run_cmd(
         say(f"  {paper_id}: flagged {', '.join(flags)}")
     for paper_id, reason in sorted(result.failed.items()):
         say(f"  {paper_id}: {reason}", err=True)
-    if result.failed:
+    for what, reason in sorted(result.corpus_failed.items()):
+        if what.startswith("paper "):
+            say(f"  {what.removeprefix('paper ')}: left out of graph, database and report: {reason}", err=True)
+        else:
+            say(f"  not written: {what}: {reason}", err=True)
+    if result.failed or result.corpus_failed:
         raise typer.Exit(1)
 
 

@@ -25,6 +25,7 @@ from typing import Any
 
 from pipeline.corpus import iter_papers
 from pipeline.corpusdata import PaperData, count_tokens, load_paper_data, paper_data, paper_files
+from pipeline.errors import one_line
 from pipeline.spans import Span, span_from_dict, span_to_dict
 
 CACHE_DIR = Path(".cache") / "corpus"
@@ -207,8 +208,11 @@ class CachedDigests:
             yield summary, text, rows
 
 
-def load_digests(corpus: Path, out: Path) -> CachedDigests:
-    """Every paper's summary, from the cache when its key matches, else computed (and cached)."""
+def load_digests(corpus: Path, out: Path, failures: dict[str, str] | None = None) -> CachedDigests:
+    """Every paper's summary, from the cache when its key matches, else computed (and cached).
+
+    With `failures` given, a paper whose share cannot be computed (a hand-edited paper.json, a damaged output)
+    is left out and recorded there as "paper <id>" -> reason; without it, the fault is raised."""
     corpus, out = Path(corpus), Path(out)
     folder = out / CACHE_DIR
     folder.mkdir(parents=True, exist_ok=True)
@@ -217,15 +221,21 @@ def load_digests(corpus: Path, out: Path) -> CachedDigests:
     for paper in sorted(iter_papers(corpus), key=lambda p: p.id):
         if not (out / "text" / f"{paper.id}.txt").exists():
             continue
-        key = keys[paper.id] = paper_cache_key(out, paper.id, paper.csl, code)
-        csl[paper.id] = paper.csl
+        key = paper_cache_key(out, paper.id, paper.csl, code)
         cached = _read(folder / f"{paper.id}.summary.json", key)
         if cached is None:
-            d = digest_paper(load_paper_data(out, paper.id, paper.csl))
+            try:
+                d = digest_paper(load_paper_data(out, paper.id, paper.csl))
+            except Exception as exc:  # noqa: BLE001 - one paper's fault is recorded, the corpus goes on
+                if failures is None:
+                    raise
+                failures[f"paper {paper.id}"] = one_line(exc)
+                continue
             for name, content in _share_files(key, d).items():
                 write_cache_file(folder / name, content)
             cached = {"key": key, **d.summary}
             computed.append(paper.id)
+        keys[paper.id], csl[paper.id] = key, paper.csl
         summaries.append(cached)
     for path in sorted(folder.glob("*.json")):  # papers gone from the corpus
         if path.name.split(".", 1)[0] not in keys:

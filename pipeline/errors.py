@@ -31,6 +31,12 @@ class LockedError(RescorpusError):
     """Another run holds the outputs."""
 
 
+def one_line(exc: BaseException) -> str:
+    """An unexpected fault as one line for a run log: its type and the first line of its message."""
+    lines = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+
+
 def missing_path(path: object) -> InputError:
     return InputError(f"{path}: no such file; check the path (quote it if it has spaces)")
 

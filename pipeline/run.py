@@ -32,7 +32,7 @@ import pipeline
 from pipeline import corpus as corpus_mod
 from pipeline.config import Config
 from pipeline.corpusdigest import write_cache_file
-from pipeline.errors import LockedError, RescorpusError
+from pipeline.errors import LockedError, RescorpusError, one_line
 from pipeline.files import EXPORTS, atomic_write_text, csv_text, dumps_json, sha256_file, sha256_text
 
 if TYPE_CHECKING:  # the extraction libraries load only in processes that extract
@@ -56,6 +56,7 @@ class RunResult:
     failed: dict[str, str] = field(default_factory=dict)  # paper id -> reason
     flagged: dict[str, list[str]] = field(default_factory=dict)
     corpus_outputs: str = ""  # "rebuilt" or "unchanged"
+    corpus_failed: dict[str, str] = field(default_factory=dict)  # corpus-level output not written -> reason
     seconds: float = 0.0  # the whole run
     paper_seconds: float = 0.0  # the per-paper stage
     corpus_seconds: float = 0.0  # evaluation, works, graph, database, report
@@ -143,7 +144,9 @@ def run(
         result = update_papers(corpus, out, config, progress, passwords or {}, jobs, executor, scheduler)
         atomic_write_text(out / STATUS, dumps_json(paper_status(result)))
         corpus_started = time.perf_counter()
-        result.corpus_outputs = update_corpus_outputs(corpus, out, config, progress, jobs if executor == "local" else 1)
+        result.corpus_outputs = update_corpus_outputs(
+            corpus, out, config, progress, jobs if executor == "local" else 1, result.corpus_failed
+        )
         result.corpus_seconds = time.perf_counter() - corpus_started
         write_manifest(corpus, out, config)
         result.seconds = time.perf_counter() - started
@@ -164,22 +167,50 @@ def corpus_key(corpus: Path, out: Path, config: Config) -> str:
 
 
 def update_corpus_outputs(
-    corpus: Path, out: Path, config: Config, progress: Progress | None = None, jobs: int = 1
+    corpus: Path,
+    out: Path,
+    config: Config,
+    progress: Progress | None = None,
+    jobs: int = 1,
+    failed: dict[str, str] | None = None,
 ) -> str:
     """Rebuild works, graph, database and report when any per-paper output or metadata changed
-    (their files written by `jobs` processes)."""
+    (their files written by `jobs` processes).
+
+    A fault in one paper's share or one output is recorded in `failed` (what -> reason) and the rest is
+    written; the record keeps the faults, so a rerun with nothing changed reports them again without redoing
+    the work. An output that could not be written this time is deleted rather than left stale."""
+    failed = {} if failed is None else failed
     key = corpus_key(corpus, out, config)
     record = _cached(out, CORPUS_RECORD.removesuffix(".json"), key)
     if record is not None:
+        failed.update(record.get("failed", {}))
         return "unchanged"
     from pipeline.aggregate import build_corpus_outputs  # plotting libraries only when needed
 
     _report(progress, "corpus", "evaluating against the gold set; building works, graph, database and report")
-    written = evaluate_into(corpus, out, config) + build_corpus_outputs(corpus, out, jobs=jobs)
+    written: list[Path] = []
+    for name, stage in (("eval/", lambda: evaluate_into(corpus, out, config)),
+                        ("corpus outputs", lambda: build_corpus_outputs(corpus, out, jobs=jobs, failures=failed))):
+        try:
+            written += stage()
+        except Exception as exc:  # noqa: BLE001 - recorded and reported; the manifest is still written
+            failed[name] = one_line(exc)
     files = {p.relative_to(out).as_posix(): sha256_file(p) for p in sorted(written)}
+    previous = _read_record(out / CACHE / CORPUS_RECORD).get("files", {})
+    for rel in sorted(set(previous) - set(files)):  # an output of an earlier run not written this time
+        (out / rel).unlink(missing_ok=True)
     _delete_unlisted(out, CORPUS_DIRS, set(files))  # what an earlier version wrote there and this one does not
-    atomic_write_text(out / CACHE / CORPUS_RECORD, dumps_json({"key": key, "files": files}))
+    atomic_write_text(out / CACHE / CORPUS_RECORD, dumps_json({"key": key, "files": files, "failed": dict(sorted(failed.items()))}))
     return "rebuilt"
+
+
+def _read_record(path: Path) -> dict:
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return record if isinstance(record, dict) else {}
 
 
 def evaluate_into(corpus: Path, out: Path, config: Config) -> list[Path]:
@@ -280,6 +311,7 @@ def _log(path: Path, result: RunResult) -> None:
         f"corpus outputs {result.corpus_outputs} {result.corpus_seconds:.2f} s)"
     ]
     lines += [f"{stamp}   failed {pid}: {reason}" for pid, reason in sorted(result.failed.items())]
+    lines += [f"{stamp}   not written {what}: {reason}" for what, reason in sorted(result.corpus_failed.items())]
     with open(path, "a", encoding="utf-8") as fh:
         fh.write("\n".join(lines) + "\n")
 
