@@ -348,14 +348,17 @@ def update_papers(
         Job(p.id, str(Path(p.source).resolve()), p.flags, passwords.get(p.id), config, dict(p.csl)) for p, _ in todo
     ]
     keys = {p.id: k for p, k in todo}
+    dropped: set[str] = set()
     for paper_id, computed, error in _execute(job_list, jobs, executor, scheduler):
         if error is not None:
             result.failed[paper_id] = error
             _report(progress, paper_id, f"failed: {error}")
             continue
         files = computed.files
-        pending = set(files) | set(_listed(out, paper_id))  # every file of it a kill could leave is listed first
-        atomic_write_text(out / CACHE / f"{paper_id}.json", dumps_json({"key": "", "files": dict.fromkeys(sorted(pending), "")}))
+        earlier = set(_listed(out, paper_id))
+        dropped |= earlier - set(files)  # what its earlier version wrote and this one does not
+        pending = dict.fromkeys(sorted(earlier | set(files)), "")  # listed before written: a kill leaves no orphan
+        atomic_write_text(out / CACHE / f"{paper_id}.json", dumps_json({"key": "", "files": pending}))
         for rel, content in sorted(files.items()):
             atomic_write_text(out / rel, content)
         record = {"key": keys[paper_id], "files": {rel: sha256_text(c) for rel, c in sorted(files.items())}}
@@ -366,7 +369,7 @@ def update_papers(
         result.processed.append(paper_id)
         _report(progress, paper_id, "done")
 
-    _remove_stale(out, {rel for r in records.values() for rel in r["files"]}, set(records))
+    _remove_stale(out, {rel for r in records.values() for rel in r["files"]}, set(records), dropped)
     result.paper_seconds = time.perf_counter() - started
     return result
 
@@ -575,19 +578,20 @@ def _listed(out: Path, paper_id: str) -> list[str]:
     return sorted(files) if isinstance(files, dict) else []
 
 
-def _remove_stale(out: Path, keep: set[str], ids: set[str]) -> None:
-    """Delete per-paper outputs no current paper produced: a removed paper's, a failed one's old ones."""
-    _delete_unlisted(out, PER_PAPER_DIRS, keep)
+def _remove_stale(out: Path, keep: set[str], ids: set[str], dropped: set[str]) -> None:
+    """Delete per-paper outputs no current paper produced: a removed paper's, a failed one's old ones,
+    and `dropped` (those a reprocessed paper's earlier version wrote)."""
+    _delete_unlisted(out, PER_PAPER_DIRS, keep, dropped)
     if (out / CACHE).is_dir():
         for path in sorted((out / CACHE).glob("*.json")):
             if path.stem not in ids and not path.name.startswith("_"):
                 path.unlink()
 
 
-def _delete_unlisted(out: Path, folders: Iterable[str], keep: set[str]) -> None:
+def _delete_unlisted(out: Path, folders: Iterable[str], keep: set[str], also_owned: Iterable[str] = ()) -> None:
     """Delete every file under OUT/<folder> that an earlier run listed as its own (manifest, cache records)
     and that is not in `keep`; a file the run never wrote is never touched. Folders left empty go too."""
-    owned = owned_files(out) - keep
+    owned = (owned_files(out) | set(also_owned)) - keep
     for folder in folders:
         emptied: set[Path] = set()
         for path in sorted((out / folder).rglob("*")) if (out / folder).is_dir() else []:
