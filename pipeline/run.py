@@ -395,8 +395,10 @@ def _execute(
         return
     # fork: workers inherit the models loaded here once, and a paper that kills its worker (a segfault in a
     # PDF library, the OOM killer) is recorded as failed instead of taking the run with it
-    warm_up(jobs[0].config)
-    yield from _pooled(jobs, max(1, min(workers, len(jobs))))
+    workers = max(1, min(workers, len(jobs)))
+    if workers > 1:  # one worker loads only the models its papers need, and keeps them
+        warm_up(jobs[0].config)
+    yield from _pooled(jobs, workers)
 
 
 def _pooled(jobs: list[Job], workers: int) -> Iterator[tuple[str, Computed | None, str | None]]:
@@ -455,10 +457,9 @@ def _alone(job: Job) -> tuple[Computed | None, str | None]:
         return outcome
     code = proc.exitcode or 0
     how = f"signal {-code}" if code < 0 else f"exit code {code}"
-    hint = " (killed: out of memory?)" if code == -signal.SIGKILL else ""
     return None, (
-        f"the worker processing it died ({how}){hint}: a crash in a PDF library or too little memory; "
-        "check the source opens in a PDF reader, or run again with fewer --jobs"
+        f"the worker processing it died ({how}): a crash in a PDF library, or the machine ran out of memory; "
+        "check that the source opens in a PDF reader, or run again with fewer --jobs"
     )
 
 
