@@ -15,7 +15,7 @@ import re
 import shutil
 import tempfile
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -378,6 +378,10 @@ def load_paper(corpus: Path, paper_id: str) -> Paper:
         raise errors.broken_paper(folder, f"paper.json lacks the \"{OURS}\": {{sha256, source}} fields")
     if csl.get("id") != paper_id:
         raise errors.broken_paper(folder, f"paper.json says id '{csl.get('id')}', the folder is '{paper_id}'")
+    if not ID_RE.fullmatch(paper_id):
+        raise errors.broken_paper(folder, f"'{paper_id}' is not a usable paper id (letters, digits, '-', '_', '.')")
+    if problem := _wrong_type(csl):
+        raise errors.broken_paper(folder, f"paper.json: {problem}")
     source = folder / ours["source"]
     if not source.is_file():
         raise errors.broken_paper(folder, f"{ours['source']} is missing")
@@ -391,10 +395,43 @@ def load_paper(corpus: Path, paper_id: str) -> Paper:
     )
 
 
-def iter_papers(corpus: Path) -> Iterator[Paper]:
-    """Every paper in id order; raises CorpusError at a damaged folder rather than skip a paper silently."""
+def _wrong_type(csl: Mapping[str, Any]) -> str | None:
+    """What in paper.json has a type the pipeline cannot read (the fields it reads), or None."""
+    ours = csl[OURS]
+    flags = ours.get("flags", [])
+    if not isinstance(flags, list) or not all(isinstance(f, str) for f in flags):
+        return f'"{OURS}.flags" must be a list of words, e.g. ["needs_ocr"]'
+    for name in ("title", "language", "DOI", "URL", "type"):
+        if name in csl and not isinstance(csl[name], str):
+            return f'"{name}" must be a string'
+    if "number-of-pages" in csl and (type(csl["number-of-pages"]) is not int):
+        return '"number-of-pages" must be a whole number'
+    authors = csl.get("author", [])
+    if not isinstance(authors, list) or not all(
+        isinstance(a, dict) and all(isinstance(v, str) for v in a.values()) for a in authors
+    ):
+        return '"author" must be a list of {"family": ..., "given": ...}'
+    issued = csl.get("issued", {})
+    parts = issued.get("date-parts", [[]]) if isinstance(issued, dict) else None
+    if not (isinstance(parts, list) and all(isinstance(p, list) for p in parts)
+            and all(isinstance(v, (int, str)) for p in parts for v in p)):  # fmt: skip
+        return '"issued" must be {"date-parts": [[YEAR]]}'
+    return None
+
+
+def iter_papers(
+    corpus: Path, on_broken: Callable[[str, errors.CorpusError], None] | None = None
+) -> Iterator[Paper]:
+    """Every usable paper in id order. A damaged folder is skipped, so one bad folder never stops the others
+    (`run` records it as failed, `list` shows its problem): `on_broken(folder name, error)` hears of each."""
     for name in sorted(_folder_names(Path(corpus))):
-        yield load_paper(corpus, name)
+        try:
+            paper = load_paper(corpus, name)
+        except errors.CorpusError as exc:
+            if on_broken is not None:
+                on_broken(name, exc)
+            continue
+        yield paper
 
 
 def detected_language(out: Path, paper_id: str) -> str | None:

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import csv
+import errno
 import hashlib
 import io
 import json
 import os
+import sqlite3
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from pipeline.errors import RescorpusError
 
 
 EXPORTS = "exports"  # OUT/exports/: files users ask for (graph, export, import); not outputs of `run`
@@ -73,3 +78,34 @@ def sha256_file(path: Path) -> str:
 
 def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+READ_ONLY = {errno.EACCES, errno.EPERM, errno.EROFS}
+
+
+@contextmanager
+def writing_to(folder: Path) -> Iterator[None]:
+    """Turn a full disk or a read-only folder met while writing `folder` into one line saying what to do
+    (every file is written whole or not at all, so what was there stays usable)."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno in FULL:
+            raise RescorpusError(
+                f"cannot write to {folder}/: no space left on device; free some space and run again "
+                "(the files already there are whole)"
+            ) from None
+        if exc.errno in READ_ONLY:
+            where = f" ({exc.filename})" if exc.filename else ""
+            raise RescorpusError(
+                f"cannot write to {folder}/: it is read-only{where}; make it writable or choose another --out"
+            ) from None
+        raise
+    except sqlite3.OperationalError as exc:  # the corpus database reports a full disk in its own words
+        text = str(exc).lower()
+        if "disk is full" in text or "disk i/o" in text:
+            raise RescorpusError(f"cannot write to {folder}/: no space left on device ({exc}); free some space") from None
+        if "readonly" in text or "read-only" in text:
+            raise RescorpusError(f"cannot write to {folder}/: it is read-only ({exc}); make it writable") from None
+        raise

@@ -65,6 +65,19 @@ def write_manifest(corpus: Path, out: Path, config: Config) -> dict:
     return manifest
 
 
+def changed_sources(corpus: Path) -> list[Difference]:
+    """Every paper whose source is no longer the file that was added (its sha256 is not paper.json's)."""
+    from pipeline.corpus import iter_papers
+    from pipeline.sources import SourceCheck, changed_reason
+
+    check = SourceCheck()
+    return [
+        Difference(paper.source.relative_to(corpus).as_posix(), changed_reason(paper))
+        for paper in iter_papers(Path(corpus))
+        if paper.source.is_file() and check.changed(paper)
+    ]
+
+
 @dataclass(frozen=True)
 class Difference:
     path: str
@@ -104,7 +117,7 @@ def verify(
     manifest_path = manifest_path or Path(out) / MANIFEST
     recorded = json.loads(Path(manifest_path).read_text(encoding="utf-8"))
     current = build_manifest(corpus, out, config)
-    diffs = compare(recorded, current)
+    diffs = compare(recorded, current) + changed_sources(corpus)
     scratch = Path(tempfile.mkdtemp(prefix="rescorpus-verify-"))
     try:
         rerun(corpus, scratch)

@@ -16,13 +16,13 @@ import hashlib
 import json
 import multiprocessing
 import os
-import shutil
 import signal
 import sys
 import time
 from contextlib import contextmanager
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -32,8 +32,10 @@ import pipeline
 from pipeline import corpus as corpus_mod
 from pipeline.config import Config
 from pipeline.corpusdigest import write_cache_file
-from pipeline.errors import LockedError, RescorpusError, one_line
-from pipeline.files import EXPORTS, atomic_write_text, csv_text, dumps_json, sha256_file, sha256_text
+from pipeline.errors import LockedError, RescorpusError, broken_paper, one_line
+from pipeline.files import EXPORTS, atomic_write_text, csv_text, dumps_json, sha256_file, sha256_text, writing_to
+from pipeline.outfolder import claim, owned_files
+from pipeline.sources import SourceCheck, changed_reason
 
 if TYPE_CHECKING:  # the extraction libraries load only in processes that extract
     from pipeline.extract.model import Extracted
@@ -132,12 +134,28 @@ def run(
 ) -> RunResult:
     """Regenerate `out` from `corpus`: papers that changed, corpus-level outputs, the manifest.
 
-    Holds a lock on `out` so two runs never write at once; the second is refused.
+    Holds a lock on `out` so two runs never write at once; the second is refused. `out` must be empty,
+    new or an output folder already (see pipeline/outfolder.py); a full disk or a read-only `out` is
+    a RescorpusError.
     """
+    corpus, out = Path(corpus), Path(out)
+    with writing_to(out):
+        claim(out)
+        return _run(corpus, out, config or Config(), progress, passwords, jobs, executor, scheduler)
+
+
+def _run(
+    corpus: Path,
+    out: Path,
+    config: Config,
+    progress: Progress | None,
+    passwords: Mapping[str, str] | None,
+    jobs: int,
+    executor: str,
+    scheduler: str | None,
+) -> RunResult:
     from pipeline.manifest import RUN_LOG, write_manifest
 
-    corpus, out = Path(corpus), Path(out)
-    config = config or Config()
     started = time.perf_counter()
     with output_lock(out):
         _sweep_temporary(out)
@@ -158,7 +176,7 @@ def corpus_key(corpus: Path, out: Path, config: Config) -> str:
     """What the corpus-level outputs depend on: every per-paper output, the papers' metadata, the code."""
     digest = hashlib.sha256(f"{code_digest()}:{config.digest()}".encode())
     for path in sorted((out / CACHE).glob("*.json")):
-        if path.name != CORPUS_RECORD:
+        if not path.name.startswith("_"):  # the corpus record, the sources seen
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
     digest.update(b"status\0" + (out / STATUS).read_bytes())
     for path in sorted(Path(corpus).glob("*/paper.json")):
@@ -218,14 +236,12 @@ def evaluate_into(corpus: Path, out: Path, config: Config) -> list[Path]:
     from pipeline.evaluate import evaluate_gold_set
     from pipeline.evaluate_report import write_report
 
-    folder = out / EVAL_DIR
+    folder = out / EVAL_DIR  # an earlier report, when none is made now, goes as a stale output
     if not config.gold_files():
-        shutil.rmtree(folder, ignore_errors=True)
         return []
     try:
         result = evaluate_gold_set(config.gold, corpus, out)
     except RescorpusError:  # no gold paper is in this corpus
-        shutil.rmtree(folder, ignore_errors=True)
         return []
     return list(write_report(result, folder))
 
@@ -330,10 +346,26 @@ def update_papers(
     started = time.perf_counter()
     cfg_digest = config.paper_digest()
     result = RunResult()
-    papers = list(corpus_mod.iter_papers(corpus))
+
+    def broken(name: str, exc: object) -> None:
+        result.failed[name] = str(exc)
+        _report(progress, name, f"failed: {exc}")
+
+    papers = list(corpus_mod.iter_papers(corpus, on_broken=broken))
+    sources = SourceCheck(out / CACHE)
     records: dict[str, dict] = {}
     todo: list[tuple[corpus_mod.Paper, str]] = []
     for paper in papers:
+        if paper.flags:
+            result.flagged[paper.id] = list(paper.flags)
+        try:
+            changed = sources.changed(paper)
+        except OSError as exc:
+            broken(paper.id, broken_paper(paper.folder, f"cannot read {paper.source.name}: {exc.strerror}"))
+            continue
+        if changed:
+            broken(paper.id, changed_reason(paper))
+            continue
         key = paper_key(paper, cfg_digest)
         record = _cached(out, paper.id, key)
         if record is not None:
@@ -342,19 +374,23 @@ def update_papers(
             _report(progress, paper.id, "unchanged")
         else:
             todo.append((paper, key))
-        if paper.flags:
-            result.flagged[paper.id] = list(paper.flags)
+    sources.save({p.id for p in papers})
 
     job_list = [
         Job(p.id, str(Path(p.source).resolve()), p.flags, passwords.get(p.id), config, dict(p.csl)) for p, _ in todo
     ]
     keys = {p.id: k for p, k in todo}
+    dropped: set[str] = set()
     for paper_id, computed, error in _execute(job_list, jobs, executor, scheduler):
         if error is not None:
             result.failed[paper_id] = error
             _report(progress, paper_id, f"failed: {error}")
             continue
         files = computed.files
+        earlier = set(_listed(out, paper_id))
+        dropped |= earlier - set(files)  # what its earlier version wrote and this one does not
+        pending = dict.fromkeys(sorted(earlier | set(files)), "")  # listed before written: a kill leaves no orphan
+        atomic_write_text(out / CACHE / f"{paper_id}.json", dumps_json({"key": "", "files": pending}))
         for rel, content in sorted(files.items()):
             atomic_write_text(out / rel, content)
         record = {"key": keys[paper_id], "files": {rel: sha256_text(c) for rel, c in sorted(files.items())}}
@@ -365,7 +401,7 @@ def update_papers(
         result.processed.append(paper_id)
         _report(progress, paper_id, "done")
 
-    _remove_stale(out, {rel for r in records.values() for rel in r["files"]}, set(records))
+    _remove_stale(out, {rel for r in records.values() for rel in r["files"]}, set(records), dropped)
     result.paper_seconds = time.perf_counter() - started
     return result
 
@@ -379,17 +415,90 @@ def _execute(
         return
     if executor != "local":
         raise RescorpusError(f"unknown executor {executor!r}; use local or dask")
-    if workers <= 1 or len(jobs) <= 1:
-        for job in jobs:
-            yield (job.paper_id, *_guarded(job))
+    if not jobs:
         return
-    if sys.platform == "linux":  # fork: workers inherit the models loaded here once, instead of each loading them
+    if sys.platform != "linux":  # no fork: a pool of spawned workers only pays when there are several
+        if workers <= 1 or len(jobs) <= 1:
+            for job in jobs:
+                yield (job.paper_id, *_guarded(job))
+            return
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            yield from _windowed(jobs, lambda job: pool.submit(_guarded, job), workers * 2)
+        return
+    # fork: workers inherit the models loaded here once, and a paper that kills its worker (a segfault in a
+    # PDF library, the OOM killer) is recorded as failed instead of taking the run with it
+    workers = max(1, min(workers, len(jobs)))
+    if workers > 1:  # one worker loads only the models its papers need, and keeps them
         warm_up(jobs[0].config)
-        pool = forked_pool(workers)
-    else:
-        pool = ProcessPoolExecutor(max_workers=workers)
-    with pool:
-        yield from _windowed(jobs, lambda job: pool.submit(_guarded, job), workers * 2)
+    yield from _pooled(jobs, workers)
+
+
+def _pooled(jobs: list[Job], workers: int) -> Iterator[tuple[str, Computed | None, str | None]]:
+    """`jobs` through a pool of forked workers, in order. When a worker dies every paper in flight fails
+    with it: each of them runs once more alone, so only the paper that kills its worker again is blamed."""
+    pending = iter(jobs)
+    pool = forked_pool(workers)
+    window: list[tuple[Job, Future]] = []
+    try:
+        while True:
+            for nxt in _take(pending, workers * 2 - len(window)):
+                window.append((nxt, _submit(pool, nxt)))
+            if not window:
+                return
+            job, future = window.pop(0)
+            try:
+                outcome = future.result()
+            except BrokenProcessPool:
+                pool.shutdown(wait=True, cancel_futures=True)
+                for suspect, fut in [(job, future), *window]:
+                    done = fut.done() and not fut.cancelled() and fut.exception() is None
+                    yield (suspect.paper_id, *(fut.result() if done else _alone(suspect)))
+                window = []
+                pool = forked_pool(workers)
+                continue
+            yield (job.paper_id, *outcome)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _submit(pool: ProcessPoolExecutor, job: Job) -> Future:
+    """The job's future; on a pool already broken (by a paper still in the window), a failed one."""
+    try:
+        return pool.submit(_guarded, job)
+    except BrokenProcessPool as exc:
+        future: Future = Future()
+        future.set_exception(exc)
+        return future
+
+
+def _alone(job: Job) -> tuple[Computed | None, str | None]:
+    """One paper in a forked process of its own: its outputs, or why it has none (how its process died)."""
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_alone_worker, args=(job, send, os.getpid()), daemon=True)
+    proc.start()
+    send.close()
+    try:
+        outcome = receive.recv()
+    except EOFError:  # it died before sending anything
+        outcome = None
+    finally:
+        receive.close()
+        proc.join()
+    if outcome is not None:
+        return outcome
+    code = proc.exitcode or 0
+    how = f"signal {-code}" if code < 0 else f"exit code {code}"
+    return None, (
+        f"the worker processing it died ({how}): a crash in a PDF library, or the machine ran out of memory; "
+        "check that the source opens in a PDF reader, or run again with fewer --jobs"
+    )
+
+
+def _alone_worker(job: Job, send: Any, parent: int) -> None:
+    _init_worker(parent)
+    send.send(_guarded(job))
+    send.close()
 
 
 def warm_up(config: Config) -> None:
@@ -414,7 +523,11 @@ def _windowed(jobs: list[Job], submit: Callable[[Job], Future], size: int):
         window.append((job, submit(job)))
     while window:
         job, future = window.pop(0)
-        yield (job.paper_id, *future.result())
+        try:
+            outcome = future.result()
+        except Exception as exc:  # a Dask worker lost (KilledWorker) or a broken pool: this paper has no result
+            outcome = None, f"the worker processing it died or was lost ({type(exc).__name__}: {exc}); run again"
+        yield (job.paper_id, *outcome)
         for nxt in _take(pending, 1):
             window.append((nxt, submit(nxt)))
 
@@ -489,21 +602,39 @@ def _cached(out: Path, paper_id: str, key: str) -> dict | None:
     return record
 
 
-def _remove_stale(out: Path, keep: set[str], ids: set[str]) -> None:
-    """Delete per-paper outputs no current paper produced: a removed paper's, a failed one's old ones."""
-    _delete_unlisted(out, PER_PAPER_DIRS, keep)
+def _listed(out: Path, paper_id: str) -> list[str]:
+    """The files the paper's cache record lists (none when it has no readable record)."""
+    try:
+        files = json.loads((out / CACHE / f"{paper_id}.json").read_text(encoding="utf-8")).get("files")
+    except (OSError, ValueError, AttributeError):
+        return []
+    return sorted(files) if isinstance(files, dict) else []
+
+
+def _remove_stale(out: Path, keep: set[str], ids: set[str], dropped: set[str]) -> None:
+    """Delete per-paper outputs no current paper produced: a removed paper's, a failed one's old ones,
+    and `dropped` (those a reprocessed paper's earlier version wrote)."""
+    _delete_unlisted(out, PER_PAPER_DIRS, keep, dropped)
     if (out / CACHE).is_dir():
         for path in sorted((out / CACHE).glob("*.json")):
-            if path.stem not in ids and path.name != CORPUS_RECORD:
+            if path.stem not in ids and not path.name.startswith("_"):
                 path.unlink()
 
 
-def _delete_unlisted(out: Path, folders: Iterable[str], keep: set[str]) -> None:
-    """Delete every file under OUT/<folder> whose path (relative to OUT) is not in `keep`."""
+def _delete_unlisted(out: Path, folders: Iterable[str], keep: set[str], also_owned: Iterable[str] = ()) -> None:
+    """Delete every file under OUT/<folder> that an earlier run listed as its own (manifest, cache records)
+    and that is not in `keep`; a file the run never wrote is never touched. Folders left empty go too."""
+    owned = (owned_files(out) | set(also_owned)) - keep
     for folder in folders:
+        emptied: set[Path] = set()
         for path in sorted((out / folder).rglob("*")) if (out / folder).is_dir() else []:
-            if path.is_file() and path.relative_to(out).as_posix() not in keep:
+            if path.is_file() and path.relative_to(out).as_posix() in owned:
                 path.unlink()
+                emptied.add(path.parent)
+        for parent in sorted(emptied, key=lambda d: len(d.parts), reverse=True):
+            while parent != out and parent.is_dir() and not any(parent.iterdir()):
+                parent.rmdir()
+                parent = parent.parent
 
 
 def _report(progress: Progress | None, paper_id: str, status: str) -> None:

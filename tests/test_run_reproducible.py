@@ -37,11 +37,11 @@ def _add(corpus: Path, tmp: Path, name: str, text: str, lang: str) -> str:
 
 
 def outputs_state(out: Path) -> dict[str, bytes]:
-    """Every output a user sees (not the cache, lock or the run log, which holds times)."""
+    """Every output a user sees (not the cache, lock, folder marker or the run log, which holds times)."""
     return {
         p.relative_to(out).as_posix(): p.read_bytes()
         for p in sorted(out.rglob("*"))
-        if p.is_file() and CACHE not in p.parts and p.name not in {".lock", "run.log"}
+        if p.is_file() and CACHE not in p.parts and p.name not in {".lock", ".rescorpus-outputs", "run.log"}
     }
 
 
