@@ -404,11 +404,13 @@ def _wrong_type(csl: Mapping[str, Any]) -> str | None:
     for name in ("title", "language", "DOI", "URL", "type"):
         if name in csl and not isinstance(csl[name], str):
             return f'"{name}" must be a string'
-    if "number-of-pages" in csl and (type(csl["number-of-pages"]) is not int):
-        return '"number-of-pages" must be a whole number'
+    pages = csl.get("number-of-pages", 0)
+    if isinstance(pages, bool) or not isinstance(pages, (int, str)):
+        return '"number-of-pages" must be a number'
     authors = csl.get("author", [])
     if not isinstance(authors, list) or not all(
-        isinstance(a, dict) and all(isinstance(v, str) for v in a.values()) for a in authors
+        isinstance(a, dict) and all(isinstance(a.get(k, ""), str) for k in ("family", "given", "literal"))
+        for a in authors
     ):
         return '"author" must be a list of {"family": ..., "given": ...}'
     issued = csl.get("issued", {})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from pipeline import errors
@@ -48,6 +50,12 @@ def test_corpus_ignores_temp_and_stray_files(filled):
     assert len(list_papers(filled)) == 3
 
 
+def _edit(folder, **fields):
+    """paper.json with `fields` set to values of the wrong type (as a hand edit might leave them)."""
+    csl = json.loads((folder / "paper.json").read_text(encoding="utf-8"))
+    (folder / "paper.json").write_text(json.dumps({**csl, **fields}), encoding="utf-8")
+
+
 @pytest.mark.parametrize(
     ("damage", "reason"),
     [
@@ -56,6 +64,9 @@ def test_corpus_ignores_temp_and_stray_files(filled):
         (lambda f: (f / "source.txt").unlink(), "source.txt is missing"),
         (lambda f: (f / "paper.json").write_text('{"id": "vicari-2014-resilience"}', encoding="utf-8"), "lacks"),
         (lambda f: (f / "paper.json").write_text("[]", encoding="utf-8"), "lacks"),
+        (lambda f: _edit(f, author="Vicari, Sonja"), '"author" must be a list'),
+        (lambda f: _edit(f, issued="2014"), '"issued" must be'),
+        (lambda f: _edit(f, title=["Resilience"]), '"title" must be a string'),
     ],
 )
 def test_corpus_broken_paper_is_reported_not_a_traceback(filled, pdfs, damage, reason):

@@ -46,3 +46,21 @@ def test_a_paper_that_kills_its_worker_is_failed_and_the_others_are_processed(
         assert (out / "text" / f"{pid}.txt").read_bytes() == (reference / "text" / f"{pid}.txt").read_bytes()
     assert f'"id": "{KILLER}"' in (out / STATUS).read_text(encoding="utf-8")
     assert set(outputs_state(out)) > {f"annotations/{pid}.jsonl" for pid in result.processed}
+
+
+def test_a_lost_dask_worker_fails_its_paper_only() -> None:
+    """Dask gives up on a paper whose workers keep dying (KilledWorker): that paper fails, the next is read."""
+    from concurrent.futures import Future
+
+    def submit(job):
+        future: Future = Future()
+        if job.paper_id == "lost":
+            future.set_exception(RuntimeError("KilledWorker: attempted to run the task 3 times"))
+        else:
+            future.set_result(("computed", None))
+        return future
+
+    jobs = [run_mod.Job(pid, "", (), None, Config()) for pid in ("lost", "fine")]
+    outcomes = list(run_mod._windowed(jobs, submit, 2))
+    assert outcomes[1] == ("fine", "computed", None)
+    assert outcomes[0][:2] == ("lost", None) and "the worker processing it died or was lost" in outcomes[0][2]
