@@ -30,6 +30,7 @@ def test_extract_text_headings_become_sections():
     e = extract(DATA / "double_spaced.txt")
     assert [(s.title, s.role, s.level) for s in e.sections] == [
         ("Résumé :", "abstract", 1),
+        ("Mots clés", "keywords", 1),  # the keywords line ends the abstract
         ("Abstract :", "abstract", 1),
         ("1. Revue de la littérature", "body", 1),
         ("Conclusion", "conclusion", 1),

@@ -12,9 +12,10 @@ from pathlib import Path
 from pipeline.extract.clean import join_lines, normalise_chars
 from pipeline.extract.language import detect_all
 from pipeline.extract.model import Block, Extracted, Paragraph, Section, Source
-from pipeline.extract.sections import role_of
+from pipeline.extract.sections import KEYWORDS_LINE, role_of
 
 PARAGRAPH_SEP = "\n\n"
+ABSTRACT_MAX = 3000  # characters: an abstract with no heading after it ends before it grows past this
 
 
 def extract(path: Path, password: str | None = None) -> Extracted:
@@ -36,9 +37,38 @@ def read_source(path: Path, password: str | None = None) -> Source:
 def normalise_block(block: Block) -> str:
     """A block's normalised text: tables keep one row per line, everything else is one line."""
     if block.kind == "table":
-        rows = (" ".join(normalise_chars(r).split()) for r in block.text.split("\n"))
+        rows = (" ".join(normalise_chars(r.replace("\t", " ")).split()) for r in block.text.split("\n"))  # tabs part cells
         return "\n".join(r for r in rows if r)
     return join_lines(block.text)
+
+
+def _main_language(pairs: list[tuple[Block, str]], langs: list[str]) -> str:
+    """The language of most of the body text."""
+    sizes: Counter[str] = Counter()
+    for (block, text), lang in zip(pairs, langs):
+        if block.kind == "body":
+            sizes[lang] += len(text)
+    return sizes.most_common(1)[0][0] if sizes else ""
+
+
+def _after_abstract(
+    head: tuple[str, int, int, str], paragraphs: list[Paragraph], text: str, lang: str, main_lang: str, offset: int
+) -> str | None:
+    """The role of a new section starting at this body paragraph of an abstract or keywords section, if any.
+
+    An abstract ends at its keywords line, and the body starts after the keywords, or at the first
+    paragraph in the paper's language after an abstract in another, or once the abstract is long.
+    """
+    if KEYWORDS_LINE.match(text):
+        return None if head[3] == "keywords" else "keywords"
+    if head[3] == "keywords":
+        return "body"
+    inside = [p for p in paragraphs if p.start >= head[1] and p.kind == "body"]
+    if not inside:
+        return None
+    if inside[0].lang != main_lang and lang == main_lang:
+        return "body"
+    return "body" if offset - head[1] > ABSTRACT_MAX else None
 
 
 def assemble(source: Source) -> Extracted:
@@ -46,6 +76,7 @@ def assemble(source: Source) -> Extracted:
     ordered = [b for b in source.blocks if b.kind != "note"] + [b for b in source.blocks if b.kind == "note"]
     pairs = [(b, t) for b in ordered if (t := normalise_block(b))]
     langs = detect_all([t for _, t in pairs])
+    main_lang = _main_language(pairs, langs)
 
     pieces: list[str] = []
     paragraphs: list[Paragraph] = []
@@ -56,6 +87,10 @@ def assemble(source: Source) -> Extracted:
             heads.append((text, offset, block.level or 1, role_of(text)))
         elif block.kind == "note" and (not heads or heads[-1][3] != "notes"):
             heads.append(("Notes", offset, 1, "notes"))
+        elif block.kind == "body" and heads and heads[-1][3] in ("abstract", "keywords"):
+            role = _after_abstract(heads[-1], paragraphs, text, lang, main_lang, offset)
+            if role:
+                heads.append((text.split(":")[0].strip() if role == "keywords" else "", offset, 1, role))
         paragraphs.append(
             Paragraph(
                 start=offset,

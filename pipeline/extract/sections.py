@@ -23,6 +23,7 @@ ROLES = {
     "results": r"r[ée]sultats|results",
 }
 ROLE_RES = {role: re.compile(rf"^(?:{pat})\s*[:.]?$", re.IGNORECASE) for role, pat in ROLES.items()}
+KEYWORDS_LINE = re.compile(r"^(mots[- ]cl[ée]s|keywords|key words|palabras clave|palavras-chave)\s*:", re.IGNORECASE)
 NUMBER_PREFIX = re.compile(r"^(?:\d{1,2}(?:[.\-]\d{1,2}){0,3}|[IVX]{1,5})[.\-)]?\s+")
 
 

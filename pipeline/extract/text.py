@@ -19,7 +19,7 @@ from pathlib import Path
 from pipeline import errors
 from pipeline.extract.clean import ends_sentence, merge_continuations
 from pipeline.extract.model import Block, Source
-from pipeline.extract.sections import heading_level
+from pipeline.extract.sections import KEYWORDS_LINE, heading_level
 
 BULLET = re.compile(r"^\s*([-–—•✓▪●*]|\d{1,2}[.)]\s)")
 TABLE_START = re.compile(r"^\s*(tableaux?|table|tabla)\s*(n\s*[°º’'o]?\s*)?\d+\b", re.IGNORECASE)
@@ -27,7 +27,6 @@ FIGURE = re.compile(r"^\s*(figures?|fig\.|graphique|sch[ée]ma)\s*(n\s*[°º’'
 TABLE_END = re.compile(r"^\s*(source|sources)\s*:", re.IGNORECASE)
 SHORT = 0.80  # a line shorter than this share of the text width may end a paragraph
 SHORT_UNPUNCTUATED = 0.90  # ... and one with no punctuation at its end, this share
-KEYWORDS_LINE = re.compile(r"^(mots[- ]cl[ée]s|keywords|key words|palabras clave)\s*:", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -81,9 +80,12 @@ def parse_text(text: str) -> Source:
                 flush("table")
                 blocks.append(Block(text=line.text, page=line.page, kind="caption"))
                 in_table = False
-            else:
+                continue
+            if not (level or _prose(line.text, width, wrapped)):
                 current.append(line)
-            continue
+                continue
+            flush("table")  # prose or a heading again: the table (with no "Source :" line) is over
+            in_table = False
         if FIGURE.match(line.text) and len(line.text) < width:
             flush()
             blocks.append(Block(text=line.text, page=line.page, kind="caption"))
@@ -142,6 +144,16 @@ def _standalone(line: Line, nxt: Line | None, current: list[Line], width: float)
     if not current or ends_sentence(current[-1].text) or len(current[-1].text) < SHORT * width:
         return True
     return len(line.text) < SHORT * width and (nxt is None or nxt.text[:1].isupper())
+
+
+def _prose(text: str, width: float, wrapped: bool) -> bool:
+    """A line of running text, not a table row: long, many words, no cell gaps (tabs, 2+ spaces), few digits."""
+    if "\t" in text or "  " in text:
+        return False
+    words = text.split()
+    digits = sum(c.isdigit() for c in text)
+    long_enough = len(text) >= (0.6 * width if wrapped else 100)
+    return long_enough and len(words) >= 8 and digits < 0.2 * len(text)
 
 
 def _ends_paragraph(line: Line, nxt: Line, width: float) -> bool:
