@@ -291,6 +291,36 @@ def parse_name(name: str) -> dict[str, str]:
     return {"family": family, "given": given} if given else {"family": family}
 
 
+NAME_PARTS = ("family", "given", "literal", "non-dropping-particle", "dropping-particle", "suffix")
+
+
+def csl_names(value: Any) -> list[dict[str, str]]:
+    """A CSL name list as read from a (maybe hand-edited) paper.json, made safe to read.
+
+    One name or a list; a string is parsed as 'Family, Given' ("Doe, John; Roe, Ann" splits on ';'),
+    a dict keeps its CSL name parts as strings; anything else is dropped. Every reader of
+    paper.json's authors goes through here, so a hand edit cannot abort a stage.
+    """
+    items = value if isinstance(value, list) else [value] if value else []
+    names = []
+    for item in items:
+        if isinstance(item, str):
+            names += [parse_name(n) for n in item.split(";") if n.strip()]
+        elif isinstance(item, dict):
+            name = {k: _name_part(item[k]) for k in NAME_PARTS if item.get(k) not in (None, "")}
+            if any(name.values()):
+                names.append({k: v for k, v in name.items() if v})
+    return names
+
+
+def _name_part(value: Any) -> str:
+    if isinstance(value, list):
+        return " ".join(_name_part(v) for v in value).strip()
+    if isinstance(value, dict):
+        return " ".join(_name_part(v) for _, v in sorted(value.items())).strip()
+    return " ".join(str(value).split())
+
+
 def _check_text(source: Path, data: bytes) -> None:
     """Refuse a .txt that is not UTF-8, or holds only blanks or binary data."""
     try:

@@ -171,3 +171,7 @@ def not_regular_file(path: object, kind: str) -> InputError:
 
 def too_big(path: object, limit_mb: int, why: str) -> InputError:
     return InputError(f"{path}: larger than {limit_mb} MB ({why}): refused; check that it is the right file")
+
+
+def bib_entry_refused(key: str, number: int, reason: str) -> InputError:
+    return InputError(f"entry '{key}' (item {number}): {reason}: refused; fix the entry in Zotero and export again")
