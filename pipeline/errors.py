@@ -175,3 +175,10 @@ def too_big(path: object, limit_mb: int, why: str) -> InputError:
 
 def bib_entry_refused(key: str, number: int, reason: str) -> InputError:
     return InputError(f"entry '{key}' (item {number}): {reason}: refused; fix the entry in Zotero and export again")
+
+
+def pdf_bomb(path: object, what: str) -> InputError:
+    return InputError(
+        f"{path}: {what}, far past any real paper (a decompression bomb?): refused; "
+        "download the paper again from its publisher"
+    )
