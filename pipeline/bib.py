@@ -20,7 +20,7 @@ from bibtexparser.model import Entry
 from pylatexenc.latex2text import LatexNodes2Text
 
 from pipeline import errors
-from pipeline.corpus import LANG_RE, AddResult, add_paper, parse_year
+from pipeline.corpus import LANG_RE, AddResult, add_paper, csl_names, parse_year
 
 # BibTeX/biblatex entry types → CSL types (anything else: "article").
 CSL_TYPES = {
@@ -289,27 +289,83 @@ def _read_csl_json(bib_file: Path, text: str) -> list[BibEntry]:
         if not isinstance(item, dict):
             entries.append(BibEntry(key, {}, (), str(errors.bib_entry_broken(key, "not a JSON object"))))
             continue
-        entries.append(BibEntry(key, _csl_item(item, key), _csl_files(item.get("file"), bib_file.parent)))
+        try:
+            entries.append(BibEntry(key, _csl_item(item, key), _csl_files(item.get("file"), bib_file.parent)))
+        except _Refused as exc:
+            entries.append(BibEntry(key, {}, (), str(errors.bib_entry_refused(key, n, str(exc)))))
     return entries
 
 
+class _Refused(ValueError):
+    """An entry whose fields cannot be read without guessing; the message says which field and why."""
+
+
 def _csl_item(item: Mapping[str, Any], key: str) -> dict[str, Any]:
-    csl: dict[str, Any] = {k: item[k] for k in CSL_KEEP if item.get(k)}
-    csl["citation-key"] = item.get("citation-key") or key
-    if isinstance(csl.get("author"), list):
-        names = [a for a in csl["author"] if isinstance(a, dict)]
-        csl["author"] = [{k: str(v) for k, v in a.items() if k in NAME_KEYS} for a in names]
-    else:
-        csl.pop("author", None)
-    parts = (item.get("issued") or {}).get("date-parts") if isinstance(item.get("issued"), dict) else None
-    if parts and parts[0]:
-        csl["year"] = str(parts[0][0])
-    elif isinstance(item.get("issued"), dict) and item["issued"].get("raw"):
-        csl["year"] = str(item["issued"]["raw"])
+    """The kept CSL variables of one item, types checked: what is unambiguous is taken, the rest raises _Refused."""
+    csl: dict[str, Any] = {}
+    for k in CSL_KEEP:
+        if item.get(k) in (None, "", []):
+            continue
+        csl[k] = _csl_names(item[k], k) if k in ("author", "editor") else _one_string(item[k], k)
+    csl["citation-key"] = _one_string(item.get("citation-key"), "citation-key") if item.get("citation-key") else key
+    year = _issued_year(item.get("issued"))
+    if year:
+        csl["year"] = year
     for k in ("language", "DOI", "URL"):
         if isinstance(item.get(k), str) and item[k].strip():
             csl[k] = item[k].strip()
     return csl
+
+
+def _one_string(value: Any, field: str) -> str:
+    """A CSL string variable: a string, a number, or a list holding one string (as some exports write titles)."""
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    raise _Refused(f'"{field}" is {_what(value)}, not a string')
+
+
+def _csl_names(value: Any, field: str) -> list[dict[str, str]]:
+    """A CSL name list; a plain string is one or more 'Family, Given' names; a part that is not a string is refused."""
+    if isinstance(value, str):
+        return csl_names(value)
+    if not isinstance(value, list):
+        raise _Refused(f'"{field}" is {_what(value)}, not a list of names')
+    for n, name in enumerate(value, start=1):
+        if isinstance(name, str):
+            continue
+        if not isinstance(name, dict):
+            raise _Refused(f'"{field}" name {n} is {_what(name)}, not a name object')
+        for part in NAME_KEYS:
+            if part in name and not isinstance(name[part], (str, int)):
+                raise _Refused(f'"{field}" name {n}: "{part}" is {_what(name[part])}, not a string')
+    return csl_names(value)
+
+
+def _issued_year(issued: Any) -> str | None:
+    """The year of CSL `issued`: date-parts [[2020, ...]] (or the flat [2020]), else its `raw` text."""
+    if issued in (None, "", {}):
+        return None
+    if not isinstance(issued, dict):
+        raise _Refused(f'"issued" is {_what(issued)}, not a CSL date object')
+    parts = issued.get("date-parts")
+    if parts:
+        first = parts[0] if isinstance(parts, list) else None
+        if isinstance(first, list):  # [[2020, 5]]
+            first = first[0] if first else None
+        if isinstance(first, (int, str)) and not isinstance(first, bool) and str(first).strip():
+            return str(first).strip()
+        raise _Refused(f'"issued" date-parts {json.dumps(parts)[:40]} holds no year; write it as [[2020]]')
+    raw = issued.get("raw") or issued.get("literal")
+    return str(raw) if isinstance(raw, (str, int)) and str(raw).strip() else None
+
+
+def _what(value: Any) -> str:
+    kinds = {dict: "an object", list: "a list", bool: "true/false", type(None): "null"}
+    return kinds.get(type(value), f"a {type(value).__name__}")
 
 
 def _csl_files(value: Any, base: Path) -> tuple[Path, ...]:

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import tempfile
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -29,6 +30,10 @@ if TYPE_CHECKING:  # the PDF libraries load only when a PDF is added: `list` and
 PAPER_JSON = "paper.json"
 OURS = "rescorpus"  # our fields inside paper.json
 SUFFIXES = {".pdf": "source.pdf", ".txt": "source.txt"}
+# A paper's plain text is a few hundred kB (a 100-page book ~1 MB); 50 MB of text is not a paper.
+# A 100-page scan at 600 dpi is ~100-300 MB; past 500 MB a PDF is not a paper either.
+MAX_BYTES = {".txt": 50 * 2**20, ".pdf": 500 * 2**20}
+WHY_LIMIT = {".txt": "a paper's text is far smaller", ".pdf": "even a 100-page scan at 600 dpi is smaller"}
 ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 LANG_RE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})*")
 DOI_PREFIX = re.compile(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
@@ -130,7 +135,7 @@ def add_paper(
     suffix = source.suffix.lower()
     if suffix not in SUFFIXES:
         raise errors.unsupported_type(source, source.suffix)
-    data = source.read_bytes()
+    data = _read_source(source, suffix)
     if not data:
         raise errors.empty_file(source)
     sha = hashlib.sha256(data).hexdigest()
@@ -161,6 +166,32 @@ def add_paper(
     pages = f" ({n} page{'s' if n != 1 else ''})" if n else ""
     messages.insert(0, f"added '{new_id}'{pages} from {source.name}")
     return AddResult(id=new_id, path=folder, flags=tuple(sorted(flags)), messages=tuple(messages))
+
+
+def _read_source(source: Path, suffix: str) -> bytes:
+    """The file's bytes, refusing links that leave their folder, non-regular files (FIFOs, devices) and huge files."""
+    if source.is_symlink():
+        target = source.resolve()
+        if not target.is_relative_to(source.parent.resolve()):
+            raise errors.link_leaves_folder(source, target)
+    mode = source.stat().st_mode  # stat, not open: opening a FIFO would wait for a writer
+    if not stat.S_ISREG(mode):
+        raise errors.not_regular_file(source, _kind(mode))
+    limit = MAX_BYTES[suffix]
+    fd = os.open(source, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped for something else since the stat
+            raise errors.not_regular_file(source, _kind(os.fstat(fd).st_mode))
+        data = fh.read(limit + 1)  # bounded even if the size changes while we read
+    if len(data) > limit:
+        raise errors.too_big(source, limit // 2**20, WHY_LIMIT[suffix])
+    return data
+
+
+def _kind(mode: int) -> str:
+    kinds = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
+             (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"))  # fmt: skip
+    return next((name for test, name in kinds if test(mode)), "not a regular file")
 
 
 def _take_pdf(
@@ -258,6 +289,36 @@ def parse_name(name: str) -> dict[str, str]:
     else:
         given, _, family = name.rpartition(" ")
     return {"family": family, "given": given} if given else {"family": family}
+
+
+NAME_PARTS = ("family", "given", "literal", "non-dropping-particle", "dropping-particle", "suffix")
+
+
+def csl_names(value: Any) -> list[dict[str, str]]:
+    """A CSL name list as read from a (maybe hand-edited) paper.json, made safe to read.
+
+    One name or a list; a string is parsed as 'Family, Given' ("Doe, John; Roe, Ann" splits on ';'),
+    a dict keeps its CSL name parts as strings; anything else is dropped. Every reader of
+    paper.json's authors goes through here, so a hand edit cannot abort a stage.
+    """
+    items = value if isinstance(value, list) else [value] if value else []
+    names = []
+    for item in items:
+        if isinstance(item, str):
+            names += [parse_name(n) for n in item.split(";") if n.strip()]
+        elif isinstance(item, dict):
+            name = {k: _name_part(item[k]) for k in NAME_PARTS if item.get(k) not in (None, "")}
+            if any(name.values()):
+                names.append({k: v for k, v in name.items() if v})
+    return names
+
+
+def _name_part(value: Any) -> str:
+    if isinstance(value, list):
+        return " ".join(_name_part(v) for v in value).strip()
+    if isinstance(value, dict):
+        return " ".join(_name_part(v) for _, v in sorted(value.items())).strip()
+    return " ".join(str(value).split())
 
 
 def _check_text(source: Path, data: bytes) -> None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.corpus import iter_papers
+from pipeline.corpus import csl_names, iter_papers
 from pipeline.errors import InputError
 from pipeline.spans import Span, read_jsonl
 
@@ -141,7 +141,7 @@ def count_tokens(text: str) -> int:
 
 def _csl_authors(csl: Mapping[str, Any]) -> tuple[str, ...]:
     names = []
-    for a in csl.get("author") or []:
+    for a in csl_names(csl.get("author")):
         names.append(a.get("family") or a.get("literal") or a.get("given") or "")
     return tuple(n for n in names if n)
 

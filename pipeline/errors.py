@@ -162,3 +162,29 @@ def bib_no_file(key: str) -> InputError:
         f"entry '{key}': no PDF or .txt file attached; attach the file in Zotero and export with "
         "'Export Files' ticked (or add it with `rescorpus add FILE`)"
     )
+
+
+def link_leaves_folder(path: object, target: object) -> InputError:
+    return InputError(
+        f"{path}: a symbolic link to {target}, outside the folder holding the link: refused; "
+        "copy the file itself there and add the copy"
+    )
+
+
+def not_regular_file(path: object, kind: str) -> InputError:
+    return InputError(f"{path}: {kind}, not a regular file: refused; pass a PDF or .txt file")
+
+
+def too_big(path: object, limit_mb: int, why: str) -> InputError:
+    return InputError(f"{path}: larger than {limit_mb} MB ({why}): refused; check that it is the right file")
+
+
+def bib_entry_refused(key: str, number: int, reason: str) -> InputError:
+    return InputError(f"entry '{key}' (item {number}): {reason}: refused; fix the entry in Zotero and export again")
+
+
+def pdf_bomb(path: object, what: str) -> InputError:
+    return InputError(
+        f"{path}: {what}, far past any real paper (a decompression bomb?): refused; "
+        "download the paper again from its publisher"
+    )

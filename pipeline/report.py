@@ -103,6 +103,16 @@ def concept_hover(g: nx.Graph) -> dict[str, str]:
     return out
 
 
+# In a <script> element the HTML parser reacts to "</script", "<!--" and "<script" whatever the JSON means;
+# "&" and ">" are escaped too so the block is also safe in XHTML, U+2028/9 for old JavaScript parsers.
+SCRIPT_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def script_json(data: Any) -> str:
+    """`data` as JSON that can sit inside an HTML <script> element: no character there can end or comment it."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True).translate(SCRIPT_ESCAPES)
+
+
 def concept_sentences(papers: Sequence[Mapping[str, Any]]) -> dict[str, list[list[str]]]:
     """Per concept, the sentences [paper, text] that mention it, in corpus order, at most SENTENCES_PER_CONCEPT."""
     out: dict[str, list[list[str]]] = {}
@@ -193,7 +203,7 @@ def render_html(
                              f"{sum(1 for _, d in citations.nodes(data=True) if d['kind'] == 'work')} cited works{more}", chover, cpos)  # fmt: skip
     top = sorted(works, key=lambda w: (-len({p for p, _ in w.cited_by}), w.key))[:TOP_WORKS]
     work_rows = [[len({p for p, _ in w.cited_by}), w.label, w.title, w.doi] for w in top]
-    sentences = json.dumps(concept_sentences(papers), ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+    sentences = script_json(concept_sentences(papers))
     n_concepts = len({c for p in papers for c in p["mentions"]})
     parts = [
         "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',

@@ -6,9 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from pipeline import errors
 from pipeline.bib import add_bib, read_bib, zotero_files
+from pipeline.cli import app
 from pipeline.corpus import load_paper
 
 BIBTEX = r"""
@@ -165,3 +167,66 @@ def test_bib_unreadable_export_is_one_clear_error(tmp_path, content, message):
 def test_bib_missing_export(tmp_path):
     with pytest.raises(errors.InputError, match="no such file"):
         add_bib(tmp_path / "corpus", tmp_path / "none.bib")
+
+
+def test_bib_csl_json_odd_entries_reported_the_rest_imported(corpus, tmp_path):
+    """A title list, a name part as an object, flat date-parts once raised part-way through the import."""
+    items = [
+        {"id": "listtitle", "title": ["Les coopératives en crise"], "issued": {"date-parts": [2020]}},
+        {"id": "twotitles", "title": ["One", "Two"]},
+        {"id": "objname", "title": "Name object", "author": [{"family": {"x": "Doe"}}]},
+        {"id": "strauthor", "title": "String author", "author": "Doe, John; Roe, Ann"},
+        {"id": "baddate", "title": "Bad date", "issued": {"date-parts": [[{"y": 2020}]]}},
+        {"id": "notadate", "title": "Not a date", "issued": "2020"},
+        {"id": "fine", "title": "The last one", "author": [{"family": "Lee", "given": 7}]},
+    ]
+    for n, item in enumerate(items):
+        (tmp_path / f"{n}.txt").write_text(f"Texte numéro {n} sur les coopératives.\n", encoding="utf-8")
+        item["file"] = [f"{n}.txt"]
+    path = tmp_path / "library.json"
+    path.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
+    outcomes = {o.key: o for o in add_bib(corpus, path)}
+    assert [k for k, o in outcomes.items() if o.ok] == ["listtitle", "strauthor", "fine"]
+    assert outcomes["twotitles"].error == (
+        "entry 'twotitles' (item 2): \"title\" is a list, not a string: refused; fix the entry in Zotero and export again"
+    )
+    assert '"author" name 1: "family" is an object, not a string' in outcomes["objname"].error
+    assert "(item 5)" in outcomes["baddate"].error and "holds no year" in outcomes["baddate"].error
+    assert '"issued" is a str, not a CSL date object' in outcomes["notadate"].error
+    assert all("\n" not in o.error for o in outcomes.values() if o.error)
+    listed = load_paper(corpus, outcomes["listtitle"].result.id).csl
+    assert listed["title"] == "Les coopératives en crise" and listed["issued"] == {"date-parts": [[2020]]}
+    assert load_paper(corpus, outcomes["strauthor"].result.id).csl["author"] == [
+        {"family": "Doe", "given": "John"}, {"family": "Roe", "given": "Ann"}]  # fmt: skip
+    assert load_paper(corpus, outcomes["fine"].result.id).csl["author"] == [{"family": "Lee", "given": "7"}]
+
+
+def test_bib_cli_summary_and_exit_1_when_an_entry_is_refused(tmp_path):
+    (tmp_path / "a.txt").write_text("Une coopérative.\n", encoding="utf-8")
+    items = [{"id": "bad", "title": ["x", "y"], "file": ["a.txt"]}, {"id": "good", "title": "Good", "file": ["a.txt"]}]
+    (tmp_path / "lib.json").write_text(json.dumps(items), encoding="utf-8")
+    result = CliRunner().invoke(app, ["add", "--bib", str(tmp_path / "lib.json"), "--corpus", str(tmp_path / "c")])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "bad: error: entry 'bad' (item 1)" in result.output and "1 of 2 entries added" in result.output
+
+
+@pytest.mark.parametrize(
+    "author, names",
+    [
+        ("Doe, John", ["Doe"]),
+        ([{"family": {"a": "Doe"}}, {"given": ["Ann", "Marie"]}, 3, None], ["Doe", "Ann Marie"]),
+        ({"family": "Roe"}, ["Roe"]),
+    ],
+)
+def test_bib_hand_edited_authors_do_not_abort_the_corpus_stage(tmp_path, author, names):
+    """`"author": "Doe, John"` typed into paper.json aborted the corpus stage."""
+    from corpus_outputs import PAPERS, make_outputs
+
+    from pipeline.corpusdata import load_corpus
+
+    corpus, out = make_outputs(tmp_path, PAPERS[:1])
+    meta = corpus / PAPERS[0].id / "paper.json"
+    csl = json.loads(meta.read_text(encoding="utf-8"))
+    csl["author"] = author
+    meta.write_text(json.dumps(csl), encoding="utf-8")
+    assert load_corpus(corpus, out)[0].authors == tuple(names)

@@ -146,3 +146,41 @@ def test_concepts_commands_have_help_with_an_example(command):
     result = CliRunner().invoke(app, [*command, "--help"])
     assert result.exit_code == 0 and "Example:" in result.output
     assert "--corpus" in result.output and "--out" in result.output
+
+
+SKOS_XML = """<?xml version="1.0"?>
+{doctype}<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:skos="http://www.w3.org/2004/02/skos/core#">
+  <skos:ConceptScheme rdf:about="http://ex.org/s"/>
+  <skos:Concept rdf:about="http://ex.org/c/aid">
+    <skos:inScheme rdf:resource="http://ex.org/s"/><skos:prefLabel xml:lang="en">{label}</skos:prefLabel>
+  </skos:Concept>
+</rdf:RDF>
+"""
+LAUGHS = "<!DOCTYPE lolz [\n<!ENTITY lol \"lol\">\n" + "".join(
+    f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">\n' for i in range(1, 10)
+) + "]>\n"
+
+
+@pytest.mark.parametrize(
+    "doctype, label, encoding",
+    [
+        (LAUGHS, "&lol9;", "utf-8"),  # billion laughs: 10^9 "lol"s, rdflib's expat would try to build them
+        ('<!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n', "&xxe;", "utf-8"),  # external entity
+        (LAUGHS, "&lol9;", "utf-16"),
+    ],
+)
+def test_concepts_skos_refuses_entity_declarations(tmp_path, doctype, label, encoding):
+    path = tmp_path / "bomb.rdf"
+    text = SKOS_XML.format(doctype=doctype, label=label)
+    path.write_bytes(text.replace('<?xml version="1.0"?>', f'<?xml version="1.0" encoding="{encoding}"?>').encode(encoding))
+    with pytest.raises(SchemeError, match=r"declares XML entities \(DOCTYPE\): refused"):
+        read_skos(path)
+    result = CliRunner().invoke(app, ["scheme", "import", str(path), "--dest", str(tmp_path / "out.toml")])
+    assert result.exit_code == 1 and "declares XML entities" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "out.toml").exists()
+
+
+def test_concepts_skos_rdf_xml_without_doctype_reads(tmp_path):
+    path = tmp_path / "plain.rdf"
+    path.write_text(SKOS_XML.format(doctype="", label="mutual aid"), encoding="utf-8")
+    assert read_skos(path).concepts[0].pref == {"en": "mutual aid"}

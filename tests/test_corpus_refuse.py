@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import os
+import signal
 
 import pytest
 
 from pipeline import errors
+from typer.testing import CliRunner
+
+from pipeline import corpus as corpus_mod
+from pipeline.cli import app
 from pipeline.corpus import add_paper
 
 
@@ -119,3 +124,71 @@ def test_corpus_failed_write_leaves_no_trace(corpus, tree, pdfs, monkeypatch):
 def test_corpus_password_is_ignored_for_open_pdf(corpus, pdfs):
     result = add_paper(corpus, pdfs.plain, password=pdfs.password)
     assert result.flags == ()
+
+
+@pytest.fixture
+def alarm():
+    """Fail, not hang, when a refusal waits on a FIFO that no one writes to."""
+    signal.signal(signal.SIGALRM, lambda *_: pytest.fail("add_paper blocked on the file"))
+    signal.alarm(10)
+    yield
+    signal.alarm(0)
+
+
+def test_corpus_refuses_fifo_without_waiting(corpus, tree, tmp_path, alarm):
+    fifo = tmp_path / "paper.txt"
+    os.mkfifo(fifo)
+    message = refuse(corpus, tree, fifo)
+    assert "a named pipe (FIFO), not a regular file: refused" in message
+
+
+def test_corpus_refuses_link_to_a_device(corpus, tree, tmp_path, alarm):
+    """A link to /dev/zero once read until MemoryError; /dev is outside the link's folder, and not a file."""
+    link = tmp_path / "zero.txt"
+    link.symlink_to("/dev/zero")
+    assert "outside the folder holding the link: refused" in refuse(corpus, tree, link)
+    inside = tmp_path / "dev"
+    inside.mkdir()
+    (inside / "zero.txt").symlink_to("/dev/zero")
+    os.symlink("dev/zero.txt", tmp_path / "via.txt")  # a link whose target leaves through a second link
+    assert "refused" in refuse(corpus, tree, tmp_path / "via.txt")
+
+
+def test_corpus_refuses_link_leaving_its_folder(corpus, tree, tmp_path):
+    """A link to /etc/passwd was copied into the corpus (which lives under version control)."""
+    link = tmp_path / "passwd.txt"
+    link.symlink_to("/etc/passwd")
+    message = refuse(corpus, tree, link)
+    assert "/etc/passwd, outside the folder holding the link: refused" in message and "copy the file" in message
+
+
+def test_corpus_takes_link_inside_its_folder(corpus, tmp_path):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "paper.txt").write_text("Une coopérative résiliente.\n", encoding="utf-8")
+    link = tmp_path / "real" / "alias.txt"
+    link.symlink_to("paper.txt")
+    assert add_paper(corpus, link).id
+
+
+def test_corpus_refuses_text_too_big(corpus, tree, tmp_path, monkeypatch):
+    """The bound is read, not trusted from st_size: one byte past it is refused."""
+    monkeypatch.setitem(corpus_mod.MAX_BYTES, ".txt", 2**20)
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"word " * (2**20 // 5 + 1))
+    assert "larger than 1 MB (a paper's text is far smaller): refused" in refuse(corpus, tree, big)
+    monkeypatch.setitem(corpus_mod.MAX_BYTES, ".pdf", 2**20)
+    fat = tmp_path / "fat.pdf"
+    fat.write_bytes(b"%PDF-1.4\n" + b"0" * 2**20)
+    assert "larger than 1 MB" in refuse(corpus, tree, fat)
+
+
+def test_corpus_default_bounds_fit_real_papers():
+    assert corpus_mod.MAX_BYTES == {".txt": 50 * 2**20, ".pdf": 500 * 2**20}
+
+
+def test_corpus_cli_refuses_fifo_with_exit_1(tmp_path, alarm):
+    fifo = tmp_path / "paper.txt"
+    os.mkfifo(fifo)
+    result = CliRunner().invoke(app, ["add", str(fifo), "--corpus", str(tmp_path / "corpus")])
+    assert result.exit_code == 1 and "not a regular file" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "corpus").exists()

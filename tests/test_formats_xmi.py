@@ -116,3 +116,39 @@ def test_formats_xmi_refuses_a_type_system_without_our_layers():
     cas.sofa_string = TEXT
     with pytest.raises(InputError, match="import TypeSystem.xml"):
         read_xmi(io.StringIO(cas.to_xmi()), ts=TypeSystem())
+
+
+def _bomb(path, mb: int, name: str = "p.xmi") -> None:
+    """A zip whose one entry inflates to `mb` MB of zeros, written in a streaming way (~1 kB per MB packed)."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf, zf.open(name, "w", force_zip64=True) as fh:
+        block = b"\0" * 2**20
+        for _ in range(mb):
+            fh.write(block)
+
+
+def test_formats_xmi_zip_bomb_refused(tmp_path, monkeypatch):
+    """A 1 MB zip once reached 5.3 GB and a MemoryError in `rescorpus import`: unpacked bytes are bounded."""
+    from pipeline.formats import exchange
+
+    monkeypatch.setattr(exchange, "MAX_IMPORT_BYTES", 4 * 2**20)
+    _bomb(tmp_path / "bomb.zip", 16)
+    assert (tmp_path / "bomb.zip").stat().st_size < 100_000
+    with pytest.raises(InputError, match=r"its entries declare more than 4 MB .*a zip bomb\?\): refused"):
+        exchange.read_annotated(tmp_path / "bomb.zip")
+
+
+def test_formats_xmi_zip_under_the_bound_is_read(tmp_path):
+    from pipeline.formats.exchange import check_zip
+
+    _bomb(tmp_path / "big.zip", 3)
+    check_zip(tmp_path / "big.zip", limit=4 * 2**20)
+    with pytest.raises(InputError, match="more than 2 MB"):
+        check_zip(tmp_path / "big.zip", limit=2 * 2**20)
+
+
+def test_formats_xmi_default_import_bound():
+    from pipeline.formats.exchange import MAX_IMPORT_BYTES
+
+    assert MAX_IMPORT_BYTES == 256 * 2**20

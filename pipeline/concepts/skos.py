@@ -81,9 +81,16 @@ def read_skos(source: str | Path) -> Scheme:
     path = Path(source)
     if not path.exists():
         raise SchemeError(f"{path}: no such SKOS file; check the path")
+    fmt = _format(path)
+    data = path.read_bytes()
+    if fmt == "xml" and _declares_entities(data):
+        raise SchemeError(
+            f"{path}: the SKOS file declares XML entities (DOCTYPE): refused (entities can expand without end or "
+            "read other files); remove the <!DOCTYPE ...> block or export it again as Turtle"
+        )
     g = Graph()
     try:
-        g.parse(path, format=_format(path))
+        g.parse(data=data, format=fmt, publicID=path.resolve().as_uri())
     except Exception as exc:  # rdflib raises many parser-specific types
         raise SchemeError(f"{path}: not a readable RDF file ({type(exc).__name__}: {exc}); export it again as Turtle") from None
     roots = sorted(g.subjects(RDF.type, SKOS.ConceptScheme), key=str)
@@ -164,6 +171,15 @@ def _ident(text: str) -> str:
     if not ident or not ID_RE.match(ident):
         ident = "c_" + ident
     return ident
+
+
+DECLARATION = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def _declares_entities(data: bytes) -> bool:
+    """Whether an XML file holds a DOCTYPE or ENTITY declaration (billion laughs, external entities), in any encoding."""
+    # The markup is ASCII whatever the encoding; dropping NULs reads UTF-16/32 markup as ASCII too.
+    return DECLARATION.search(data.replace(b"\x00", b"").decode("latin-1")) is not None
 
 
 def _format(path: Path) -> str:

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import logging
 import re
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pdfplumber
-from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfminer.pdfdocument import PDFDocument, PDFPasswordIncorrect
+from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream
 from pdfplumber.utils.exceptions import PdfminerException
 
 from pipeline import errors
@@ -78,9 +80,97 @@ def open_pdf(path: Path, password: str | None = None) -> Iterator[pdfplumber.PDF
             raise errors.unreadable_pdf(path, _reason(exc)) from None
         if not pages:
             raise errors.unreadable_pdf(path, "it has no pages")
+        check_streams(path, pdf.doc)
         yield pdf
     finally:
         _close(pdf)
+
+
+# pdfminer inflates a whole stream in memory: a 1 MB file can hold a 1 GB page (a "bomb").
+# A 600-dpi RGB A4 scan is 4960 x 7016 x 3 = 104 MB decoded per page, and scans are mostly JPEG,
+# CCITT or JBIG2 (not counted here); 256 MB per stream and 2 GB per file are past any real paper.
+MAX_STREAM_BYTES = 256 * 2**20
+MAX_DECODED_BYTES = 2 * 2**30
+INFLATE_CHUNK = 4 * 2**20
+
+
+def check_streams(path: Path, doc: PDFDocument, per_stream: int | None = None, total: int | None = None) -> None:
+    """Refuse a PDF whose FlateDecode streams inflate past the bounds, measured in bounded chunks, before any is decoded.
+
+    Direct objects first: object streams are checked before pdfminer unpacks the objects inside them.
+    """
+    per_stream = MAX_STREAM_BYTES if per_stream is None else per_stream
+    total = MAX_DECODED_BYTES if total is None else total
+    decoded = 0
+    for objid in _objids(doc):
+        try:
+            obj = doc.getobj(objid)
+        except Exception:  # a damaged object: the readers report it when they need it
+            continue
+        if not isinstance(obj, PDFStream) or obj.rawdata is None:
+            continue
+        size = _inflated_size(obj, per_stream)
+        if size > per_stream:
+            raise errors.pdf_bomb(path, f"object {objid} inflates to more than {per_stream // 2**20} MB")
+        decoded += size
+        if decoded > total:
+            raise errors.pdf_bomb(path, f"its streams inflate to more than {total // 2**20} MB in all")
+
+
+def _objids(doc: PDFDocument) -> list[int]:
+    """Every object id, those stored directly in the file before those inside object streams."""
+    direct, packed = set(), set()
+    for xref in doc.xrefs:
+        for objid in xref.get_objids():
+            try:
+                strmid = xref.get_pos(objid)[0]
+            except Exception:
+                continue
+            (packed if strmid is not None else direct).add(objid)
+    return sorted(direct) + sorted(packed - direct)
+
+
+def _inflated_size(stream: PDFStream, limit: int) -> int:
+    """How many bytes the stream's leading FlateDecode filters give (stopping past `limit`); 0 if it has none."""
+    try:
+        filters = [f for f, _ in stream.get_filters()]
+    except Exception:
+        return 0
+    flates = 0
+    while flates < len(filters) and filters[flates] in LITERALS_FLATE_DECODE:
+        flates += 1
+    data = stream.rawdata or b""
+    if flates and stream.decipher and stream.objid is not None and stream.genno is not None:
+        try:
+            data = stream.decipher(stream.objid, stream.genno, data, stream.attrs)
+        except Exception:
+            return 0
+    size = 0
+    for n in range(flates):
+        keep = n < flates - 1  # an inner layer is inflated again: keep its (bounded) bytes
+        size, parts = _inflate(data, limit, keep)
+        if size > limit:
+            return size
+        data = b"".join(parts)
+    return size
+
+
+def _inflate(data: bytes, limit: int, keep: bool) -> tuple[int, list[bytes]]:
+    """Inflate `data` chunk by chunk, stopping once past `limit`: (bytes given, the chunks when `keep`)."""
+    inflater = zlib.decompressobj()
+    size, parts, pending = 0, [], data
+    while not inflater.eof:
+        try:
+            chunk = inflater.decompress(pending, INFLATE_CHUNK)
+        except zlib.error:  # damaged data: pdfminer keeps what inflates, so count that
+            break
+        pending = inflater.unconsumed_tail
+        size += len(chunk)
+        if keep:
+            parts.append(chunk)
+        if size > limit or (not chunk and not pending):
+            break
+    return size, parts
 
 
 def _close(pdf: pdfplumber.PDF) -> None:

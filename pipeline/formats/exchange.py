@@ -8,6 +8,9 @@ current normalised text when the file's text differs. Export then import gives t
 from __future__ import annotations
 
 import re
+import stat
+import zipfile
+import zlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -85,6 +88,50 @@ def export_paper(
     return Exported(files, len(spans), source, tuple(not_found))
 
 
+# An INCEpTION export of a 100-page paper is a few MB of XMI (its text ~1 MB, spans a few each);
+# 256 MB unpacked is far past any paper, well short of what a zip bomb asks of the machine.
+MAX_IMPORT_BYTES = 256 * 2**20
+CHUNK = 2**20
+
+
+def check_zip(path: Path, limit: int | None = None) -> None:
+    """Refuse a zip whose entries unpack to more than `limit` bytes in all, counting what is inflated, not the headers."""
+    limit = MAX_IMPORT_BYTES if limit is None else limit
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            declared = sum(i.file_size for i in infos)
+            if declared > limit:
+                raise _zip_too_big(path, limit, "its entries declare")
+            total = 0
+            for info in infos:
+                with zf.open(info) as fh:  # headers may lie: count the bytes as they come
+                    while chunk := fh.read(CHUNK):
+                        total += len(chunk)
+                        if total > limit:
+                            raise _zip_too_big(path, limit, "it unpacks to")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, zlib.error, ValueError):
+        raise InputError(f"{path}: not a readable zip; export the document again from INCEpTION") from None
+
+
+def _zip_too_big(path: Path, limit: int, how: str) -> InputError:
+    return InputError(
+        f"{path}: {how} more than {limit // 2**20} MB (an INCEpTION export of one paper is a few MB; "
+        "a zip bomb?): refused; export the document again from INCEpTION"
+    )
+
+
+def _check_size(path: Path) -> None:
+    """Refuse an .xmi, .ann or .txt past the same bound (or that is not a regular file) before reading it."""
+    st = path.stat()
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(f"{path}: not a regular file: refused; give the exported file itself")
+    if st.st_size > MAX_IMPORT_BYTES:
+        raise InputError(
+            f"{path}: larger than {MAX_IMPORT_BYTES // 2**20} MB (one paper's annotations are a few MB): refused"
+        )
+
+
 def read_annotated(path: str | Path, text: str | None = None) -> Annotated:
     """Read an INCEpTION export (.zip or .xmi) or a brat document (.ann, .txt beside it) by its suffix.
 
@@ -95,11 +142,15 @@ def read_annotated(path: str | Path, text: str | None = None) -> Annotated:
         raise InputError(f"{path}: no such file; check the path")
     suffix = path.suffix.lower()
     if suffix == ".zip":
+        check_zip(path)
         return read_xmi_zip(path)
+    _check_size(path)
     if suffix == ".xmi":
         return read_xmi(path)
     if suffix in (".ann", ".txt"):
         beside = path.with_suffix(".txt").exists()
+        if beside:
+            _check_size(path.with_suffix(".txt"))
         return read_brat(path, text=None if beside else text)
     raise InputError(
         f"{path}: '{path.suffix}' files cannot be imported; give an INCEpTION export (.zip or .xmi) "
