@@ -64,7 +64,7 @@ def _edit(folder, **fields):
         (lambda f: (f / "source.txt").unlink(), "source.txt is missing"),
         (lambda f: (f / "paper.json").write_text('{"id": "vicari-2014-resilience"}', encoding="utf-8"), "lacks"),
         (lambda f: (f / "paper.json").write_text("[]", encoding="utf-8"), "lacks"),
-        (lambda f: _edit(f, author="Vicari, Sonja"), '"author" must be a list'),
+        (lambda f: _edit(f, language=["fr"]), '"language" must be a string'),
         (lambda f: _edit(f, issued="2014"), '"issued" must be'),
         (lambda f: _edit(f, title=["Resilience"]), '"title" must be a string'),
     ],

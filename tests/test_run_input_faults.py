@@ -46,7 +46,7 @@ def test_broken_paper_folders_are_failed_and_the_others_and_the_corpus_stage_run
     assert {pid for pid, row in status.items() if row["status"] == "failed"} == {"malformed", "no-json", "wrong-types"}
     assert "no paper.json" in status["no-json"]["reason"]
     assert "line 1 column" in status["malformed"]["reason"]
-    assert '"author" must be a list' in status["wrong-types"]["reason"]
+    assert '"issued" must be' in status["wrong-types"]["reason"]
     assert (out / "report" / "index.html").is_file() and (out / "text" / "paper-1.txt").is_file()
     assert "failed malformed" in (out / "run.log").read_text(encoding="utf-8")
 
