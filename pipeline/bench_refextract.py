@@ -166,10 +166,10 @@ def refextract_python(given: Path | None = None) -> Path:
 
 def why_not(python: Path) -> str:
     """Why refextract cannot run with this Python ('' when it can)."""
-    if shutil.which("pdftotext") is None:
-        return "pdftotext not found: refextract needs poppler (apt-get install poppler-utils)"
     if not Path(python).exists():
         return f"{python}: no such Python; {INSTALL_HINT}"
+    if shutil.which("pdftotext") is None:
+        return "pdftotext not found: refextract needs poppler (apt-get install poppler-utils)"
     probe = subprocess.run([str(python), "-c", "import refextract"], capture_output=True, text=True)
     if probe.returncode != 0:
         return f"refextract not installed for {python}; {INSTALL_HINT}"
