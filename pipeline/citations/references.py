@@ -102,12 +102,17 @@ def one_entry_each(paras: Sequence[str]) -> bool:
     open with a capital, end like an entry and hold a year, whatever the citation style."""
     if len(paras) < 3:
         return False
-    whole = sum(
-        bool(p[:1].isupper() or p[:1] in "«“\"") and bool(TERMINAL_RE.search(p)) and bool(YEAR_RE.search(p))
-        and 30 <= len(p) <= 1500
-        for p in paras
-    )
-    return whole >= 0.85 * len(paras)
+    whole = sum(_opens_entry(p) and _closes_entry(p) and bool(YEAR_RE.search(p)) and 30 <= len(p) <= 1500 for p in paras)
+    return whole >= 0.8 * len(paras)
+
+
+def _opens_entry(para: str) -> bool:
+    """A capital, a bare number, a quote, a bracketed name or the "---." of a repeated author."""
+    return para[:1].isupper() or para[:1].isdigit() or para[:1] in "«“\"‘'[" or para.startswith(("---", "——", "__"))
+
+
+def _closes_entry(para: str) -> bool:
+    return bool(TERMINAL_RE.search(para)) or para.rstrip().endswith(";")
 
 
 def split_entries(text: str, paragraphs: Sequence[tuple[int, int]], notes: bool = False) -> list[Entry]:
@@ -130,12 +135,16 @@ def split_entries(text: str, paragraphs: Sequence[tuple[int, int]], notes: bool 
             start_new = False
         else:
             first = body.split(" ", 1)[0].lower()
-            start_new = (
-                bool(TERMINAL_RE.search(prev))
-                and body[:1].isupper()
-                and first not in CONTINUATION_WORDS
-                and (whole or (_year_before_sentence_end(body) and len(body) > 40))
-            )
+            if whole:
+                start_new = _closes_entry(prev) and _opens_entry(body) and first not in CONTINUATION_WORDS
+            else:
+                start_new = (
+                    bool(TERMINAL_RE.search(prev))
+                    and body[:1].isupper()
+                    and first not in CONTINUATION_WORDS
+                    and _year_before_sentence_end(body)
+                    and len(body) > 40
+                )
         if start_new:
             groups.append([s, e])
         else:
