@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline import errors
 from pipeline.files import dumps_json
+from pipeline.textbytes import decode_text
 
 if TYPE_CHECKING:  # the PDF libraries load only when a PDF is added: `list` and `run` stay quick
     from pipeline.extract.pdffile import PdfInfo
@@ -322,12 +323,8 @@ def _name_part(value: Any) -> str:
 
 
 def _check_text(source: Path, data: bytes) -> None:
-    """Refuse a .txt that is not UTF-8, or holds only blanks or binary data."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise errors.not_utf8(source, exc.start) from None
-    if not text.strip() or "\x00" in text:
+    """Refuse a .txt that is not UTF-8 (or UTF-16/32 with a byte-order mark), or holds only blanks or binary data."""
+    if not decode_text(data, source, fallback=None).strip():
         raise errors.no_text(source)
 
 

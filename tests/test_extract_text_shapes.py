@@ -85,3 +85,26 @@ def test_abstract_in_another_language_ends_at_the_papers_language():
     ex = assemble(parse_text(shaped(paper, "a")))
     assert [s.role for s in ex.sections] == ["abstract", "body"]
     assert ex.text[ex.sections[1].start :].startswith(PROSE[:40])
+
+
+MLA = [
+    "Desroche, Henri. Le projet coopératif. Paris: Éditions ouvrières, 1976.",
+    "Gide, Charles. Les sociétés coopératives de consommation. Paris: Armand Colin, 1904.",
+    "---. La coopération et les parties politiques. Paris: Association pour l’enseignement, 1922.",
+    "Lambert, Paul. La doctrine coopérative. Bruxelles: Les Propagateurs de la coopération, 1964.",
+    "Vienney, Claude. Socio-économie des organisations coopératives. 2 vols. Paris: CIEM, 1980.",
+]
+
+
+@pytest.mark.parametrize("shape", ["a", "b"])
+def test_reference_paragraphs_of_a_text_export_are_its_entries(shape):
+    # Humanities style: no year right after the names, so only the paragraph breaks part the entries.
+    found, _ = entries(shaped([PROSE, "Works Cited", *MLA], shape))
+    assert found == MLA
+
+
+@pytest.mark.parametrize("shape", ["a", "b"])
+def test_entries_ending_with_semicolons_each_found(shape):
+    ours = [e.rstrip(".") + " ;" for e in REFERENCES] + ["Loi n° 47-1775 (1947) portant statut de la coopération ;"]
+    found, _ = entries(shaped([PROSE, "Bibliographie", *ours], shape))
+    assert found == ours

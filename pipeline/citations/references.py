@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pipeline.citations.callouts import UPPER
 
 YEAR_NUM = r"(?:1[5-9]\d\d|20[0-4]\d)"
+YEAR_RE = re.compile(rf"\b{YEAR_NUM}[a-z]?\b")
 YEAR_SLOT_RE = re.compile(
     rf"\(\s*(?:{YEAR_NUM}[a-z]?(?:\s?[-–/]\s?\d{{1,4}})?(?:\s?\[{YEAR_NUM}\])?(?:,\s[^()]{{1,30}})?|s\.\s?d\.|n\.\s?d\.|sous presse|in press|forthcoming|à paraître)\s*\)"
     rf"|(?<=[.,;:]\s)(?:{YEAR_NUM}[a-z]?|s\.\s?d\.|n\.\s?d\.)(?=[.,;]\s|[.,]?$)"
@@ -96,11 +97,30 @@ def looks_numbered(paras: Sequence[str]) -> bool:
     return hits >= max(2, 0.4 * len(paras))
 
 
+def one_entry_each(paras: Sequence[str]) -> bool:
+    """Whether the list's paragraphs are its entries (a text export, one entry a paragraph): nearly all
+    open with a capital, end like an entry and hold a year, whatever the citation style."""
+    if len(paras) < 3:
+        return False
+    whole = sum(_opens_entry(p) and _closes_entry(p) and bool(YEAR_RE.search(p)) and 30 <= len(p) <= 1500 for p in paras)
+    return whole >= 0.8 * len(paras)
+
+
+def _opens_entry(para: str) -> bool:
+    """A capital, a bare number, a quote, a bracketed name or the "---." of a repeated author."""
+    return para[:1].isupper() or para[:1].isdigit() or para[:1] in "«“\"‘'[" or para.startswith(("---", "——", "__"))
+
+
+def _closes_entry(para: str) -> bool:
+    return bool(TERMINAL_RE.search(para)) or para.rstrip().endswith(";")
+
+
 def split_entries(text: str, paragraphs: Sequence[tuple[int, int]], notes: bool = False) -> list[Entry]:
     """Entries of a reference list given its paragraphs (offsets into `text`), in order; with
     `notes`, every paragraph that opens with a note number is an entry."""
     paras = [(s, e) for s, e in paragraphs if text[s:e].strip()]
     numbered = looks_numbered([text[s:e] for s, e in paras])
+    whole = not numbered and one_entry_each([text[s:e] for s, e in paras])
     groups: list[list[int]] = []  # [start, end] of each entry so far
     for s, e in paras:
         body = text[s:e]
@@ -115,13 +135,16 @@ def split_entries(text: str, paragraphs: Sequence[tuple[int, int]], notes: bool 
             start_new = False
         else:
             first = body.split(" ", 1)[0].lower()
-            start_new = (
-                bool(TERMINAL_RE.search(prev))
-                and body[:1].isupper()
-                and first not in CONTINUATION_WORDS
-                and _year_before_sentence_end(body)
-                and len(body) > 40
-            )
+            if whole:
+                start_new = _closes_entry(prev) and _opens_entry(body) and first not in CONTINUATION_WORDS
+            else:
+                start_new = (
+                    bool(TERMINAL_RE.search(prev))
+                    and body[:1].isupper()
+                    and first not in CONTINUATION_WORDS
+                    and _year_before_sentence_end(body)
+                    and len(body) > 40
+                )
         if start_new:
             groups.append([s, e])
         else:

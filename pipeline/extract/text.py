@@ -16,10 +16,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline import errors
 from pipeline.extract.clean import ends_sentence, merge_continuations
 from pipeline.extract.model import Block, Source
 from pipeline.extract.sections import KEYWORDS_LINE, heading_level
+from pipeline.textbytes import decode_text
 
 BULLET = re.compile(r"^\s*([-–—•✓▪●*]|\d{1,2}[.)]\s)")
 TABLE_START = re.compile(r"^\s*(tableaux?|table|tabla)\s*(n\s*[°º’'o]?\s*)?\d+\b", re.IGNORECASE)
@@ -42,14 +42,8 @@ def read_text(path: Path) -> Source:
 
 
 def decode(path: Path) -> str:
-    """The file's text: UTF-8 (with or without BOM), else Windows-1252, which most other exports are."""
-    data = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise errors.InputError(f"{path}: not UTF-8 text; save it as UTF-8 and add it again")
+    """The file's text: UTF-8 (with or without BOM), UTF-16/32 with BOM, else Windows-1252; stray NULs dropped."""
+    return decode_text(path.read_bytes(), path)
 
 
 def parse_text(text: str) -> Source:
