@@ -79,8 +79,7 @@ class Article:
 
 
 def _flat(el: ET.Element | None) -> str:
-    """An element's text with inline markup flattened, note calls and DOI identifiers left out, white space
-    normalised."""
+    """An element's text with inline markup flattened, note calls left out, white space normalised."""
     if el is None:
         return ""
     parts: list[str] = []
@@ -89,9 +88,7 @@ def _flat(el: ET.Element | None) -> str:
         if e.text:
             parts.append(e.text)
         for child in e:
-            if child.tag == NS + "idpublic":  # a DOI the page links, not text of the entry
-                pass
-            elif child.tag not in (NS + "renvoi", NS + "no") or e.tag == NS + "refbiblio":
+            if child.tag not in (NS + "renvoi", NS + "no") or e.tag == NS + "refbiblio":
                 walk(child)
             if child.tail:
                 parts.append(child.tail)
