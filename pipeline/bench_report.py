@@ -56,7 +56,7 @@ def run_bench(
     refextract_python: Path | None = None,
     note: Note = lambda _: None,
 ) -> BenchReport:
-    """Time every stage on the PDFs of `pdfs` (and a corpus of `scale` papers: Érudit articles, else synthetic) against its baselines."""
+    """Time every stage on the PDFs of `pdfs` (and a synthetic corpus of `scale` papers) against its baselines."""
     config = config or Config()
     paths = sorted(Path(pdfs).glob("*.pdf"))
     if not paths:
@@ -85,8 +85,7 @@ def run_bench(
                "end_to_end": end.to_json(), "end_to_end_jobs": [e.to_json() for e in ends], "references": references.to_json()}
     rows = extraction_rows(extraction) + tagging_rows(tagging, end) + [row for e in ends for row in end_rows(e)] + [GROBID_ROW] + reference_rows(references)
     if scale:
-        source = "the Érudit articles of ../shared/devset" if bench_scale.DEVSET.is_dir() else "synthetic papers (no devset)"
-        note(f"scale: a corpus of {scale} papers made from {source}, --jobs 1 and 2 (each run in its own process)")
+        note(f"scale: a synthetic corpus of {scale} papers, --jobs 1 and 2 (each run in its own process)")
         figures = bench_scale.bench_scale(n=scale, rerun_n=min(scale, 100), tagging=False)
         details["scale"] = figures
         rows += [Row("scale", r["figure"], r["value"], r["unit"], r["target"], r["met"]) for r in figures["rows"]

@@ -19,7 +19,6 @@ import sys
 import tempfile
 import threading
 import time
-from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -27,7 +26,6 @@ from pathlib import Path
 from pipeline.corpus import add_paper
 
 GROBID_SECONDS_PER_PDF = (0.24, 0.31)  # published figure, 4 CPUs / 8 threads
-DEVSET = Path(__file__).resolve().parents[1].parent / "shared" / "devset" / "erudit"  # beside the clone
 TARGETS = {"speedup": 1.7, "peak_mb": 1536.0, "rerun_seconds": 2.0, "add_ratio": 1.2}
 
 # ---------------------------------------------------------------- the synthetic papers
@@ -367,14 +365,11 @@ def bench_scale(
     work: Path | None = None,
     snapshot: bool = True,
     tagging: bool = True,
-    devset: Path | None = DEVSET,
 ) -> dict:
     """Figures for the scale targets of issue 7, each from its own child process; see `rows` for a table.
 
     `snapshot`: run a copy of the code taken at the start (see `snapshot_code`).
     `tagging`: also time the annotation stage on up to 50 of the papers (`child_tagging`).
-    `devset`: the Érudit XML folder; when it is there, the big corpus is made of its distinct real articles
-    (pipeline/bench_erudit.py: text shapes and PDF layouts), else of synthetic papers (said in the figures).
     """
     own = work is None
     work = Path(tempfile.mkdtemp(prefix="rescorpus-bench-")) if own else Path(work)
@@ -383,18 +378,7 @@ def bench_scale(
         figures["load"]["start"] = _load()
         code = snapshot_code(work / "code") if snapshot else None
         started = time.perf_counter()
-        made = None
-        if devset is not None and Path(devset).is_dir():
-            from pipeline.bench_erudit import build_corpus
-
-            big = work / "big" / "corpus"
-            made = build_corpus(big, Path(devset), n)
-            repeats = sum(1 for g in made if g.repeat)
-            figures["corpus"] = {"source": str(devset), "distinct": n - repeats, "repeats": repeats,
-                                 "shapes": dict(sorted(Counter(g.shape for g in made).items()))}  # fmt: skip
-        else:
-            big = synthetic_corpus(work / "big", n, seed, words)
-            figures["corpus"] = {"source": "synthetic (no devset at " + str(devset) + ")", "distinct": n, "repeats": 0}
+        big = synthetic_corpus(work / "big", n, seed, words)
         figures["generate_seconds"] = round(time.perf_counter() - started, 2)
         figures["pdf_papers"] = len(list(big.glob("*/source.pdf")))
         runs = figures["runs"] = {}
@@ -404,11 +388,6 @@ def bench_scale(
             _keep(work, figures)
         if "1" in runs and "2" in runs:
             figures["speedup_jobs2"] = round(runs["1"]["seconds"] / runs["2"]["seconds"], 3)
-            figures["identical_jobs"] = _output_bytes(work / "out-big-1") == _output_bytes(work / "out-big-2")
-        if made is not None:
-            from pipeline.bench_erudit import reference_recall
-
-            figures["reference_recall"] = reference_recall(work / f"out-big-{jobs[0]}", made)
         if tagging:
             figures["tagging"] = _child("child_tagging", big, min(n, 50), code=code)
             _keep(work, figures)
@@ -428,14 +407,6 @@ def bench_scale(
     finally:
         if own:
             shutil.rmtree(work, ignore_errors=True)
-
-
-def _output_bytes(out: Path) -> dict[str, str]:
-    """sha256 of every output a user sees (not the cache, lock or run log)."""
-    import hashlib
-
-    return {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.rglob("*"))
-            if p.is_file() and ".cache" not in p.parts and p.name not in {".lock", "run.log"}}  # fmt: skip
 
 
 def _keep(work: Path, figures: dict) -> None:
@@ -478,15 +449,6 @@ def rows(f: dict) -> list[dict]:
     def row(what: str, value: float | None, unit: str, target: str = "", met: bool | None = None) -> None:
         out.append({"figure": what, "value": value, "unit": unit, "target": target, "met": met})
 
-    c = f.get("corpus", {})
-    if c:
-        row(f"papers: distinct / repeated ({c['source']})", c["distinct"], f"of {f['n']}", f"{c['repeats']} repeats")
-    for shape, r in sorted(f.get("reference_recall", {}).items()):
-        row(f"reference-list recall, {shape} ({r['papers']} papers, {r['gold']} entries)", r["recall"], "",
-            ">= 0.97", None if r["recall"] is None else r["recall"] >= 0.97)
-        row(f"reference entries outside the reference section, {shape}", r["outside"], "entries", "0", r["outside"] == 0)
-    if "identical_jobs" in f:
-        row("--jobs 1 and --jobs 2 give identical bytes", int(f["identical_jobs"]), "yes=1", "1", f["identical_jobs"])
     for j, r in sorted(f.get("runs", {}).items()):
         row(f"run {f['n']} papers --jobs {j}", r["seconds"], "s")
         row(f"run {f['n']} papers --jobs {j}", r["papers_per_second"], "papers/s")

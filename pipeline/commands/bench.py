@@ -24,9 +24,7 @@ def bench_cmd(
     repeat: Annotated[int, typer.Option(min=1, help="Best of N runs of each timing.")] = 1,
     scale: Annotated[
         Optional[int],
-        typer.Option(min=2, help="Also run a corpus of N papers with --jobs 1 and 2 (minutes per 100): distinct Érudit "
-                     "articles of ../shared/devset/erudit in text shapes and PDF layouts (repeated only past the "
-                     "distinct ones, and said), else synthetic papers; with reference-list recall per shape."),
+        typer.Option(min=2, help="Also run a synthetic corpus of N papers with --jobs 1 and 2 (minutes per 100)."),
     ] = None,
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the figures as JSON here.")] = None,
     refextract_python: Annotated[
