@@ -77,6 +77,7 @@ class Article:
     sections: tuple[Section, ...]
     references: tuple[RefGroup, ...]
     notes: tuple[str, ...] = ()
+    exact_references: bool = True  # False: a book chapter whose full text holds an untagged bibliography
 
     @property
     def reference_entries(self) -> tuple[str, ...]:
@@ -141,6 +142,8 @@ def read_article(path: Path) -> Article:
 
     grtitre = q("liminaire/grtitre")
     title = flat(grtitre.find("titre")) if grtitre is not None else ""
+    if not title and grtitre is not None:  # a review or notice titled only by its rubric ("Comptes rendus")
+        title = flat(grtitre.find("surtitre"))
     subtitle = flat(grtitre.find("sstitre")) if grtitre is not None else ""
     authors = []
     for auteur in root.iterfind("liminaire/grauteur/auteur"):
@@ -279,7 +282,8 @@ def _ref_groups(elem: ET.Element) -> Iterator[RefGroup]:
 
 
 def _read_solr(path: Path, root: ET.Element) -> Article:
-    """A book chapter given as a Solr document: title, authors, year, collection, full text; no reference list."""
+    """A book chapter given as a Solr document: title, authors, year, collection and its full text, one
+    paragraph a line; its bibliography and notes are in that text untagged, so it gives no gold references."""
     fields: dict[str, list[str]] = {}
     for f in root.iter("field"):
         fields.setdefault(f.get("name", ""), []).append(f.text or "")
@@ -299,7 +303,7 @@ def _read_solr(path: Path, root: ET.Element) -> Article:
         id=path.stem, title=title, subtitle=subtitle or None, authors=authors,
         year=int(year[:4]) if year[:4].isdigit() else None, journal=one("TitreCollection_fac") or None,
         volume=None, doi=f"10.7202/{path.stem}", language=lang, abstracts=(), keywords=(),
-        sections=(Section(None, 1, paragraphs),) if paragraphs else (), references=(),
+        sections=(Section(None, 1, paragraphs),) if paragraphs else (), references=(), exact_references=False,
     )
 
 
@@ -328,37 +332,43 @@ def metadata(article: Article) -> dict:
     return csl
 
 
-def blocks(article: Article, extra_references: Sequence[str] = ()) -> list[str]:
-    """The paper as a list of paragraphs (headings are one-line paragraphs), in reading order."""
-    out = [article.title] + ([article.subtitle] if article.subtitle else [])
+def typed_blocks(article: Article, extra_references: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """The paper as (kind, text) in reading order; kind: title, subtitle, authors, heading, paragraph,
+    keywords, reference (headings are their own blocks, as exports print them)."""
+    out = [("title", article.title)] + ([("subtitle", article.subtitle)] if article.subtitle else [])
     names = ", ".join(f"{a.given} {a.family}".strip() for a in article.authors)
     if names:
-        out.append(names)
+        out.append(("authors", names))
     kw = {lang: (label, words) for lang, label, words in article.keywords}
     for lang, heading, paras in article.abstracts:
-        out += [heading, *paras]
+        out += [("heading", heading)] + [("paragraph", p) for p in paras]
         if lang in kw:
             label, words = kw.pop(lang)
-            out.append(f"{label} {', '.join(words)}")
-    out += [f"{label} {', '.join(words)}" for label, words in kw.values()]
+            out.append(("keywords", f"{label} {', '.join(words)}"))
+    out += [("keywords", f"{label} {', '.join(words)}") for label, words in kw.values()]
     for section in article.sections:
         if section.title:
-            out.append(section.title)
-        out += section.paragraphs
+            out.append(("heading", section.title))
+        out += [("paragraph", p) for p in section.paragraphs]
     groups = list(article.references)
     if extra_references:
         if groups:
             last = groups[-1]
             groups[-1] = RefGroup(last.title, last.entries + tuple(extra_references))
         else:
-            groups = [RefGroup(REFERENCE_HEADINGS.get(article.language, "References"), tuple(extra_references))]
+            groups = [RefGroup(None, tuple(extra_references))]
     if groups and not groups[0].title:  # an untitled list still gets the heading an HTML export prints
         groups[0] = RefGroup(REFERENCE_HEADINGS.get(article.language, "References"), groups[0].entries)
     for group in groups:
         if group.title:
-            out.append(group.title)
-        out += group.entries
-    return [b for b in out if b]
+            out.append(("heading", group.title))
+        out += [("reference", e) for e in group.entries]
+    return [(kind, text) for kind, text in out if text]
+
+
+def blocks(article: Article, extra_references: Sequence[str] = ()) -> list[str]:
+    """The paper as a list of paragraphs (headings are one-line paragraphs), in reading order."""
+    return [text for _, text in typed_blocks(article, extra_references)]
 
 
 def wrap_width(article_id: str) -> int:
@@ -394,6 +404,7 @@ ANONYMOUS_POOL = (
     "Statistique Canada (2018). Enquête sur les coopératives non financières. Ottawa : Statistique Canada.",
     "Anonyme (1998). Rapport annuel du Conseil québécois de la coopération et de la mutualité. Québec.",
 )
+MIN_CHARS = 1500  # shorter: a metadata-only record (qualtraitement="minimal"), not a paper to test on
 SHARE_EVERY = 3  # one paper in SHARE_EVERY (that has a reference list) gets 2-3 pool entries
 
 
@@ -410,13 +421,14 @@ def anonymous_references(article: Article, index: int, seed: int = 0) -> tuple[s
 
 @dataclass(frozen=True)
 class Generated:
-    """One generated paper: its corpus id, shape or layout, source article, repeat number, gold reference entries."""
+    """One generated paper: its corpus id, shape or layout, source article, repeat number, gold reference
+    entries (None when the source tags none: a book chapter's bibliography is plain text)."""
 
     paper_id: str
     shape: str
     article: str
     repeat: int
-    gold: tuple[str, ...]
+    gold: tuple[str, ...] | None
 
 
 def plan(
@@ -438,40 +450,90 @@ def plan(
 
 
 def build_corpus(
-    dest_corpus: Path, n: int, shapes: Sequence[str] = SHAPES, devset: Path | None = None, seed: int = 0,
+    dest_corpus: Path,
+    n: int,
+    shapes: Sequence[str] = SHAPES,
+    layouts: Sequence[str] | None = None,
+    seed: int = 0,
+    devset: Path | None = None,
     shared_references: bool = True,
 ) -> list[Generated]:
     """Add `n` papers made from the devset articles to the corpus folder `dest_corpus` with `add_paper`.
 
-    A repeat (past the distinct article x shape pairs) differs from its first copy only by
-    `repeat` extra trailing newlines, so its sha256 differs and its normalised text is the same.
-    With `shared_references`, some papers get author-less works from one pool appended to their list.
+    Forms: the text `shapes`, then the PDF `layouts` (default: all of bench_erudit_pdf.LAYOUTS; () for
+    text only). A repeat (past the distinct article x form pairs) differs from its first copy only
+    harmlessly, so its sha256 differs: `repeat` extra trailing newlines (a .txt, same normalised
+    text) or "copy <repeat>" in the PDF's keywords. With `shared_references`, one paper in
+    SHARE_EVERY gets author-less works of ANONYMOUS_POOL appended to its reference list.
     """
     from pipeline.corpus import add_paper
 
-    articles = read_devset(devset or default_devset())
+    if layouts is None:
+        from pipeline.bench_erudit_pdf import LAYOUTS as layouts
+    forms = [*shapes, *layouts]
+    unknown = [f for f in forms if f not in SHAPES and f not in _layouts()]
+    if unknown:
+        raise ValueError(f"unknown shape or layout {unknown[0]!r}: choose from {', '.join(SHAPES + _layouts())}")
+    articles = usable_articles(devset or default_devset())
     dest_corpus = Path(dest_corpus)
     dest_corpus.mkdir(parents=True, exist_ok=True)
     staging = dest_corpus.parent / f".{dest_corpus.name}-staging"
     staging.mkdir(parents=True, exist_ok=True)
-    made = []
+    made, seen = [], set()
     try:
-        for index, (article, shape, repeat) in enumerate(plan(articles, n, shapes, seed)):
+        for index, (article, form, repeat) in enumerate(plan(articles, n, forms, seed)):
             extra = anonymous_references(article, index, seed) if shared_references else ()
-            paper_id = f"{article.id}-{shape}" + (f"-r{repeat}" if repeat else "")
-            source = staging / f"{paper_id}.txt"
-            source.write_text(article_text(article, shape, extra) + "\n" * repeat, encoding="utf-8")
+            paper_id = f"{article.id}-{form}" + (f"-r{repeat}" if repeat else "")
+            variant = repeat
+            source = _write_source(staging / paper_id, article, form, extra, variant)
+            while (sha := hashlib.sha256(source.read_bytes()).hexdigest()) in seen:
+                variant += 1  # a short text whose shapes come out the same bytes: vary it as a repeat is
+                source = _write_source(staging / paper_id, article, form, extra, variant)
+            seen.add(sha)
             meta = metadata(article)
             extra_csl = {k: meta[k] for k in ("container-title", "volume") if k in meta}
             add_paper(dest_corpus, source, paper_id=paper_id, title=meta["title"] or None, authors=meta["author"],
                       year=article.year, lang=article.language, doi=article.doi, extra=extra_csl)
             source.unlink()
-            made.append(Generated(paper_id, shape, article.id, repeat, article.reference_entries + tuple(extra)))
+            gold = article.reference_entries + tuple(extra) if article.exact_references else None
+            made.append(Generated(paper_id, form, article.id, repeat, gold))
     finally:
         for left in staging.iterdir():
             left.unlink()
         staging.rmdir()
     return made
+
+
+def usable_articles(devset: Path) -> list[Article]:
+    """The devset's articles with at least MIN_CHARS of text (metadata-only records left out)."""
+    return [a for a in read_devset(devset) if len(article_text(a, "paragraph-lines")) >= MIN_CHARS]
+
+
+def _layouts() -> tuple[str, ...]:
+    from pipeline.bench_erudit_pdf import LAYOUTS
+
+    return LAYOUTS
+
+
+def _write_source(stem: Path, article: Article, form: str, extra: Sequence[str], repeat: int) -> Path:
+    """The paper's source file: a .txt in a text shape or a .pdf in a layout."""
+    if form in SHAPES:
+        path = stem.with_name(stem.name + ".txt")
+        path.write_text(article_text(article, form, extra) + "\n" * repeat, encoding="utf-8")
+        return path
+    from pipeline.bench_erudit_pdf import render_article_pdf
+
+    return render_article_pdf(stem.with_name(stem.name + ".pdf"), article, form, extra,
+                              tag=f"copy {repeat}" if repeat else None)
+
+
+def summary(generated: Sequence[Generated]) -> str:
+    """One line: how many papers, distinct articles, distinct (article, form) pairs and repeats."""
+    articles = len({g.article for g in generated})
+    repeats = sum(1 for g in generated if g.repeat)
+    shared = sum(1 for g in generated if g.gold and any(e in ANONYMOUS_POOL for e in g.gold))
+    return (f"{len(generated)} papers from {articles} distinct Érudit articles, {len(generated) - repeats} distinct "
+            f"article x form pairs, {repeats} repeats; {shared} papers cite shared author-less works")
 
 
 def default_devset() -> Path:
@@ -508,14 +570,18 @@ def match_entries(predicted: Sequence[str], gold: Sequence[str], threshold: floa
 
 def reference_recall(out_dir: Path, generated: Iterable[Generated]) -> dict[str, dict]:
     """Per shape: gold entries, matched, recall (over ALL gold entries), predicted entries, and how many of
-    those lie outside every section whose role is "references" (outputs/text/<id>.json)."""
+    those lie outside every section whose role is "references" (outputs/text/<id>.json). Papers without
+    gold (book chapters) are only counted, as `no_gold`."""
     from pipeline.spans import read_jsonl
 
     out_dir = Path(out_dir)
     per: dict[str, dict] = {}
     for paper in generated:
-        row = per.setdefault(paper.shape, {"papers": 0, "gold": 0, "matched": 0, "predicted": 0, "outside": 0,
-                                           "missing_outputs": 0})
+        row = per.setdefault(paper.shape, {"papers": 0, "no_gold": 0, "gold": 0, "matched": 0, "predicted": 0,
+                                           "outside": 0, "missing_outputs": 0})
+        if paper.gold is None:
+            row["no_gold"] += 1
+            continue
         row["papers"] += 1
         row["gold"] += len(paper.gold)
         spans_path = out_dir / "annotations" / f"{paper.paper_id}.jsonl"
