@@ -536,6 +536,25 @@ def summary(generated: Sequence[Generated]) -> str:
             f"article x form pairs, {repeats} repeats; {shared} papers cite shared author-less works")
 
 
+GENERATED_JSON = "generated.json"
+
+
+def write_generated(path: Path, generated: Sequence[Generated]) -> None:
+    """The generated papers (ids, forms, gold reference lists) as JSON, for `reference_recall` later."""
+    from dataclasses import asdict
+
+    from pipeline.files import write_json
+
+    write_json(Path(path), [asdict(g) | {"gold": list(g.gold) if g.gold is not None else None} for g in generated])
+
+
+def read_generated(path: Path) -> list[Generated]:
+    """What `write_generated` wrote."""
+    rows = json.loads(Path(path).read_text(encoding="utf-8"))
+    return [Generated(r["paper_id"], r["shape"], r["article"], r["repeat"],
+                      tuple(r["gold"]) if r["gold"] is not None else None) for r in rows]
+
+
 def default_devset() -> Path:
     """../shared/devset/erudit beside the repository root."""
     import pipeline
