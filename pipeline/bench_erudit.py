@@ -20,7 +20,7 @@ import textwrap
 import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 SHAPES = ("paragraph-lines", "wrapped", "double-spaced")
@@ -287,10 +287,14 @@ def _read_solr(path: Path, root: ET.Element) -> Article:
     fields: dict[str, list[str]] = {}
     for f in root.iter("field"):
         fields.setdefault(f.get("name", ""), []).append(f.text or "")
-    one = lambda *names: next((" ".join(v[0].split()) for n in names if (v := fields.get(n))), "")  # noqa: E731
+
+    def one(*names: str) -> str:
+        return next((" ".join(v[0].split()) for n in names if (v := fields.get(n))), "")
+
     lang = one("Langue") or "fr"
-    authors = tuple(Person(g.strip(), fam.strip()) for fam, _, g in (a.partition(",") for a in fields.get("AuteurNP_fac", [])))
-    lines = [" ".join(line.split()) for line in one_raw(fields, "TexteIntegral").splitlines()]
+    names = (a.partition(",") for a in fields.get("AuteurNP_fac", []))
+    authors = tuple(Person(given.strip(), family.strip()) for family, _, given in names)
+    lines = [" ".join(line.split()) for line in (fields.get("TexteIntegral") or [""])[0].splitlines()]
     paragraphs = tuple(line for line in lines if len(line) > 1)  # drop lone drop-cap letters
     title = one(f"Titre_{lang}", "Titre_fr", "Titre_en", "Titre_defaut")
     subtitle = one(f"SousTitre_{lang}", "SousTitre_fr", "SousTitre_en", "SousTitre_defaut")
@@ -305,10 +309,6 @@ def _read_solr(path: Path, root: ET.Element) -> Article:
         volume=None, doi=f"10.7202/{path.stem}", language=lang, abstracts=(), keywords=(),
         sections=(Section(None, 1, paragraphs),) if paragraphs else (), references=(), exact_references=False,
     )
-
-
-def one_raw(fields: dict[str, list[str]], name: str) -> str:
-    return (fields.get(name) or [""])[0]
 
 
 def read_devset(folder: Path) -> list[Article]:

@@ -148,7 +148,9 @@ class _Pages:
         leading = size * self.layout.leading
         bottom = PAGE_H - self.layout.margin_bottom
         first = self.wrap(text, self.col_w)
-        lines = first if not hanging else first[:1] + self.wrap(" ".join(" ".join(first[1:]).split()), self.col_w - hanging)
+        if hanging:  # lines after the first are narrower: wrap them again
+            first = first[:1] + self.wrap(" ".join(first[1:]), self.col_w - hanging)
+        lines = first
         if bold and self.y + leading * 3 > bottom:  # a heading does not end a column
             self._next_column()
             self.font(size, bold)

@@ -115,7 +115,8 @@ def _recall(folder: Path) -> None:
 
     generated = folder / bench_erudit.GENERATED_JSON
     if not generated.is_file():
-        raise RescorpusError(f"{generated}: not found; make the folder with rescorpus bench --make-corpus {folder} --scale N")
+        raise RescorpusError(f"{generated}: not found; make the folder with "
+                             f"rescorpus bench --make-corpus {folder} --scale N")
     if not (folder / "outputs").is_dir():
         raise RescorpusError(f"{folder / 'outputs'}: not found; run rescorpus run --corpus {folder / 'corpus'} "
                              f"--out {folder / 'outputs'} first")
