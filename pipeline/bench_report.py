@@ -55,8 +55,10 @@ def run_bench(
     config: Config | None = None,
     refextract_python: Path | None = None,
     note: Note = lambda _: None,
+    devset: Path | None = None,
 ) -> BenchReport:
-    """Time every stage on the PDFs of `pdfs` (and a synthetic corpus of `scale` papers) against its baselines."""
+    """Time every stage on the PDFs of `pdfs` (and a scale corpus of `scale` papers:
+    real texts from the Érudit `devset` when it is there, else synthetic) against its baselines."""
     config = config or Config()
     paths = sorted(Path(pdfs).glob("*.pdf"))
     if not paths:
@@ -85,8 +87,9 @@ def run_bench(
                "end_to_end": end.to_json(), "end_to_end_jobs": [e.to_json() for e in ends], "references": references.to_json()}
     rows = extraction_rows(extraction) + tagging_rows(tagging, end) + [row for e in ends for row in end_rows(e)] + [GROBID_ROW] + reference_rows(references)
     if scale:
-        note(f"scale: a synthetic corpus of {scale} papers, --jobs 1 and 2 (each run in its own process)")
-        figures = bench_scale.bench_scale(n=scale, rerun_n=min(scale, 100), tagging=False)
+        note(f"scale: a corpus of {scale} papers, --jobs 1 and 2 (each run in its own process)")
+        figures = bench_scale.bench_scale(n=scale, rerun_n=min(scale, 100), tagging=False, devset=devset)
+        note(f"scale corpus: {figures['corpus']['summary']}")
         details["scale"] = figures
         rows += [Row("scale", r["figure"], r["value"], r["unit"], r["target"], r["met"]) for r in figures["rows"]
                  if not r["figure"].startswith("GROBID")]

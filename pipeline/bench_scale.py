@@ -1,9 +1,11 @@
-"""Scale benchmarks: a synthetic corpus run with --jobs 1 and 2, reruns, one added paper, tagging speed.
+"""Scale benchmarks: a big corpus run with --jobs 1 and 2, reruns, one added paper, tagging speed.
 
 Every heavy measurement runs in its own Python process, so its time includes
-what a user waits for and its peak memory is that run's alone. The synthetic
-papers are made here from sentence pools (French and English, a few rendered as
-PDFs with fpdf2, imported lazily: it is a test extra); none comes from ../shared.
+what a user waits for and its peak memory is that run's alone. The big corpus is
+made of real texts from ../shared/devset/erudit when it is there (bench_erudit,
+written to a temp folder), else of synthetic papers made here from sentence pools
+(French and English, a few rendered as PDFs with fpdf2, imported lazily: it is a
+test extra). The rerun and add-one corpora stay synthetic.
 """
 
 from __future__ import annotations
@@ -365,11 +367,14 @@ def bench_scale(
     work: Path | None = None,
     snapshot: bool = True,
     tagging: bool = True,
+    devset: Path | None = None,
 ) -> dict:
     """Figures for the scale targets of issue 7, each from its own child process; see `rows` for a table.
 
     `snapshot`: run a copy of the code taken at the start (see `snapshot_code`).
     `tagging`: also time the annotation stage on up to 50 of the papers (`child_tagging`).
+    `devset`: the Érudit XML folder (default ../shared/devset/erudit beside the repo); when it exists the
+    big corpus is made of its real texts (`bench_erudit`), else of synthetic papers; `corpus` says which.
     """
     own = work is None
     work = Path(tempfile.mkdtemp(prefix="rescorpus-bench-")) if own else Path(work)
@@ -378,7 +383,7 @@ def bench_scale(
         figures["load"]["start"] = _load()
         code = snapshot_code(work / "code") if snapshot else None
         started = time.perf_counter()
-        big = synthetic_corpus(work / "big", n, seed, words)
+        big, figures["corpus"] = scale_corpus(work / "big", n, seed, words, devset)
         figures["generate_seconds"] = round(time.perf_counter() - started, 2)
         figures["pdf_papers"] = len(list(big.glob("*/source.pdf")))
         runs = figures["runs"] = {}
@@ -407,6 +412,24 @@ def bench_scale(
     finally:
         if own:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def scale_corpus(dest: Path, n: int, seed: int = 0, words: int = 1500, devset: Path | None = None) -> tuple[Path, dict]:
+    """The big corpus in `dest`/corpus: real texts from the Érudit devset when it is there, else synthetic
+    papers; and a dict saying which (source, distinct papers, repeats, a one-line summary)."""
+    from pipeline import bench_erudit
+
+    folder = Path(devset) if devset else bench_erudit.default_devset()
+    if folder.is_dir() and any(folder.glob("*.xml")):
+        layouts = () if not _have_fpdf() else None
+        made = bench_erudit.build_corpus(Path(dest) / "corpus", n, layouts=layouts, seed=seed, devset=folder)
+        repeats = sum(1 for g in made if g.repeat)
+        return Path(dest) / "corpus", {"source": "erudit", "devset": str(folder), "papers": n,
+                                       "distinct": n - repeats, "repeats": repeats,
+                                       "summary": bench_erudit.summary(made)}
+    corpus = synthetic_corpus(dest, n, seed, words)
+    return corpus, {"source": "synthetic", "devset": str(folder), "papers": n, "distinct": n, "repeats": 0,
+                    "summary": f"{n} synthetic papers (no Érudit devset at {folder})"}
 
 
 def _keep(work: Path, figures: dict) -> None:
@@ -449,6 +472,11 @@ def rows(f: dict) -> list[dict]:
     def row(what: str, value: float | None, unit: str, target: str = "", met: bool | None = None) -> None:
         out.append({"figure": what, "value": value, "unit": unit, "target": target, "met": met})
 
+    if "corpus" in f:
+        c = f["corpus"]
+        where = "Érudit devset, real texts" if c["source"] == "erudit" else "synthetic: no Érudit devset found"
+        row(f"scale corpus ({where}): distinct papers", c["distinct"], "papers")
+        row(f"scale corpus ({where}): repeats", c["repeats"], "papers")
     for j, r in sorted(f.get("runs", {}).items()):
         row(f"run {f['n']} papers --jobs {j}", r["seconds"], "s")
         row(f"run {f['n']} papers --jobs {j}", r["papers_per_second"], "papers/s")

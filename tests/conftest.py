@@ -15,6 +15,7 @@ from pipeline.spans import Span
 
 REPO = Path(__file__).resolve().parents[1]
 REALWORLD = REPO.parent / "shared" / "realworld"
+ERUDIT = REPO.parent / "shared" / "devset" / "erudit"
 USER_PASSWORD = "s3cret"
 
 BODY = (
@@ -54,6 +55,14 @@ def realworld() -> Path:
     if not (REALWORLD / "pdfs").is_dir():
         pytest.skip(f"real-world PDFs not found at {REALWORLD}")
     return REALWORLD
+
+
+@pytest.fixture
+def erudit() -> Path:
+    """../shared/devset/erudit next to the repo, or skip: the third-party XML is never copied into the repo."""
+    if not ERUDIT.is_dir() or not any(ERUDIT.glob("*.xml")):
+        pytest.skip(f"Érudit devset XML not found at {ERUDIT}")
+    return ERUDIT
 
 
 @pytest.fixture

@@ -24,7 +24,23 @@ def bench_cmd(
     repeat: Annotated[int, typer.Option(min=1, help="Best of N runs of each timing.")] = 1,
     scale: Annotated[
         Optional[int],
-        typer.Option(min=2, help="Also run a synthetic corpus of N papers with --jobs 1 and 2 (minutes per 100)."),
+        typer.Option(min=2, help="Also run a corpus of N papers with --jobs 1 and 2 (minutes per 100): real texts "
+                     "from the Érudit devset when found, else synthetic papers."),
+    ] = None,
+    devset: Annotated[
+        Optional[Path],
+        typer.Option(help="Folder of Érudit article XML for --scale and --make-corpus "
+                     "(default: ../shared/devset/erudit beside the repository)."),
+    ] = None,
+    make_corpus: Annotated[
+        Optional[Path],
+        typer.Option("--make-corpus", help="Only write a corpus of --scale papers made from the Érudit devset to "
+                     "DIR/corpus (with DIR/generated.json: the gold reference lists) and stop."),
+    ] = None,
+    recall: Annotated[
+        Optional[Path],
+        typer.Option("--recall", help="Only print the reference-list recall per shape of DIR/outputs against "
+                     "DIR/generated.json (a --make-corpus folder after `rescorpus run`) and stop."),
     ] = None,
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the figures as JSON here.")] = None,
     refextract_python: Annotated[
@@ -38,13 +54,23 @@ def bench_cmd(
     Reads only --pdfs (and annotations/gold); works in a temporary folder, never in corpus/ or outputs/.
 
     Example:  rescorpus bench --pdfs ../shared/realworld/pdfs --repeat 3 --json bench.json
+
+    Scale corpus by hand:  rescorpus bench --make-corpus /tmp/big --scale 200, then
+    rescorpus run --corpus /tmp/big/corpus --out /tmp/big/outputs, then rescorpus bench --recall /tmp/big
     """
     from pipeline.bench_report import run_bench
     from pipeline.files import write_json
 
+    if make_corpus is not None:
+        _make_corpus(make_corpus, scale, devset)
+        return
+    if recall is not None:
+        _recall(recall)
+        return
     if not pdfs.is_dir():
         raise RescorpusError(f"{pdfs}: no such folder of PDFs; pass --pdfs DIR")
-    report = run_bench(pdfs, repeat, scale, refextract_python=refextract_python, note=lambda s: say(s, err=True))
+    report = run_bench(pdfs, repeat, scale, refextract_python=refextract_python, note=lambda s: say(s, err=True),
+                       devset=devset)
     table = Table(title=f"rescorpus bench: {pdfs}/, best of {repeat}", title_justify="left")
     for i, col in enumerate(COLUMNS):
         table.add_column(col, overflow="fold", no_wrap=i == 0, justify="right" if col == "value" else "left")
@@ -65,3 +91,41 @@ def _value(value: float | int | None) -> str:
     if isinstance(value, int) or float(value).is_integer() and abs(value) >= 100:
         return f"{int(value)}"
     return f"{value:.3g}" if abs(value) < 1 else f"{value:.2f}"
+
+
+def _make_corpus(dest: Path, n: int | None, devset: Path | None) -> None:
+    from pipeline import bench_erudit
+
+    folder = devset or bench_erudit.default_devset()
+    if not n:
+        raise RescorpusError("--make-corpus needs --scale N: how many papers to make")
+    if not folder.is_dir() or not any(folder.glob("*.xml")):
+        raise RescorpusError(f"{folder}: no Érudit XML files here; pass --devset DIR")
+    if (dest / "corpus").exists():
+        raise RescorpusError(f"{dest / 'corpus'} already exists; pass an empty or new --make-corpus folder")
+    made = bench_erudit.build_corpus(dest / "corpus", n, devset=folder)
+    bench_erudit.write_generated(dest / bench_erudit.GENERATED_JSON, made)
+    say(bench_erudit.summary(made))
+    say(f"corpus written to {dest / 'corpus'}; next: rescorpus run --corpus {dest / 'corpus'} --out {dest / 'outputs'}"
+        f" && rescorpus bench --recall {dest}")
+
+
+def _recall(folder: Path) -> None:
+    from pipeline import bench_erudit
+
+    generated = folder / bench_erudit.GENERATED_JSON
+    if not generated.is_file():
+        raise RescorpusError(f"{generated}: not found; make the folder with "
+                             f"rescorpus bench --make-corpus {folder} --scale N")
+    if not (folder / "outputs").is_dir():
+        raise RescorpusError(f"{folder / 'outputs'}: not found; run rescorpus run --corpus {folder / 'corpus'} "
+                             f"--out {folder / 'outputs'} first")
+    per = bench_erudit.reference_recall(folder / "outputs", bench_erudit.read_generated(generated))
+    table = Table(title=f"reference-list recall: {folder}", title_justify="left")
+    keys = ("papers", "no_gold", "gold", "matched", "recall", "predicted", "outside", "missing_outputs")
+    table.add_column("shape / layout")
+    for key in keys:
+        table.add_column(key.replace("_", " "), justify="right")
+    for shape, row in per.items():
+        table.add_row(shape, *("-" if row[k] is None else str(row[k]) for k in keys))
+    out_console.print(table)
