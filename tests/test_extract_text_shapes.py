@@ -108,3 +108,23 @@ def test_entries_ending_with_semicolons_each_found(shape):
     ours = [e.rstrip(".") + " ;" for e in REFERENCES] + ["Loi n° 47-1775 (1947) portant statut de la coopération ;"]
     found, _ = entries(shaped([PROSE, "Bibliographie", *ours], shape))
     assert found == ours
+
+
+def test_pdf_copied_reference_list_entries_part_at_a_full_last_line():
+    # Shape (c): a blank after every line says nothing, and these entries end on a full-width line.
+    first = [
+        "Desroche, Henri. Le projet coopératif : son utopie et sa pratique, ses appareils et ses réseaux,",
+        "ses espérances et ses déconvenues. Paris : Éditions ouvrières, collection Économie humaine, 1976.",
+    ]
+    second = [
+        "Gide, Charles. Les sociétés coopératives de consommation, leur histoire et leurs principes, leur",
+        "place dans l’économie nationale. Paris : Armand Colin, Bibliothèque sociale des métiers, 1904.",
+    ]
+    third = [
+        "Lambert, Paul. La doctrine coopérative, troisième édition revue et augmentée d’une étude sur",
+        "les coopératives et le développement. Bruxelles : Les Propagateurs de la coopération, 1964.",
+    ]
+    body = textwrap.wrap(" ".join([PROSE] * 4), 96)
+    text = "\n\n".join([*body, "Références", *first, *second, *third]) + "\n"
+    found, _ = entries(text)
+    assert found == [" ".join(first), " ".join(second), " ".join(third)]

@@ -18,13 +18,14 @@ from pathlib import Path
 
 from pipeline.extract.clean import ends_sentence, merge_continuations
 from pipeline.extract.model import Block, Source
-from pipeline.extract.sections import KEYWORDS_LINE, heading_level
+from pipeline.extract.sections import KEYWORDS_LINE, heading_level, role_of
 from pipeline.textbytes import decode_text
 
 BULLET = re.compile(r"^\s*([-–—•✓▪●*]|\d{1,2}[.)]\s)")
 TABLE_START = re.compile(r"^\s*(tableaux?|table|tabla)\s*(n\s*[°º’'o]?\s*)?\d+\b", re.IGNORECASE)
 FIGURE = re.compile(r"^\s*(figures?|fig\.|graphique|sch[ée]ma)\s*(n\s*[°º’'o]?\s*)?\d+\b", re.IGNORECASE)
 TABLE_END = re.compile(r"^\s*(source|sources)\s*:", re.IGNORECASE)
+ENTRY_HEAD = re.compile(r"^(?:[A-ZÀ-Þ][\w’'\-]+ ){0,2}[A-ZÀ-Þ][\w’'\-]+,? (?:[A-ZÀ-Þ]\.|[A-ZÀ-Þ][a-zà-ÿ]+[,.] |\(\d{4})")
 SHORT = 0.80  # a line shorter than this share of the text width may end a paragraph
 SHORT_UNPUNCTUATED = 0.90  # ... and one with no punctuation at its end, this share
 
@@ -55,6 +56,8 @@ def parse_text(text: str) -> Source:
     blocks: list[Block] = []
     current: list[Line] = []
     in_table = False
+    in_refs = False  # under a reference-list heading: a line opening "Surname, X." starts an entry ...
+    blanks_part = any(x.blank_before for x in lines)  # ... unless blank lines already part paragraphs
 
     def flush(kind: str = "body") -> None:
         if current:
@@ -87,13 +90,14 @@ def parse_text(text: str) -> Source:
         if level:
             flush()
             blocks.append(Block(text=line.text, page=line.page, kind="heading", level=level))
+            in_refs = role_of(line.text) == "references"
             continue
         if not wrapped:
             flush()
             blocks.append(Block(text=line.text, page=line.page))
             continue
         current.append(line)
-        if nxt is None or _ends_paragraph(line, nxt, width):
+        if nxt is None or _ends_paragraph(line, nxt, width) or (in_refs and not blanks_part and _next_entry(line, nxt)):
             flush()
     flush("table" if in_table else "body")
     return Source(blocks=tuple(merge_continuations(blocks)), pages=lines[-1].page)
@@ -148,6 +152,11 @@ def _prose(text: str, width: float, wrapped: bool) -> bool:
     digits = sum(c.isdigit() for c in text)
     long_enough = len(text) >= (0.6 * width if wrapped else 100)
     return long_enough and len(words) >= 8 and digits < 0.2 * len(text)
+
+
+def _next_entry(line: Line, nxt: Line) -> bool:
+    """In a reference list, an entry's end (".", ";") followed by a line opening with a name and initial or given name."""
+    return bool(re.search(r"[.;]$", line.text)) and ENTRY_HEAD.match(nxt.text) is not None
 
 
 def _ends_paragraph(line: Line, nxt: Line, width: float) -> bool:
