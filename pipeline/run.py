@@ -215,20 +215,12 @@ def update_corpus_outputs(
         except Exception as exc:  # noqa: BLE001 - recorded and reported; the manifest is still written
             failed[name] = one_line(exc)
     files = {p.relative_to(out).as_posix(): sha256_file(p) for p in sorted(written)}
-    previous = _read_record(out / CACHE / CORPUS_RECORD).get("files", {})
+    previous = _listed(out, CORPUS_RECORD.removesuffix(".json"))
     for rel in sorted(set(previous) - set(files)):  # an output of an earlier run not written this time
         (out / rel).unlink(missing_ok=True)
     _delete_unlisted(out, CORPUS_DIRS, set(files))  # what an earlier version wrote there and this one does not
     atomic_write_text(out / CACHE / CORPUS_RECORD, dumps_json({"key": key, "files": files, "failed": dict(sorted(failed.items()))}))
     return "rebuilt"
-
-
-def _read_record(path: Path) -> dict:
-    try:
-        record = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return record if isinstance(record, dict) else {}
 
 
 def evaluate_into(corpus: Path, out: Path, config: Config) -> list[Path]:
