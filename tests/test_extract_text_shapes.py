@@ -128,3 +128,73 @@ def test_pdf_copied_reference_list_entries_part_at_a_full_last_line():
     text = "\n\n".join([*body, "Références", *first, *second, *third]) + "\n"
     found, _ = entries(text)
     assert found == [" ".join(first), " ".join(second), " ".join(third)]
+
+
+SECTIONED = [
+    "La résilience des coopératives",
+    "Amina Benali, Pierre Tremblay",
+    PROSE,
+    "Cadre théorique",
+    PROSE.replace("2008", "2011"),
+    "Méthodologie",
+    PROSE.replace("2008", "2012"),
+    "Résultats et discussion",
+    PROSE.replace("2008", "2013"),
+    "a) Références citées",
+    *REFERENCES,
+]
+
+
+@pytest.mark.parametrize("shape", ["a", "b", "c"])
+def test_unnumbered_headings_part_the_sections(shape):
+    # A short capitalised line alone between paragraphs is a heading; the title and authors above the
+    # first prose are not; a lettered "a)" does not hide a reference heading.
+    _, ex = entries(shaped(SECTIONED, shape))
+    assert [(s.title, s.role) for s in ex.sections] == [
+        ("Cadre théorique", "body"),
+        ("Méthodologie", "methods"),
+        ("Résultats et discussion", "results"),
+        ("a) Références citées", "references"),
+    ]
+
+
+@pytest.mark.parametrize("shape", ["a", "b", "c"])
+def test_numbered_entries_are_not_headings(shape):
+    # "2 Ostrom, E. (1990). ..." under the reference heading is an entry, not section 2 ending the list.
+    numbered = [f"{i} {r}" for i, r in enumerate(REFERENCES + ["Vienney, C. (1980). Socio-économie. Paris : CIEM."], 1)]
+    found, ex = entries(shaped([PROSE, "Bibliographie", *numbered], shape, width=60))
+    assert found == numbered
+    assert [s.role for s in ex.sections] == ["references"]
+
+
+@pytest.mark.parametrize("shape", ["a", "b"])
+def test_entries_without_a_final_full_stop_each_found(shape):
+    # "..., L’Harmattan, Paris", "... c. 64": an entry of a text export need not end with a full stop.
+    ours = [
+        "Dumez H., 2004, Gouverner les organisations, L’Harmattan, Paris",
+        "Le Nagard E., Reniou F., 2013, « Co-innover avec les clients », Décisions Marketing, n°71",
+        "Martinet A.-C., 2012, « Albert Hirschman », in Germain O. (dir.), Les grands inspirateurs, EMS.",
+        "Code civil du Québec, L.Q., 1991, c. 64",
+        "Ostrom E., 1990, Governing the Commons, Cambridge University Press, Cambridge",
+    ]
+    found, _ = entries(shaped([PROSE, "Bibliographie", *ours], shape))
+    assert found == ours
+
+
+def test_double_spaced_entries_part_at_author_heads_not_at_short_lines():
+    # Shape (c): "European Psychologist, 1(2), 100-112." after a short line ending in a full stop goes on
+    # the entry; "Kirke, P., ..." after a full-width line opens the next one.
+    refs = [
+        ["Boekaerts, M. (1996). Self-regulated learning at the junction of cognition and motivation.",
+         "European Psychologist, 1(2), 100-112."],
+        ["Kasar, J. et Muscari, M. E. (2000). A conceptual model for the development of professional",
+         "behaviours in occupational therapists. Canadian Journal of Occupational Therapy, 67(1), 42-50."],
+        ["Kirke, P., Layton, N. et Sim, J. (2007). Informing fieldwork design. Australian Occupational",
+         "Therapy Journal, 54, S13-S22."],
+        ["Le Maistre, C., Boudreau, S. et Paré, A. (2006). Mentor or evaluator ? Journal of Workplace",
+         "Learning, 18(6), 344-354."],
+    ]
+    body = textwrap.wrap(" ".join([PROSE] * 4), 96)
+    text = "\n\n".join([*body, "Références", *(line for r in refs for line in r)]) + "\n"
+    found, _ = entries(text)
+    assert found == [" ".join(r) for r in refs]

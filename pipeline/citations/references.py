@@ -99,11 +99,13 @@ def looks_numbered(paras: Sequence[str]) -> bool:
 
 def one_entry_each(paras: Sequence[str]) -> bool:
     """Whether the list's paragraphs are its entries (a text export, one entry a paragraph): nearly all
-    open with a capital, end like an entry and hold a year, whatever the citation style."""
+    (nine in ten) open like an entry and end like one (not cut on a comma or a word in lower case), half
+    hold a year, whatever the citation style (laws and archives often have none)."""
     if len(paras) < 3:
         return False
-    whole = sum(_opens_entry(p) and _closes_entry(p) and bool(YEAR_RE.search(p)) and 30 <= len(p) <= 1500 for p in paras)
-    return whole >= 0.8 * len(paras)
+    whole = sum(_opens_entry(p) and not _left_open(p) and 15 <= len(p) <= 1500 for p in paras)
+    dated = sum(bool(YEAR_RE.search(p)) for p in paras)
+    return whole >= 0.9 * len(paras) and dated >= 0.5 * len(paras)
 
 
 def _opens_entry(para: str) -> bool:
@@ -113,6 +115,15 @@ def _opens_entry(para: str) -> bool:
 
 def _closes_entry(para: str) -> bool:
     return bool(TERMINAL_RE.search(para)) or para.rstrip().endswith(";")
+
+
+def _left_open(para: str) -> bool:
+    """An entry cut mid-way: it ends on a comma, colon, dash, conjunction or a word in lower case
+    ("... in the"), or a bracket or quote is still open."""
+    para = para.rstrip()
+    if re.search(r"[,:(\[«“&/–-]$|(?<![\w.])[a-zà-ÿ]+$", para) and not re.search(r"\b(?:al|éd|ed|eds|dir|coll|p|pp|n|no|vol)$", para):
+        return True
+    return para.count("(") > para.count(")") or para.count("«") > para.count("»") or para.count("“") > para.count("”")
 
 
 def split_entries(text: str, paragraphs: Sequence[tuple[int, int]], notes: bool = False) -> list[Entry]:
@@ -136,7 +147,7 @@ def split_entries(text: str, paragraphs: Sequence[tuple[int, int]], notes: bool 
         else:
             first = body.split(" ", 1)[0].lower()
             if whole:
-                start_new = _closes_entry(prev) and _opens_entry(body) and first not in CONTINUATION_WORDS
+                start_new = not _left_open(prev) and _opens_entry(body) and first not in CONTINUATION_WORDS
             else:
                 start_new = (
                     bool(TERMINAL_RE.search(prev))

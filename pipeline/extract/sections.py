@@ -15,16 +15,19 @@ ROLES = {
     "keywords": r"mots[- ]cl[ée]s|keywords|key words|palabras clave|palavras-chave",
     "introduction": r"introduction|introducci[óo]n",
     "conclusion": r"conclusions?|discussion(s)? (et|and) conclusions?|conclusion g[ée]n[ée]rale|en guise de conclusion",
-    "references": r"r[ée]f[ée]rences( bibliographiques)?|bibliograph(ie|y)|works cited|literature cited|sources",
+    "references": r"r[ée]f[ée]rences( bibliographiques| cit[ée]es)?|liste des r[ée]f[ée]rences|bibliograph(ie|y)( s[ée]lective| sommaire)?"
+                  r"|works cited|literature cited|sources( et bibliographie)?|ouvrages cit[ée]s|bibliograf[íi]a"
+                  r"|referencias( bibliogr[áa]ficas)?|obras citadas|refer[êe]ncias( bibliogr[áa]ficas)?|literatur(verzeichnis)?"
+                  r"|riferimenti bibliografici",
     "notes": r"notes?( de fin)?|endnotes|footnotes",
     "acknowledgements": r"remerciements|acknowledge?ments?",
     "appendix": r"annexes?|appendix|appendices",
     "methods": r"m[ée]thod(e|ologie|s|ology)|materials and methods|m[ée]thodes",
-    "results": r"r[ée]sultats|results",
+    "results": r"r[ée]sultats( et discussion)?|results( and discussion)?",
 }
 ROLE_RES = {role: re.compile(rf"^(?:{pat})\s*[:.]?$", re.IGNORECASE) for role, pat in ROLES.items()}
 KEYWORDS_LINE = re.compile(r"^(mots[- ]cl[ée]s|keywords|key words|palabras clave|palavras-chave)\s*:", re.IGNORECASE)
-NUMBER_PREFIX = re.compile(r"^(?:\d{1,2}(?:[.\-]\d{1,2}){0,3}|[IVX]{1,5})[.\-)]?\s+")
+NUMBER_PREFIX = re.compile(r"^(?:(?:\d{1,2}(?:[.\-]\d{1,2}){0,3}|[IVX]{1,5})[.\-)]?|[a-zA-Z][.)])\s+")  # "2.1", "IV -", "a)"
 
 
 def role_of(title: str) -> str:
@@ -50,6 +53,18 @@ def heading_level(line: str) -> int:
     if not m or line.endswith((",", ";")) or _looks_like_sentence(m.group("title")):
         return 0
     return len(re.findall(r"\d+|[IVX]+", m.group("num")))
+
+
+def unnumbered_heading(line: str) -> bool:
+    """A short line that may be a heading with no number ("Cadre théorique", "Results and discussion"):
+    a capital first, at most ten words, no end punctuation of a sentence or clause, no year, bracket,
+    dash between words or address. Only for lines standing alone between paragraphs: the caller knows."""
+    words = line.split()
+    if not words or len(words) > 10 or len(line) > 90 or not line[:1].isupper():
+        return False
+    if line.rstrip()[-1] in ".,;:" or KEYWORDS_LINE.match(line):
+        return False
+    return not re.search(r"\b(?:1[5-9]|20)\d\d\b|[()\[\]=|•]|\s[-–—]\s|https?:|www\.|@", line)
 
 
 def _looks_like_sentence(title: str) -> bool:

@@ -18,16 +18,32 @@ from pathlib import Path
 
 from pipeline.extract.clean import ends_sentence, merge_continuations
 from pipeline.extract.model import Block, Source
-from pipeline.extract.sections import KEYWORDS_LINE, heading_level, role_of
+from pipeline.extract.sections import KEYWORDS_LINE, heading_level, role_of, unnumbered_heading
 from pipeline.textbytes import decode_text
 
 BULLET = re.compile(r"^\s*([-–—•✓▪●*]|\d{1,2}[.)]\s)")
 TABLE_START = re.compile(r"^\s*(tableaux?|table|tabla)\s*(n\s*[°º’'o]?\s*)?\d+\b", re.IGNORECASE)
 FIGURE = re.compile(r"^\s*(figures?|fig\.|graphique|sch[ée]ma)\s*(n\s*[°º’'o]?\s*)?\d+\b", re.IGNORECASE)
 TABLE_END = re.compile(r"^\s*(source|sources)\s*:", re.IGNORECASE)
-ENTRY_HEAD = re.compile(r"^(?:[A-ZÀ-Þ][\w’'\-]+ ){0,2}[A-ZÀ-Þ][\w’'\-]+,? (?:[A-ZÀ-Þ]\.|[A-ZÀ-Þ][a-zà-ÿ]+[,.] |\(\d{4})")
+# How an entry of an unnumbered list opens: "Surname, X.", "Surname, Given.", "Surname X,", "SURNAME",
+# "de Surname", "Surname (2004)", the "---." of a repeated author.
+_SURNAME = r"\[?(?:(?:de|van|von|da|di|du|del|le|la|d’|d')\s?)?(?:[A-ZÀ-Þ][\w’'\-]+ ){0,2}[A-ZÀ-Þ][\w’'\-]+\]?"
+ENTRY_HEAD = re.compile(
+    r"^(?:-{2,}|—{1,3}|_{2,})"  # a repeated author
+    rf"|^{_SURNAME},? (?:[A-ZÀ-Þ]\.|[A-ZÀ-Þ]{{1,3}}[,.]|\(\d{{4}}|et al)"  # initials, Vancouver initials, a year
+    # "Curran, Stuart." "Butler, James A." "Jump, Harriet Devine." "Drach, Erich (1937)" "Oléron, Pierre and"
+    rf"|^{_SURNAME}, [A-ZÀ-Þ][a-zà-ÿ’'\-]+(?: [A-ZÀ-Þ][a-zà-ÿ’'\-]+| [A-ZÀ-Þ]\.)*(?:[,.] | \(| and | et | & )"
+    r"|^[A-ZÀ-Þ]{2,}[A-ZÀ-Þ’'\-]*,? [A-ZÀ-Þ]"  # SURNAME
+)
+# An institution or title head: a year within the first words, no sentence end or number before it,
+# more after it (not "University Press, 1986.", the last line of an entry).
+NAMED_YEAR_HEAD = re.compile(r"^[A-ZÀ-Þ«“\[][^.!?:;\d]{2,100}?[(\s,]\(?(?:1[5-9]\d\d|20[0-4]\d)[a-z]?\)?[.,:)]\s*\S")
+NUMBER_HEAD = re.compile(r"^\[?(\d{1,3})(?:[.)\]]\s*|\s+)(?=\S)(?!\d)")
+# A line that cannot end an entry: a comma, colon, dash or open bracket last, "...", or a word in lower case.
+LEFT_OPEN = re.compile(r"(?:[,:(\[«“&/–-]|,\s?\.\.\.|…|(?<![\w.’'\-])[a-zà-ÿ]+)$")
 SHORT = 0.80  # a line shorter than this share of the text width may end a paragraph
 SHORT_UNPUNCTUATED = 0.90  # ... and one with no punctuation at its end, this share
+PARTED = 0.08  # blank lines before at least this share of lines: they part the paragraphs
 
 
 @dataclass(frozen=True)
@@ -56,17 +72,37 @@ def parse_text(text: str) -> Source:
     blocks: list[Block] = []
     current: list[Line] = []
     in_table = False
-    in_refs = False  # under a reference-list heading: a line opening "Surname, X." starts an entry ...
-    blanks_part = any(x.blank_before for x in lines)  # ... unless blank lines already part paragraphs
+    # Hard-wrapped text whose paragraphs blank lines part: a paragraph (and a heading) ends only there.
+    # Where they do not (a blank line after every line, or none), under a reference or notes heading a
+    # paragraph is an entry: it ends where the next entry opens.
+    parted = wrapped and sum(x.blank_before for x in lines) >= PARTED * len(lines)
+    listed: list[Line] = []  # lines of a reference list or the notes, parted into entries at its end
+
+    def flush_list() -> None:
+        for entry in _entries(listed, width):
+            blocks.append(Block(text="\n".join(x.text for x in entry), page=entry[0].page))
+        listed.clear()
 
     def flush(kind: str = "body") -> None:
         if current:
             blocks.append(Block(text="\n".join(x.text for x in current), page=current[0].page, kind=kind))
             current.clear()
 
+    seen_prose = False  # unnumbered headings only after the front matter (title, authors: short lines too)
+    role = ""  # the role of the last heading: under "Notes", "21 Voir ..." is a note, not heading 21
     for i, line in enumerate(lines):
         nxt = lines[i + 1] if i + 1 < len(lines) else None
-        level = heading_level(line.text) if _standalone(line, nxt, current, width) else 0
+        standalone = _standalone(line, nxt, current, width)
+        level = heading_level(line.text) if standalone else 0
+        named = role_of(line.text) != "body"
+        if level and not named and (role in ("notes", "references") or parted and not _alone(line, nxt, current, wrapped, parted, width)):
+            level = 0  # "21 Voir ..." in the notes, "9 Brocco, S., ..." in a numbered list, a line of a paragraph
+        if (not level and standalone and seen_prose and not in_table and role != "references"
+                and _alone(line, nxt, current, wrapped, parted, width) and unnumbered_heading(line.text)):
+            level = 1
+        if level:
+            role = role_of(line.text)
+        seen_prose = seen_prose or _prose(line.text, width, wrapped)
         if TABLE_START.match(line.text) and not in_table:
             flush()
             blocks.append(Block(text=line.text, page=line.page, kind="caption"))
@@ -89,17 +125,21 @@ def parse_text(text: str) -> Source:
             continue
         if level:
             flush()
+            flush_list()
             blocks.append(Block(text=line.text, page=line.page, kind="heading", level=level))
-            in_refs = role_of(line.text) == "references"
             continue
         if not wrapped:
             flush()
             blocks.append(Block(text=line.text, page=line.page))
             continue
+        if role in ("references", "notes") and not parted:
+            listed.append(line)
+            continue
         current.append(line)
-        if nxt is None or _ends_paragraph(line, nxt, width) or (in_refs and not blanks_part and _next_entry(line, nxt)):
+        if nxt is None or _ends_paragraph(line, nxt, width, parted):
             flush()
     flush("table" if in_table else "body")
+    flush_list()
     return Source(blocks=tuple(merge_continuations(blocks)), pages=lines[-1].page)
 
 
@@ -129,6 +169,18 @@ def _lines(text: str) -> list[Line]:
     return out
 
 
+def _alone(line: Line, nxt: Line | None, current: list[Line], wrapped: bool, parted: bool, width: float) -> bool:
+    """A line that is a paragraph of its own: one paragraph per line; else nothing open before it and a new
+    paragraph after it (a blank line; in text no blank lines part, a capital after a short line)."""
+    if not wrapped:
+        return True
+    if current:
+        return False
+    if nxt is None or nxt.blank_before:
+        return True
+    return not parted and nxt.text[:1].isupper() and len(line.text) < SHORT * width
+
+
 def _text_width(lines: list[Line]) -> float:
     """The usual length of a full line: the 90th percentile of line lengths."""
     lengths = sorted(len(x.text) for x in lines)
@@ -154,14 +206,45 @@ def _prose(text: str, width: float, wrapped: bool) -> bool:
     return long_enough and len(words) >= 8 and digits < 0.2 * len(text)
 
 
-def _next_entry(line: Line, nxt: Line) -> bool:
-    """In a reference list, an entry's end (".", ";") followed by a line opening with a name and initial or given name."""
-    return bool(re.search(r"[.;]$", line.text)) and ENTRY_HEAD.match(nxt.text) is not None
+def _entries(lines: list[Line], width: float) -> list[list[Line]]:
+    """The lines of a reference list (or of the notes) in text with no blank line between paragraphs,
+    parted into entries. A numbered list parts at the next number ("12 ", "12.", "[12]"). Otherwise an
+    entry may end where a line is not left open (on a comma, "...", a word in lower case) and
+    the next opens like one: where most such short last lines are followed by an author's name
+    ("Surname, X.", "SURNAME", "---."), only there; in other styles (given name first, titles) at every
+    short last line followed by a capital."""
+    if not lines:
+        return []
+    cuts, number = set(), 0
+    for i, line in enumerate(lines):
+        m = NUMBER_HEAD.match(line.text)
+        if m and int(m.group(1)) == number + 1:
+            number += 1
+            cuts.add(i)
+    if number >= max(2, len(lines) // 12):
+        return _cut(lines, cuts)
+    ends = [i for i in range(1, len(lines)) if not LEFT_OPEN.search(lines[i - 1].text)]
+    headed = {i for i in ends if ENTRY_HEAD.match(lines[i].text) or NAMED_YEAR_HEAD.match(lines[i].text)}
+    short = {i for i in ends if len(lines[i - 1].text) < SHORT * width and lines[i].text[:1].isupper()}
+    if len(short & headed) >= 0.7 * max(1, len(short)):
+        return _cut(lines, headed)
+    return _cut(lines, headed | short)
 
 
-def _ends_paragraph(line: Line, nxt: Line, width: float) -> bool:
+def _cut(lines: list[Line], cuts: set[int]) -> list[list[Line]]:
+    out: list[list[Line]] = []
+    for i, line in enumerate(lines):
+        if i in cuts or not out:
+            out.append([])
+        out[-1].append(line)
+    return out
+
+
+def _ends_paragraph(line: Line, nxt: Line, width: float, parted: bool) -> bool:
     if nxt.blank_before:
         return True
+    if parted:  # blank lines part the paragraphs: a short line inside one is a line of a list or an address
+        return bool(BULLET.match(nxt.text))
     starts_new = bool(nxt.text[:1].isupper() or nxt.text[:1].isdigit() or BULLET.match(nxt.text))
     if BULLET.match(nxt.text) or KEYWORDS_LINE.match(nxt.text):
         return True
