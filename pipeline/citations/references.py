@@ -40,9 +40,10 @@ CONTINUATION_WORDS = {
     "vol.", "pp.", "pages", "p.", "accessed", "url", "doi",
 }
 TERMINAL_RE = re.compile(r"(?:[.!?»”\")\]]|https?://\S+|\b10\.\d{4,9}/\S+)\s*$")
-# A glued entry inside a paragraph: "... Paris, Gallimard. Binet, Laurent (2015). La ..."
+# A glued entry inside a paragraph: "... Paris, Gallimard. Binet, Laurent (2015). La ..."; never after an
+# initial ("Amegashie, F., A. Brilleau, S. Coulibaly ... (2005)" is one entry).
 GLUED_HEAD_RE = re.compile(
-    rf"(?<=[.)»”] )(?=[{UPPER}][\w’'\-]+ \((?:{YEAR_NUM}[a-z]?)\)[.,] "
+    rf"(?<=[.)»”] )(?<!\b[{UPPER}]\. )(?=[{UPPER}][\w’'\-]+ \((?:{YEAR_NUM}[a-z]?)\)[.,] "
     rf"|(?:[{UPPER}][{UPPER}’'\-]+ )+(?:[{UPPER}]\.[\s-]?)+(?:[^().]|(?<=\b[{UPPER}])\.){{0,160}}?\((?:{YEAR_NUM}[a-z]?)\)[.,] |(?:(?:d[’']|de |van |von |le |la |St-)?[{UPPER}][\w’'\-]+(?: [\w’'\-]+){{0,2}},"
     rf" (?:[{UPPER}][\w\-]+|[{UPPER}]\.(?:[ -]?[{UPPER}]\.)*)"
     rf"(?:[^().]|(?<=\b[{UPPER}])\.|\.(?=-)){{0,160}}?\s?(?:\((?:dir|éds?|eds?)\.\)\s?)?\((?:{YEAR_NUM}[a-z]?|s\.\s?d\.|n\.\s?d\.)\)))"
@@ -121,6 +122,8 @@ def _left_open(para: str) -> bool:
     """An entry cut mid-way: it ends on a comma, colon, dash, conjunction or a word in lower case
     ("... in the"), or a bracket or quote is still open."""
     para = para.rstrip()
+    if re.search(r"(?:https?://|www\.)\S+$", para):
+        return False  # a URL last: "https://www.ncbi.nlm.nih.gov/pmc/articles/PMC5888271/"
     if re.search(r"[,:(\[«“&/–-]$|(?<![\w.])[a-zà-ÿ]+$", para) and not re.search(r"\b(?:al|éd|ed|eds|dir|coll|p|pp|n|no|vol)$", para):
         return True
     return para.count("(") > para.count(")") or para.count("«") > para.count("»") or para.count("“") > para.count("”")

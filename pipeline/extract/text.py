@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.extract.clean import ends_sentence, merge_continuations
+from pipeline.extract.entrylines import entry_starts
 from pipeline.extract.model import Block, Source
 from pipeline.extract.sections import KEYWORDS_LINE, heading_level, role_of, unnumbered_heading
 from pipeline.textbytes import decode_text
@@ -27,20 +28,7 @@ FIGURE = re.compile(r"^\s*(figures?|fig\.|graphique|sch[ée]ma)\s*(n\s*[°º’'
 TABLE_END = re.compile(r"^\s*(source|sources)\s*:", re.IGNORECASE)
 # How an entry of an unnumbered list opens: "Surname, X.", "Surname, Given.", "Surname X,", "SURNAME",
 # "de Surname", "Surname (2004)", the "---." of a repeated author.
-_SURNAME = r"\[?(?:(?:de|van|von|da|di|du|del|le|la|d’|d')\s?)?(?:[A-ZÀ-Þ][\w’'\-]+ ){0,2}[A-ZÀ-Þ][\w’'\-]+\]?"
-ENTRY_HEAD = re.compile(
-    r"^(?:-{2,}|—{1,3}|_{2,})"  # a repeated author
-    rf"|^{_SURNAME},? (?:[A-ZÀ-Þ]\.|[A-ZÀ-Þ]{{1,3}}[,.]|\(\d{{4}}|et al)"  # initials, Vancouver initials, a year
-    # "Curran, Stuart." "Butler, James A." "Jump, Harriet Devine." "Drach, Erich (1937)" "Oléron, Pierre and"
-    rf"|^{_SURNAME}, [A-ZÀ-Þ][a-zà-ÿ’'\-]+(?: [A-ZÀ-Þ][a-zà-ÿ’'\-]+| [A-ZÀ-Þ]\.)*(?:[,.] | \(| and | et | & )"
-    r"|^[A-ZÀ-Þ]{2,}[A-ZÀ-Þ’'\-]*,? [A-ZÀ-Þ]"  # SURNAME
-)
-# An institution or title head: a year within the first words, no sentence end or number before it,
-# more after it (not "University Press, 1986.", the last line of an entry).
-NAMED_YEAR_HEAD = re.compile(r"^[A-ZÀ-Þ«“\[][^.!?:;\d]{2,100}?[(\s,]\(?(?:1[5-9]\d\d|20[0-4]\d)[a-z]?\)?[.,:)]\s*\S")
 NUMBER_HEAD = re.compile(r"^\[?(\d{1,3})(?:[.)\]]\s*|\s+)(?=\S)(?!\d)")
-# A line that cannot end an entry: a comma, colon, dash or open bracket last, "...", or a word in lower case.
-LEFT_OPEN = re.compile(r"(?:[,:(\[«“&/–-]|,\s?\.\.\.|…|(?<![\w.’'\-])[a-zà-ÿ]+)$")
 SHORT = 0.80  # a line shorter than this share of the text width may end a paragraph
 SHORT_UNPUNCTUATED = 0.90  # ... and one with no punctuation at its end, this share
 PARTED = 0.08  # blank lines before at least this share of lines: they part the paragraphs
@@ -208,11 +196,8 @@ def _prose(text: str, width: float, wrapped: bool) -> bool:
 
 def _entries(lines: list[Line], width: float) -> list[list[Line]]:
     """The lines of a reference list (or of the notes) in text with no blank line between paragraphs,
-    parted into entries. A numbered list parts at the next number ("12 ", "12.", "[12]"). Otherwise an
-    entry may end where a line is not left open (on a comma, "...", a word in lower case) and
-    the next opens like one: where most such short last lines are followed by an author's name
-    ("Surname, X.", "SURNAME", "---."), only there; in other styles (given name first, titles) at every
-    short last line followed by a capital."""
+    parted into entries: a numbered list at the next number ("12 ", "12.", "[12]"), any other where
+    the entry-start model (`entrylines`) says a line opens an entry."""
     if not lines:
         return []
     cuts, number = set(), 0
@@ -223,12 +208,7 @@ def _entries(lines: list[Line], width: float) -> list[list[Line]]:
             cuts.add(i)
     if number >= max(2, len(lines) // 12):
         return _cut(lines, cuts)
-    ends = [i for i in range(1, len(lines)) if not LEFT_OPEN.search(lines[i - 1].text)]
-    headed = {i for i in ends if ENTRY_HEAD.match(lines[i].text) or NAMED_YEAR_HEAD.match(lines[i].text)}
-    short = {i for i in ends if len(lines[i - 1].text) < SHORT * width and lines[i].text[:1].isupper()}
-    if len(short & headed) >= 0.7 * max(1, len(short)):
-        return _cut(lines, headed)
-    return _cut(lines, headed | short)
+    return _cut(lines, entry_starts([x.text for x in lines], width))
 
 
 def _cut(lines: list[Line], cuts: set[int]) -> list[list[Line]]:

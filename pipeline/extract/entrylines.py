@@ -1,0 +1,151 @@
+"""Where a reference entry starts, line by line, when nothing else says so.
+
+Text copied out of a PDF (a blank line after every line) or hard-wrapped with no blank lines
+loses the breaks between paragraphs; in a reference list those are the entry boundaries. A
+logistic model scores each line as "opens a new entry" from the shape of the line before and of
+the line itself (how it ends, how it opens, an author's head, a year near the start, whether the
+entry so far already has its year). It is fitted by `pipeline.train.entry_lines` on reference
+lists of many styles (GROBID's citation corpus, the Érudit development split), wrapped at random
+widths; its weights ship as `pipeline/data/entry_lines.json` and are read once per process.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from functools import cache
+from importlib import resources
+
+YEAR = re.compile(r"\b(?:1[5-9]\d\d|20[0-4]\d)[a-z]?\b")
+_SURNAME = r"\[?(?:(?:de|van|von|da|di|du|del|le|la|d’|d')\s?)?(?:[A-ZÀ-Þ][\w’'\-]+ ){0,2}[A-ZÀ-Þ][\w’'\-]+\]?"
+# How an entry of an unnumbered list opens: "Surname, X.", "Surname X,", "Surname, Given.", "SURNAME", "---."
+ENTRY_HEAD = re.compile(
+    r"^(?:-{2,}|—{1,3}|_{2,})"  # a repeated author
+    rf"|^{_SURNAME},? (?:[A-ZÀ-Þ]\.|[A-ZÀ-Þ]{{1,3}}[,.]|\(\d{{4}}|et al)"  # initials, Vancouver initials, a year
+    # "Curran, Stuart." "Butler, James A." "Jump, Harriet Devine." "Drach, Erich (1937)" "Oléron, Pierre and"
+    rf"|^{_SURNAME}, [A-ZÀ-Þ][a-zà-ÿ’'\-]+(?: [A-ZÀ-Þ][a-zà-ÿ’'\-]+| [A-ZÀ-Þ]\.)*(?:[,.] | \(| and | et | & )"
+    r"|^[A-ZÀ-Þ]{2,}[A-ZÀ-Þ’'\-]*,? [A-ZÀ-Þ]"  # SURNAME
+)
+# Initials first: "J. P. Collman, ..." "R.J. Smith and"
+INITIALS_HEAD = re.compile(r"^(?:[A-ZÀ-Þ]\.[\s-]?){1,3}\s?[A-ZÀ-Þ][\w’'\-]+")
+# An institution or title head: a year within the first words, no sentence end or number before it,
+# more after it (not "University Press, 1986.", the last line of an entry).
+NAMED_YEAR_HEAD = re.compile(r"^[A-ZÀ-Þ«“\[][^.!?:;\d]{2,100}?[(\s,]\(?(?:1[5-9]\d\d|20[0-4]\d)[a-z]?\)?[.,:)]\s*\S")
+# A line that cannot end an entry: a comma, colon, dash or open bracket last, "...", or a word in lower case.
+LEFT_OPEN = re.compile(r"(?:[,:(\[«“&/–-]|,\s?\.\.\.|…|(?<![\w.’'\-])[a-zà-ÿ]+)$")
+CONTINUATION = {
+    "in", "in:", "dans", "en", "vol.", "pp.", "p.", "no", "n°", "available", "retrieved", "disponible", "consulté",
+    "repéré", "récupéré", "doi", "doi:", "url", "accessed", "proceedings", "actes", "ed.", "eds.", "(ed.)", "(eds.)",
+}
+
+FEATURES = (
+    "bias", "prev_len", "prev_short", "cur_len",
+    "prev_end_period", "prev_end_comma", "prev_end_semicolon", "prev_end_colon", "prev_end_digit",
+    "prev_end_bracket", "prev_end_url", "prev_end_lower_word", "prev_end_upper_word", "prev_end_quote",
+    "prev_left_open", "prev_has_year", "prev_end_initial",
+    "cur_upper", "cur_digit", "cur_lower", "cur_dash", "cur_bracket", "cur_quote",
+    "cur_head", "cur_initials_head", "cur_named_year", "cur_year_40", "cur_year_100", "cur_word_comma",
+    "cur_continuation", "entry_has_year", "entry_lines", "entry_head", "list_heads",
+    "short_and_head", "short_and_upper", "year_and_head", "open_and_head", "has_year_and_year",
+    "prev_end_pages", "period_and_head", "digit_and_head", "cur_names", "entry_chars",
+)
+
+
+def line_features(prev: str, cur: str, width: float, entry: Sequence[str], list_heads: float) -> list[float]:
+    """The features of the break between `prev` and `cur`; `entry` is the current entry's lines so far."""
+    p, c = prev.rstrip(), cur.lstrip()
+    last = p.split()[-1] if p.split() else ""
+    first = c.split()[0].lower() if c.split() else ""
+    short = len(p) < 0.8 * width
+    head = bool(ENTRY_HEAD.match(c))
+    entry_year = any(YEAR.search(x) for x in entry)
+    year40 = bool(YEAR.search(c[:40]))
+    url_last = bool(re.search(r"(?:https?://|www\.|\b10\.\d{4,9}/)\S+$", p))
+    left_open = bool(LEFT_OPEN.search(p)) and not url_last
+    f = {
+        "bias": 1.0,
+        "prev_len": min(len(p) / width, 1.5),
+        "prev_short": float(short),
+        "cur_len": min(len(c) / width, 1.5),
+        "prev_end_period": float(p.endswith(".")),
+        "prev_end_comma": float(p.endswith(",")),
+        "prev_end_semicolon": float(p.endswith(";")),
+        "prev_end_colon": float(p.endswith(":")),
+        "prev_end_digit": float(p[-1:].isdigit()),
+        "prev_end_bracket": float(p.endswith((")", "]"))),
+        "prev_end_url": float(url_last),
+        "prev_end_lower_word": float(bool(re.search(r"(?<![\w.’'\-])[a-zà-ÿ]+$", p))),
+        "prev_end_upper_word": float(bool(re.search(r"(?<![\w.’'\-])[A-ZÀ-Þ][a-zà-ÿ]+$", p))),
+        "prev_end_quote": float(p.endswith(("»", "”", '"'))),
+        "prev_left_open": float(left_open),
+        "prev_has_year": float(bool(YEAR.search(p))),
+        "prev_end_initial": float(bool(re.fullmatch(r"[A-ZÀ-Þ]\.(?:-?[A-ZÀ-Þ]\.)*,?", last))),
+        "cur_upper": float(c[:1].isupper()),
+        "cur_digit": float(c[:1].isdigit()),
+        "cur_lower": float(c[:1].islower()),
+        "cur_dash": float(c.startswith(("--", "—", "__"))),
+        "cur_bracket": float(c.startswith(("[", "("))),
+        "cur_quote": float(c.startswith(("«", "“", '"', "‘"))),
+        "cur_head": float(head),
+        "cur_initials_head": float(bool(INITIALS_HEAD.match(c))),
+        "cur_named_year": float(bool(NAMED_YEAR_HEAD.match(c))),
+        "cur_year_40": float(year40),
+        "cur_year_100": float(bool(YEAR.search(c[:100]))),
+        "cur_word_comma": float(bool(re.match(r"^[\w’'\-]+,", c))),
+        "cur_continuation": float(first in CONTINUATION),
+        "entry_has_year": float(entry_year),
+        "entry_lines": min(len(entry), 4) / 4,
+        "entry_head": float(bool(entry) and bool(ENTRY_HEAD.match(entry[0].lstrip()))),
+        "list_heads": list_heads,
+        "short_and_head": float(short and head),
+        "short_and_upper": float(short and c[:1].isupper()),
+        "year_and_head": float(year40 and head),
+        "open_and_head": float(left_open and head),
+        "has_year_and_year": float(entry_year and year40),
+        "prev_end_pages": float(bool(re.search(r"\d+\s?[-–]\s?\d+\.?$", p))),
+        "period_and_head": float(p.endswith(".") and head),
+        "digit_and_head": float(p[-1:].isdigit() and head),
+        "cur_names": _name_share(c),
+        "entry_chars": min(sum(len(x) for x in entry) / (3 * width), 1.5),
+    }
+    return [f[name] for name in FEATURES]
+
+
+def _name_share(line: str) -> float:
+    """The share of the first six words that are capitalised names or initials ("Smith,", "J.", "&")."""
+    words = line.split()[:6]
+    names = sum(bool(re.fullmatch(r"[A-ZÀ-Þ][\w’'\-]*[.,;]?|[A-ZÀ-Þ]\.(?:-?[A-ZÀ-Þ]\.)*,?|&|et|and", w)) for w in words)
+    return names / max(1, len(words))
+
+
+def head_share(lines: Sequence[str]) -> float:
+    """The share of a list's lines that open with an author's head: how much the list's style has them."""
+    return sum(bool(ENTRY_HEAD.match(x.lstrip())) for x in lines) / max(1, len(lines))
+
+
+@cache
+def _weights() -> tuple[float, ...]:
+    data = json.loads(resources.files("pipeline").joinpath("data/entry_lines.json").read_text(encoding="utf-8"))
+    if tuple(data["features"]) != FEATURES:
+        raise RuntimeError("pipeline/data/entry_lines.json does not match the features: retrain it "
+                           "(python -m pipeline.train.entry_lines)")
+    return tuple(data["weights"])
+
+
+def entry_starts(lines: Sequence[str], width: float, weights: Sequence[float] | None = None) -> set[int]:
+    """Indices of the lines (past the first) that open a new entry, left to right."""
+    w = weights if weights is not None else _weights()
+    share = head_share(lines)
+    starts: set[int] = set()
+    entry: list[str] = [lines[0]] if lines else []
+    for i in range(1, len(lines)):
+        x = line_features(lines[i - 1], lines[i], width, entry, share)
+        z = sum(a * b for a, b in zip(w, x))
+        if 1 / (1 + math.exp(-z)) >= 0.5:
+            starts.add(i)
+            entry = [lines[i]]
+        else:
+            entry.append(lines[i])
+    return starts
