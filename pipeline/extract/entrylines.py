@@ -2,7 +2,7 @@
 
 Text copied out of a PDF (a blank line after every line) or hard-wrapped with no blank lines
 loses the breaks between paragraphs; in a reference list those are the entry boundaries. A
-logistic model scores each line as "opens a new entry" from the shape of the line before and of
+logistic model (on the features and their pairwise products) scores each line as "opens a new entry" from the shape of the line before and of
 the line itself (how it ends, how it opens, an author's head, a year near the start, whether the
 entry so far already has its year). It is fitted by `pipeline.train.entry_lines` on reference
 lists of many styles (GROBID's citation corpus, the Érudit development split), wrapped at random
@@ -33,6 +33,8 @@ INITIALS_HEAD = re.compile(r"^(?:[A-ZÀ-Þ]\.[\s-]?){1,3}\s?[A-ZÀ-Þ][\w’'\-]
 # An institution or title head: a year within the first words, no sentence end or number before it,
 # more after it (not "University Press, 1986.", the last line of an entry).
 NAMED_YEAR_HEAD = re.compile(r"^[A-ZÀ-Þ«“\[][^.!?:;\d]{2,100}?[(\s,]\(?(?:1[5-9]\d\d|20[0-4]\d)[a-z]?\)?[.,:)]\s*\S")
+# Words, then the author-year slot: "Organisation internationale du travail (2019). ..."
+YEAR_SLOT_HEAD = re.compile(r"^[A-ZÀ-Þ][\w’'\-]*(?:[ ,&]+[\w’'\-.]+){0,12}?\s\((?:1[5-9]\d\d|20[0-4]\d)[a-z]?\)[.,:]")
 # A line that cannot end an entry: a comma, colon, dash or open bracket last, "...", or a word in lower case.
 LEFT_OPEN = re.compile(r"(?:[,:(\[«“&/–-]|,\s?\.\.\.|…|(?<![\w.’'\-])[a-zà-ÿ]+)$")
 CONTINUATION = {
@@ -49,7 +51,8 @@ FEATURES = (
     "cur_head", "cur_initials_head", "cur_named_year", "cur_year_40", "cur_year_100", "cur_word_comma",
     "cur_continuation", "entry_has_year", "entry_lines", "entry_head", "list_heads",
     "short_and_head", "short_and_upper", "year_and_head", "open_and_head", "has_year_and_year",
-    "prev_end_pages", "period_and_head", "digit_and_head", "cur_names", "entry_chars",
+    "prev_end_pages", "period_and_head", "digit_and_head", "cur_names", "entry_chars", "cur_year_slot",
+    "cur_year_60",
 )
 
 
@@ -109,6 +112,8 @@ def line_features(prev: str, cur: str, width: float, entry: Sequence[str], list_
         "digit_and_head": float(p[-1:].isdigit() and head),
         "cur_names": _name_share(c),
         "entry_chars": min(sum(len(x) for x in entry) / (3 * width), 1.5),
+        "cur_year_slot": float(bool(YEAR_SLOT_HEAD.match(c))),
+        "cur_year_60": float(bool(YEAR.search(c[:60]))),
     }
     return [f[name] for name in FEATURES]
 
@@ -120,6 +125,12 @@ def _name_share(line: str) -> float:
     return names / max(1, len(words))
 
 
+def expand(x: Sequence[float]) -> list[float]:
+    """The features and their pairwise products: the model is linear in these, so it can weigh
+    "a full stop, then a name" apart from either alone."""
+    return [*x, *(a * b for i, a in enumerate(x) for b in x[i + 1 :])]
+
+
 def head_share(lines: Sequence[str]) -> float:
     """The share of a list's lines that open with an author's head: how much the list's style has them."""
     return sum(bool(ENTRY_HEAD.match(x.lstrip())) for x in lines) / max(1, len(lines))
@@ -128,7 +139,7 @@ def head_share(lines: Sequence[str]) -> float:
 @cache
 def _weights() -> tuple[float, ...]:
     data = json.loads(resources.files("pipeline").joinpath("data/entry_lines.json").read_text(encoding="utf-8"))
-    if tuple(data["features"]) != FEATURES:
+    if tuple(data["features"]) != FEATURES or len(data["weights"]) != len(expand([0.0] * len(FEATURES))):
         raise RuntimeError("pipeline/data/entry_lines.json does not match the features: retrain it "
                            "(python -m pipeline.train.entry_lines)")
     return tuple(data["weights"])
@@ -141,7 +152,7 @@ def entry_starts(lines: Sequence[str], width: float, weights: Sequence[float] | 
     starts: set[int] = set()
     entry: list[str] = [lines[0]] if lines else []
     for i in range(1, len(lines)):
-        x = line_features(lines[i - 1], lines[i], width, entry, share)
+        x = expand(line_features(lines[i - 1], lines[i], width, entry, share))
         z = sum(a * b for a, b in zip(w, x))
         if 1 / (1 + math.exp(-z)) >= 0.5:
             starts.add(i)

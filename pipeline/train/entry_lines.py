@@ -21,7 +21,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from pipeline.extract.entrylines import FEATURES, entry_starts, head_share, line_features
+from pipeline.extract.entrylines import FEATURES, entry_starts, expand, head_share, line_features
 
 MODEL = Path(__file__).resolve().parents[1] / "data" / "entry_lines.json"
 SPLIT = Path(__file__).resolve().parents[1] / "data" / "erudit_split.json"
@@ -76,7 +76,7 @@ def examples(lists: Sequence[Sequence[str]], seed: int) -> tuple[list[list[float
         share, starts = head_share(lines), set(firsts)
         entry = [lines[0]]
         for i in range(1, len(lines)):
-            xs.append(line_features(lines[i - 1], lines[i], width, entry, share))
+            xs.append(expand(line_features(lines[i - 1], lines[i], width, entry, share)))
             ys.append(int(i in starts))
             entry = [lines[i]] if i in starts else entry + [lines[i]]
     return xs, ys
