@@ -37,13 +37,34 @@ def eval_cmd(
     ] = True,
     corpus: CorpusOpt = DEFAULT_CORPUS,
     out: OutOpt = DEFAULT_OUT,
+    devset: Annotated[
+        bool, typer.Option("--devset", help="Instead: score reference-list finding and splitting on the Érudit "
+                           "development data, per text shape / PDF layout, development and held-out parts.")
+    ] = False,
+    erudit: Annotated[
+        Optional[Path], typer.Option("--erudit", help="Folder of Érudit article XML (default ../shared/devset/erudit).")
+    ] = None,
+    forms: Annotated[
+        str, typer.Option("--forms", help="With --devset: comma-separated text shapes and PDF layouts, or 'all' "
+                          "(PDF layouts need fpdf2, the test extra, and take minutes).")
+    ] = "paragraph-lines,wrapped,double-spaced",
+    jobs: Annotated[int, typer.Option("--jobs", min=1, help="With --devset: worker processes.")] = 1,
+    by_journal: Annotated[bool, typer.Option("--by-journal", help="With --devset: also one row per journal.")] = False,
 ) -> None:
     """Score OUT/annotations against the gold set: P/R/F1 per layer and label, outcomes, links, fields.
 
     Gold spans are re-anchored to the current text first. Writes OUT/eval/report.json and report.md.
+    With --devset, scores reference lists on the Érudit XML instead (nothing is written).
 
-    Example:  rescorpus eval --min-f1 citation=0.8 --min-f1 concept=0.6
+    Examples:
+
+      rescorpus eval --min-f1 citation=0.8 --min-f1 concept=0.6
+
+      rescorpus eval --devset --forms all --jobs 2
     """
+    if devset:
+        _eval_devset(erudit, forms, jobs, by_journal)
+        return
     from pipeline.evaluate import below_thresholds, evaluate_gold_set, parse_thresholds
     from pipeline.evaluate_report import format_table, write_report
 
@@ -65,6 +86,43 @@ def eval_cmd(
         say(f"below threshold: {failure}", err=True)
     if failures:
         raise typer.Exit(1)
+
+
+def _eval_devset(erudit: Path | None, forms: str, jobs: int, by_journal: bool) -> None:
+    from pipeline.bench_erudit import SHAPES, default_devset
+    from pipeline.devset_eval import report_rows, score_devset, summarise
+    from pipeline.errors import RescorpusError
+
+    folder = erudit or default_devset()
+    if not folder.is_dir():
+        raise RescorpusError(f"no Érudit devset at {folder}: pass --erudit DIR (a folder of Érudit article XML)")
+    layouts = ("one-column", "two-column", "wordprocessor")
+    chosen = [*SHAPES, *layouts] if forms.strip() == "all" else [f.strip() for f in forms.split(",") if f.strip()]
+    unknown = [f for f in chosen if f not in SHAPES and f not in layouts]
+    if unknown:
+        raise RescorpusError(f"unknown form {unknown[0]!r}: choose from {', '.join((*SHAPES, *layouts))} or 'all'")
+    if any(f in layouts for f in chosen):
+        try:
+            import fpdf  # noqa: F401
+        except ImportError:
+            raise RescorpusError("PDF layouts are rendered with fpdf2: pip install -e '.[test]', or pass text "
+                                 "shapes only with --forms") from None
+    scores = score_devset(folder, chosen, jobs, note=lambda m: say(m, err=True))
+    say(f"reference entries of {folder}, strict (same normalised text) and fuzzy (ratio >= 90), one to one")
+    say(f"{'form':<16} {'part':<12} {'papers':>6} {'gold':>5} {'pred':>5}  {'strict P/R/F1':<17}  "
+        f"{'fuzzy P/R/F1':<17}  outside errors")
+    for r in report_rows(scores):
+        say(f"{r['form']:<16} {r['part']:<12} {r['papers']:>6} {r['gold']:>5} {r['predicted']:>5}  "
+            f"{r['strict_p']:.3f} {r['strict_r']:.3f} {r['strict_f1']:.3f}  {r['fuzzy_p']:.3f} {r['fuzzy_r']:.3f} "
+            f"{r['fuzzy_f1']:.3f}  {r['outside']:>7} {r['errors']:>6}")
+    if by_journal:
+        say("")
+        for (journal, form), t in summarise(scores, lambda s: (s.journal, s.form)).items():
+            _, rec, f1 = t.prf(t.fuzzy)
+            say(f"{journal[:40]:<40} {form:<16} {t.papers:>3} papers  fuzzy R {rec:.3f} F1 {f1:.3f}")
+    for (form, _part), t in summarise(scores, lambda s: (s.form, s.part)).items():
+        for e in t.errors:
+            say(f"error ({form}): {e}", err=True)
 
 
 @app.command("agree")

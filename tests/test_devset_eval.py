@@ -1,0 +1,46 @@
+"""`rescorpus eval --devset`: reference lists of Érudit articles found and split as the XML marks them,
+on a small fast subset of development articles (the full figures are the command's, not a test's)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.bench_erudit import SHAPES, read_article
+from pipeline.cli import app
+from pipeline.devset_eval import held_out, report_rows, score_article
+
+# Development articles of three journals and three styles: numbered (psychiatry), MLA (literature),
+# author-year with no final full stops (management).
+SUBSET = ("1058611ar", "009256ar", "1058157ar")
+
+
+def test_devset_eval_split_is_fixed_and_holds_out_a_quarter() -> None:
+    out = held_out()
+    assert len(out) == 20 and not out & set(SUBSET)
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_devset_eval_reference_lists_of_text_shapes_found_entry_by_entry(erudit: Path, shape: str) -> None:
+    scores = [score_article(read_article(erudit / f"{a}.xml"), shape, "development") for a in SUBSET]
+    assert not any(s.error for s in scores)
+    gold = sum(s.gold for s in scores)
+    assert gold > 100
+    assert sum(s.fuzzy for s in scores) >= 0.97 * gold
+    assert sum(s.predicted for s in scores) <= 1.03 * gold
+    assert sum(s.outside for s in scores) == 0
+    (row,) = report_rows(scores)
+    assert row["form"] == shape and row["fuzzy_r"] >= 0.97
+
+
+def test_devset_eval_unknown_form_is_refused_saying_which_exist(erudit: Path) -> None:
+    result = CliRunner().invoke(app, ["eval", "--devset", "--erudit", str(erudit), "--forms", "tabloid"])
+    assert result.exit_code == 1
+    assert "unknown form 'tabloid'" in result.output and "double-spaced" in result.output
+
+
+def test_devset_eval_missing_folder_says_what_to_pass(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["eval", "--devset", "--erudit", str(tmp_path / "nowhere")])
+    assert result.exit_code == 1 and "--erudit DIR" in result.output
