@@ -81,11 +81,14 @@ def find_gutter(rows: list[list[dict]], width: float, body_size: float) -> tuple
     np.add.at(cover, x1, -1)
     cover = np.cumsum(cover)[:n]
     # Two columns share the text block evenly: look near the middle of the text, not of the page.
-    left_edge = min(w["x0"] for w in body)
-    right_edge = max(w["x1"] for w in body)
+    # (on the page: a long URL may run far past its edge)
+    left_edge = max(0.0, min(w["x0"] for w in body))
+    right_edge = min(width, max(w["x1"] for w in body))
     centre, span = (left_edge + right_edge) / 2, right_edge - left_edge
     lo, hi = max(0, int(centre - 0.12 * span)), min(n - 1, int(centre + 0.12 * span) + 1)
     mid = cover[lo:hi]
+    if not mid.size:
+        return None
     # Full-width lines (title, authors, a wide caption) may cross the gutter: up to
     # a quarter of the page's rows of body text.
     allowed = max(2, len({round(w["bottom"]) for w in body}) // 4)
