@@ -254,3 +254,24 @@ def test_citations_references_vancouver_title_boundaries(entry: str, expected: d
 def test_citations_references_author_year_title_boundaries(entry: str, expected: dict) -> None:
     got = parse_entry(entry)
     assert {k: got.get(k) for k in expected} == expected
+
+
+def test_citations_references_list_given_line_by_line_parted_into_entries() -> None:
+    # A PDF whose reference list came out one paragraph per line (no hanging indent found): the
+    # entry-start model parts the lines; "Garnier," then "D. (2005)." is one entry, not two.
+    import textwrap
+
+    ours = [
+        "Karsenti, T., Larose, F. et Garnier, D. (2002). Optimiser l’intégration des TIC dans la formation "
+        "des maîtres. Revue des sciences de l’éducation, 28(1), 49-69.",
+        "Bédard, F., Kadri, B., Giroux, P., Géronimi, M., Duguay, B. et Boulard, D. (2005). Les enjeux de "
+        "l’intégration des TIC à l’Université : adaptation du corps enseignant. Res Academica, 23(1), 7-26.",
+        "Poteaux, N. (2013). Pédagogie de l’enseignement supérieur en France : état de la question. "
+        "Distances et médiations des savoirs, 4. Récupéré de http://dms.revues.org/285",
+        "Raby, C., Karsenti, T., Meunier, H. et Villeneuve, S. (2011). Usage des TIC en pédagogie "
+        "universitaire : point de vue des étudiants. Revue internationale des technologies en pédagogie "
+        "universitaire, 8(3), 6-19.",
+    ]
+    lines = [line for e in ours for line in textwrap.wrap(e, 72)]
+    found = [" ".join(e.split()) for e in entries("\n\n".join(lines))]
+    assert found == ours

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.citations.callouts import UPPER
+from pipeline.extract.entrylines import entry_starts
 
 YEAR_NUM = r"(?:1[5-9]\d\d|20[0-4]\d)"
 YEAR_RE = re.compile(rf"\b{YEAR_NUM}[a-z]?\b")
@@ -136,13 +137,17 @@ def split_entries(text: str, paragraphs: Sequence[tuple[int, int]], notes: bool 
     numbered = looks_numbered([text[s:e] for s, e in paras])
     whole = not numbered and one_entry_each([text[s:e] for s, e in paras])
     groups: list[list[int]] = []  # [start, end] of each entry so far
-    for s, e in paras:
+    width = None if numbered or whole else _line_width([text[s:e] for s, e in paras])
+    starts = entry_starts([text[s:e] for s, e in paras], width) if width else set()
+    for i, (s, e) in enumerate(paras):
         body = text[s:e]
         if groups and FOOTER_RE.match(body):
             break  # the journal's footer after the last entry ("Cite this article as: ...")
         prev = text[groups[-1][0] : groups[-1][1]] if groups else ""
         if not groups:
             start_new = True
+        elif width:  # the paragraphs are the list's lines (a PDF that gave no entry shapes): the line model parts them
+            start_new = i in starts
         elif is_entry_start(body, numbered) or (notes and re.match(r"^\[?\d{1,3}[\].]?\s", body)):
             start_new = True
         elif numbered:
@@ -173,6 +178,18 @@ def split_entries(text: str, paragraphs: Sequence[tuple[int, int]], notes: bool 
                 number = int(label.group("a") or label.group("b")) if label else None
                 entries.append(Entry(a, b, number))
     return entries
+
+
+def _line_width(paras: Sequence[str]) -> float | None:
+    """The line width when a list's paragraphs are its lines rather than its entries: many of them, short,
+    of much the same length (full lines), a third or more cut mid-phrase (a comma, a word in lower case
+    last), else None."""
+    if len(paras) < 6:
+        return None
+    lengths = sorted(len(p) for p in paras)
+    p90, median = lengths[int(0.9 * (len(lengths) - 1))], lengths[len(lengths) // 2]
+    cut = sum(_left_open(p) for p in paras)
+    return float(p90) if p90 < 130 and median >= 0.55 * p90 and cut >= len(paras) / 3 else None
 
 
 def _year_before_sentence_end(body: str) -> bool:
