@@ -125,9 +125,17 @@ def _styles(lines: list[Tagged], edges: dict) -> dict[tuple[int, int, float], st
     for line, kind in lines:
         if kind in ("", "note"):
             groups.setdefault(_group(line), []).append(line)
-    return {
-        key: chunk_style(_indents(these, edges.get(key[1], (these[0].x0,))[0])) for key, these in groups.items()
-    }
+    styles = {}
+    for key, these in groups.items():
+        left, right = edges.get(key[1], (these[0].x0, 0.0))[:2]
+        styles[key] = chunk_style(_indents(these, left), _full(these, right))
+    return styles
+
+
+def _full(lines: list[Line], right: float) -> list[bool]:
+    """Which lines run to the column's right edge (the widest line's when the edge is unknown)."""
+    right = right or max(ln.x1 for ln in lines)
+    return [ln.x1 >= right - 1.5 * ln.size for ln in lines]
 
 
 def _breaks(prev: Tagged, cur: Tagged, edges: dict, styles: dict) -> bool:
@@ -190,7 +198,8 @@ def _paragraphs(chunk: list[Tagged], edges: dict, group_style: str = "") -> list
     left, right, justified = edges.get(line0.column, (min(ln.x0 for ln, _ in chunk), 0.0, False))
     size = line0.size
     indent = _indents([ln for ln, _ in chunk], left)
-    style = chunk_style(indent) or group_style
+    full = _full([ln for ln, _ in chunk], right)
+    style = chunk_style(indent, full) or group_style
     parts: list[list[Tagged]] = [[chunk[0]]]
     first = 0  # index of the current block's first line
     for i in range(1, len(chunk)):
@@ -200,6 +209,8 @@ def _paragraphs(chunk: list[Tagged], edges: dict, group_style: str = "") -> list
             new = True  # a list item at the margin
         elif style == "hanging":
             new = not indent[i]
+        elif i == 1 and len(chunk) <= 3 and style != "indented" and indent[1] and not indent[0] and full[0]:
+            new = False  # a short chunk set apart by space, full at the margin, then indented: it hangs
         elif style == "indented" and indent[i] != indent[i - 1]:
             new = indent[i]
         elif kind == "note" and NOTE_START.match(line.text) and not (indent[i] and not indent[first]):
@@ -223,12 +234,16 @@ def _paragraphs(chunk: list[Tagged], edges: dict, group_style: str = "") -> list
     return parts
 
 
-def chunk_style(indent: list[bool]) -> str:
+def chunk_style(indent: list[bool], full: list[bool] | None = None) -> str:
     """"hanging" (a reference list: one line at the margin, then indented ones), "indented"
     (paragraphs whose first line alone is indented) or "" when the lines do not say.
 
     Judged from runs of lines at the margin (M) and indented (I): a hanging list
-    reads M I I M I M I I..., indented paragraphs M M M I M M M M I M M...
+    reads M I I M I M I I..., indented paragraphs M M M I M M M M I M M... Where
+    runs do not settle it (a hanging list with one-line entries: M I M M I I), the
+    line before each change does: in a hanging list the line before an indent is a
+    full first line and the line before the margin a short last one; in indented
+    paragraphs the other way round.
     """
     runs: list[tuple[bool, int]] = []
     for flag in indent:
@@ -244,6 +259,17 @@ def chunk_style(indent: list[bool]) -> str:
         return "hanging"
     if all(n == 1 for n in inner) and sum(margin) / len(margin) >= 2:
         return "indented"
+    if full is None:
+        return ""
+    hanging = indented = 0
+    for i in range(1, len(indent)):
+        if indent[i] != indent[i - 1]:
+            if full[i - 1] == indent[i]:  # full before an indent, short before the margin
+                hanging += 1
+            else:
+                indented += 1
+    if hanging >= 4 and indented <= hanging // 10:
+        return "hanging"
     return ""
 
 
