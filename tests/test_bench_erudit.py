@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import bench_erudit as be
-from pipeline import bench_scale
-from pipeline.corpus import iter_papers
+from pipeline.bench import erudit as be
+from pipeline.bench import scale as bench_scale
+from pipeline.corpus.add import iter_papers
 from pipeline.spans import Span, write_jsonl
 
 ARTICLE = "1007667ar"  # French, three abstracts, keywords, 52 refbiblio each carrying a DOI <idpublic>
@@ -69,7 +69,7 @@ def test_bench_erudit_text_shapes_have_their_line_structure(erudit: Path) -> Non
 def test_bench_erudit_pdf_layouts_read_back_in_order(erudit: Path, tmp_path: Path) -> None:
     pdfplumber = pytest.importorskip("pdfplumber")
     pytest.importorskip("fpdf")
-    from pipeline.bench_erudit_pdf import GEOMETRY, PAGE_H, PAGE_W, render_article_pdf
+    from pipeline.bench.erudit_pdf import GEOMETRY, PAGE_H, PAGE_W, render_article_pdf
 
     a = be.read_article(erudit / "1059871ar.xml")
     words = " ".join(" ".join(be.blocks(a)).split())

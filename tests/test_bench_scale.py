@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from pipeline import bench_scale as bs
-from pipeline.corpus import iter_papers
+from pipeline.bench import scale as bs
+from pipeline.corpus.add import iter_papers
 from pipeline.extract import extract
 
 

@@ -9,7 +9,7 @@ import spacy
 from pipeline.citations.component import CitationTagger
 from pipeline.extract import assemble
 from pipeline.extract.text import parse_text
-from pipeline.nlp import build_doc, doc_records
+from pipeline.annotate.nlp import build_doc, doc_records
 
 PAPER = """Titre de l'article
 

@@ -6,7 +6,7 @@ import json
 import krippendorff
 
 from conftest import span_at
-from pipeline.evaluate import (
+from pipeline.evaluation.evaluate import (
     PaperInput,
     agreement,
     evaluate,
@@ -15,9 +15,9 @@ from pipeline.evaluate import (
     family_name,
     normalise_field,
 )
-from pipeline.evaluate_report import format_table, write_report
+from pipeline.evaluation.report import format_table, write_report
 from pipeline.files import atomic_write_text
-from pipeline.gold import make_gold, save_gold
+from pipeline.evaluation.gold import make_gold, save_gold
 from pipeline.spans import Span, write_jsonl
 
 TEXT = (
@@ -103,7 +103,7 @@ def test_evaluate_write_report_and_table(tmp_path):
 
 
 def test_evaluate_gold_set_reanchors_gold_reads_predictions_and_skips_absent_papers(tmp_path):
-    from pipeline.corpus import add_paper
+    from pipeline.corpus.add import add_paper
 
     old = TEXT.replace("Les communs", "Les  communs")  # gold labelled on an older extraction
     gold = [s.with_offsets(s.start + 1, s.end + 1, s.text) for s in GOLD]

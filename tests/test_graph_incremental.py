@@ -9,10 +9,10 @@ from pathlib import Path
 import networkx as nx
 from corpus_outputs import PAPERS, make_outputs, write_paper
 
-from pipeline.aggregate import build_corpus_outputs
-from pipeline.corpusdata import Paragraph, split_sentences
-from pipeline.corpusdigest import CACHE_DIR, load_digests
-from pipeline.graph import annotate_structure
+from pipeline.corpuslevel.aggregate import build_corpus_outputs
+from pipeline.corpuslevel.paperdata import Paragraph, split_sentences
+from pipeline.corpuslevel.corpusdigest import CACHE_DIR, load_digests
+from pipeline.corpuslevel.graph import annotate_structure
 from pipeline.spans import Span
 
 

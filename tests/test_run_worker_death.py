@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-import pipeline.run as run_mod
+import pipeline.run.runner as run_mod
 from pipeline.config import Config
-from pipeline.run import STATUS, run
+from pipeline.run.runner import STATUS, run
 from test_run_faults import _corpus_of
 from test_run_reproducible import outputs_state
 

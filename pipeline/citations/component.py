@@ -12,7 +12,7 @@ from spacy.tokens import Doc
 from spacy.tokens import Span as DocSpan
 
 from pipeline.citations.paper import tag_text
-from pipeline.nlp import set_attrs
+from pipeline.annotate.nlp import set_attrs
 
 
 @Language.factory("rescorpus_citations", assigns=["doc.spans"])

@@ -25,7 +25,7 @@ from pipeline.concepts.match import (
 )
 from pipeline.concepts.scheme import Scheme, SenseRule, load_scheme, write_toml
 from pipeline.config import DEFAULT_SCHEME
-from pipeline.tokenizer_patterns import factored_token_match
+from pipeline.annotate.tokenizer_patterns import factored_token_match
 
 GROUP = "concepts"
 SKIP_SECTIONS = frozenset({"references", "bibliography"})

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pipeline.corpus import add_paper
+from pipeline.corpus.add import add_paper
 
 GROBID_SECONDS_PER_PDF = (0.24, 0.31)  # published figure, 4 CPUs / 8 threads
 TARGETS = {"speedup": 1.7, "peak_mb": 1536.0, "rerun_seconds": 2.0, "add_ratio": 1.2}
@@ -200,7 +200,7 @@ def _have_fpdf() -> bool:
 
 # ---------------------------------------------------------------- measuring in a child process
 
-CHILD = "import json, sys; from pipeline import bench_scale as b; print(json.dumps(b.{func}(*json.loads(sys.argv[1]))))"
+CHILD = "import json, sys; from pipeline.bench import scale as b; print(json.dumps(b.{func}(*json.loads(sys.argv[1]))))"
 
 
 def snapshot_code(dest: Path) -> Path:
@@ -219,7 +219,7 @@ def snapshot_code(dest: Path) -> Path:
 
 
 def _child(func: str, *args: object, code: Path | None = None) -> dict:
-    """Call `pipeline.bench_scale.<func>(*args)` in a fresh Python; its dict, plus wall time and peak memory.
+    """Call `pipeline.bench.scale.<func>(*args)` in a fresh Python; its dict, plus wall time and peak memory.
 
     `code`: a snapshot from `snapshot_code`, imported instead of the installed package (it is the child's cwd).
     """
@@ -297,7 +297,7 @@ def _maxrss_mb() -> dict:
 def child_run(corpus: str, out: str, jobs: int) -> dict:
     """One `run` of the corpus (in a child process): its times, counts, memory and whether spaCy was imported."""
     from pipeline.config import Config
-    from pipeline.run import run
+    from pipeline.run.runner import run
 
     started = time.perf_counter()
     result = run(Path(corpus), Path(out), Config(), jobs=int(jobs))
@@ -317,9 +317,9 @@ def child_tagging(corpus: str, limit: int) -> dict:
     """Words per second of the annotation stage on already extracted papers (models loaded beforehand),
     split into the Doc (spaCy) and each layer component (citations, concepts) where they exist."""
     from pipeline.config import Config
-    from pipeline.corpus import iter_papers
+    from pipeline.corpus.add import iter_papers
     from pipeline.extract import extract
-    from pipeline.nlp import build_doc
+    from pipeline.annotate.nlp import build_doc
 
     config = Config()
     papers = list(iter_papers(Path(corpus)))[: int(limit)]
@@ -350,7 +350,7 @@ def child_tagging(corpus: str, limit: int) -> dict:
 
 def _layer_components(config) -> list[tuple[str, object]]:
     """The layer components (citations, concepts) as `annotate` runs them."""
-    from pipeline.annotate import layers_for
+    from pipeline.annotate.layers import layers_for
 
     return list(layers_for(config).pipeline)
 
@@ -417,7 +417,7 @@ def bench_scale(
 def scale_corpus(dest: Path, n: int, seed: int = 0, words: int = 1500, devset: Path | None = None) -> tuple[Path, dict]:
     """The big corpus in `dest`/corpus: real texts from the Érudit devset when it is there, else synthetic
     papers; and a dict saying which (source, distinct papers, repeats, a one-line summary)."""
-    from pipeline import bench_erudit
+    from pipeline.bench import erudit as bench_erudit
 
     folder = Path(devset) if devset else bench_erudit.default_devset()
     if folder.is_dir() and any(folder.glob("*.xml")):

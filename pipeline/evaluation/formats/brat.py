@@ -22,10 +22,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from ..errors import InputError
-from ..files import atomic_write_text
-from ..spans import Span, sort_key
-from . import Annotated
+from pipeline.errors import InputError
+from pipeline.files import atomic_write_text
+from pipeline.spans import Span, sort_key
+from pipeline.evaluation.formats import Annotated
 
 IMPLIED_LAYER = {"CITATION": "citation", "REFERENCE": "reference"}
 RELATION = "Cites"

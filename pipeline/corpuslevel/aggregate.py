@@ -19,14 +19,14 @@ from typing import Any
 import networkx as nx
 
 from pipeline.citations.works import build_works, generate_works_jsonl
-from pipeline.corpusdata import WORKS, PaperData, Work, derive_works, load_corpus, read_works, select_papers
-from pipeline.corpusdigest import load_digests, work_spans
+from pipeline.corpuslevel.paperdata import WORKS, PaperData, Work, derive_works, load_corpus, read_works, select_papers
+from pipeline.corpuslevel.corpusdigest import load_digests, work_spans
 from pipeline.errors import one_line
 from pipeline.files import atomic_write_text
-from pipeline.formats.graphs import FORMATS, export_graph
-from pipeline.graph import build_graph, graph_from_summaries, project
-from pipeline.report import write_report
-from pipeline.store import DB_NAME, write_database
+from pipeline.corpuslevel.graphformats import FORMATS, export_graph
+from pipeline.corpuslevel.graph import build_graph, graph_from_summaries, project
+from pipeline.corpuslevel.report import write_report
+from pipeline.corpuslevel.store import DB_NAME, write_database
 
 GRAPH_DIR = "graph"
 REPORT_DIR = "report"
@@ -65,7 +65,7 @@ def build_corpus_outputs(
 ) -> list[Path]:
     """Write works.jsonl, graph/<kind>.<format> for every projection, corpus.sqlite and report/; return the paths.
 
-    Papers stream through: only their small summaries are held (pipeline.corpusdigest, cached per paper
+    Papers stream through: only their small summaries are held (pipeline.corpuslevel.corpusdigest, cached per paper
     under outputs/.cache/corpus), the database takes their rows one paper at a time. With `jobs` > 1 the
     files (graph exports, database, report) are written by that many processes at once; the bytes are the
     same. `timings`, when given, receives the seconds of each sub-stage.
@@ -139,7 +139,7 @@ def _run_task(name: str) -> list[Path]:
 def _run_forked(tasks: dict[str, Callable[[], list[Path]]], jobs: int) -> dict[str, list[Path] | BaseException]:
     """Run the tasks in `jobs` forked processes (they inherit the graphs: nothing is pickled but names);
     each task's paths, or the exception it raised (a worker that died fails only the tasks it had)."""
-    from pipeline.run import forked_pool
+    from pipeline.run.runner import forked_pool
 
     _TASKS.clear()
     _TASKS.update(tasks)

@@ -4,7 +4,7 @@ Outcomes follow nervaluate: every gold span is `correct`, `boundary` (same label
 overlapping, other offsets), `wrong_label` (overlapping span of another label) or
 `missed`; every predicted span not paired with a gold span is `spurious`. Only
 spans that touch a layer's gold regions are scored. Results are plain dicts
-(pipeline.evaluate_report turns them into report files and terminal tables).
+(pipeline.evaluation.report turns them into report files and terminal tables).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
-from .spans import LAYERS, Span, sort_key
+from pipeline.errors import InputError
+from pipeline.spans import LAYERS, Span, sort_key
 
 OUTCOMES = ("correct", "boundary", "wrong_label", "missed", "spurious")
 FIELDS = ("authors", "year", "title", "container", "doi")
@@ -375,10 +375,10 @@ def evaluate_gold_set(
     moved, which were not found and so not scored). A gold paper that is not in the
     corpus, or whose source file is absent, is skipped with the reason (result "skipped").
     """
-    from .corpus import iter_papers, load_paper
-    from .errors import CorpusError, RescorpusError
-    from .gold import gold_files, load_gold_file, paper_text, reanchor
-    from .spans import read_jsonl
+    from pipeline.corpus.add import iter_papers, load_paper
+    from pipeline.errors import CorpusError, RescorpusError
+    from pipeline.evaluation.gold import gold_files, load_gold_file, paper_text, reanchor
+    from pipeline.spans import read_jsonl
 
     inputs, gold_info, skipped = [], {}, {}
     in_corpus = list(iter_papers(Path(corpus))) if Path(corpus).is_dir() else []
@@ -568,8 +568,8 @@ def agreement_of_files(
     The text is `text_file`, else OUT/text/<paper>.txt with the paper named in a gold header.
     Gold files are re-anchored to that text; only the regions both label are compared.
     """
-    from .gold import load_gold, paper_text, reanchor
-    from .spans import iter_json_lines, read_jsonl
+    from pipeline.evaluation.gold import load_gold, paper_text, reanchor
+    from pipeline.spans import iter_json_lines, read_jsonl
 
     loaded = {}
     for name, path in (("a", Path(a)), ("b", Path(b))):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..spans import Span
+from pipeline.spans import Span
 
 
 @dataclass(frozen=True)

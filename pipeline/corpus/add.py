@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline import errors
 from pipeline.files import dumps_json
-from pipeline.textbytes import decode_text
+from pipeline.corpus.textbytes import decode_text
 
 if TYPE_CHECKING:  # the PDF libraries load only when a PDF is added: `list` and `run` stay quick
-    from pipeline.extract.pdffile import PdfInfo
+    from pipeline.corpus.pdffile import PdfInfo
 
 PAPER_JSON = "paper.json"
 OURS = "rescorpus"  # our fields inside paper.json
@@ -224,7 +224,7 @@ def _take_pdf(
 
 def _read_pdf(source: Path, password: str | None) -> tuple[PdfInfo, str | None]:
     """pdf_info, trying no password first; say whether it needed a user password or had an owner one."""
-    from pipeline.extract.pdffile import open_pdf, pdf_info
+    from pipeline.corpus.pdffile import open_pdf, pdf_info
 
     try:
         info = pdf_info(source)

@@ -41,7 +41,7 @@ def pinned_versions() -> dict[str, str]:
 
 
 def build_manifest(corpus: Path, out: Path, config: Config) -> dict:
-    from pipeline.run import code_digest, iter_outputs
+    from pipeline.run.runner import code_digest, iter_outputs
 
     inputs = {
         path.relative_to(corpus).as_posix(): sha256_file(path)
@@ -67,8 +67,8 @@ def write_manifest(corpus: Path, out: Path, config: Config) -> dict:
 
 def changed_sources(corpus: Path) -> list[Difference]:
     """Every paper whose source is no longer the file that was added (its sha256 is not paper.json's)."""
-    from pipeline.corpus import iter_papers
-    from pipeline.sources import SourceCheck, changed_reason
+    from pipeline.corpus.add import iter_papers
+    from pipeline.corpus.sources import SourceCheck, changed_reason
 
     check = SourceCheck()
     return [

@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 
 from pipeline.config import Config
 from pipeline.extract.model import Extracted
-from pipeline.nlp import build_doc, doc_records, shared_vocab
+from pipeline.annotate.nlp import build_doc, doc_records, shared_vocab
 from pipeline.spans import generate_jsonl
 
 

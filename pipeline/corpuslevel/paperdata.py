@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.corpus import csl_names, iter_papers
+from pipeline.corpus.add import csl_names, iter_papers
 from pipeline.errors import InputError
 from pipeline.spans import Span, read_jsonl
 

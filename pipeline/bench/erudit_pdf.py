@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pipeline.bench_erudit import Article, typed_blocks
+from pipeline.bench.erudit import Article, typed_blocks
 
 LAYOUTS = ("one-column", "two-column", "wordprocessor")
 PAGE_W, PAGE_H = 595.28, 841.89  # A4, points

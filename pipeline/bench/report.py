@@ -1,8 +1,8 @@
 """`rescorpus bench` as one table: every stage's figure next to its baseline or target, measured in one run.
 
-The stages are timed by pipeline/bench.py (extraction, tagging, corpus outputs,
-end to end), pipeline/bench_refextract.py (reference lists against refextract
-on the gold papers) and, on request, pipeline/bench_scale.py (a synthetic corpus).
+The stages are timed by pipeline/bench/stages.py (extraction, tagging, corpus outputs,
+end to end), pipeline/bench/refextract.py (reference lists against refextract
+on the gold papers) and, on request, pipeline/bench/scale.py (a synthetic corpus).
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from pipeline import bench_scale
-from pipeline.bench import (EndToEndBench, ExtractionBench, TaggingBench, bench_end_to_end, bench_extraction,
+from pipeline.bench import scale as bench_scale
+from pipeline.bench.stages import (EndToEndBench, ExtractionBench, TaggingBench, bench_end_to_end, bench_extraction,
                              bench_tagging)
-from pipeline.bench_refextract import REFEXTRACT_PIN, RefextractBench, Score, bench_refextract, entry_of, gold_papers
+from pipeline.bench.refextract import REFEXTRACT_PIN, RefextractBench, Score, bench_refextract, entry_of, gold_papers
 from pipeline.config import Config
 from pipeline.errors import RescorpusError
 from pipeline.extract.model import Extracted

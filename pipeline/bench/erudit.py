@@ -466,10 +466,10 @@ def build_corpus(
     text) or "copy <repeat>" in the PDF's keywords. With `shared_references`, one paper in
     SHARE_EVERY gets author-less works of ANONYMOUS_POOL appended to its reference list.
     """
-    from pipeline.corpus import add_paper
+    from pipeline.corpus.add import add_paper
 
     if layouts is None:
-        from pipeline.bench_erudit_pdf import LAYOUTS as layouts
+        from pipeline.bench.erudit_pdf import LAYOUTS as layouts
     forms = [*shapes, *layouts]
     unknown = [f for f in forms if f not in SHAPES and f not in _layouts()]
     if unknown:
@@ -510,7 +510,7 @@ def usable_articles(devset: Path) -> list[Article]:
 
 
 def _layouts() -> tuple[str, ...]:
-    from pipeline.bench_erudit_pdf import LAYOUTS
+    from pipeline.bench.erudit_pdf import LAYOUTS
 
     return LAYOUTS
 
@@ -521,7 +521,7 @@ def _write_source(stem: Path, article: Article, form: str, extra: Sequence[str],
         path = stem.with_name(stem.name + ".txt")
         path.write_text(article_text(article, form, extra) + "\n" * repeat, encoding="utf-8")
         return path
-    from pipeline.bench_erudit_pdf import render_article_pdf
+    from pipeline.bench.erudit_pdf import render_article_pdf
 
     return render_article_pdf(stem.with_name(stem.name + ".pdf"), article, form, extra,
                               tag=f"copy {repeat}" if repeat else None)

@@ -29,13 +29,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pipeline
-from pipeline import corpus as corpus_mod
+from pipeline.corpus import add as corpus_mod
 from pipeline.config import Config
-from pipeline.corpusdigest import write_cache_file
+from pipeline.corpuslevel.corpusdigest import write_cache_file
 from pipeline.errors import LockedError, RescorpusError, broken_paper, one_line
 from pipeline.files import EXPORTS, atomic_write_text, csv_text, dumps_json, sha256_file, sha256_text, writing_to
-from pipeline.outfolder import claim, owned_files
-from pipeline.sources import SourceCheck, changed_reason
+from pipeline.run.outfolder import claim, owned_files
+from pipeline.corpus.sources import SourceCheck, changed_reason
 
 if TYPE_CHECKING:  # the extraction libraries load only in processes that extract
     from pipeline.extract.model import Extracted
@@ -79,7 +79,7 @@ class Job:
 @dataclass(frozen=True)
 class Computed:
     """A paper's outputs (path relative to the output folder -> content) and its share of the corpus stage
-    (pipeline/corpusdigest.py cache files), computed in the worker so the corpus stage only reads it."""
+    (pipeline/corpuslevel/corpusdigest.py cache files), computed in the worker so the corpus stage only reads it."""
 
     files: dict[str, str]
     shares: dict[str, str]
@@ -112,8 +112,8 @@ def paper_outputs(paper_id: str, extracted: Extracted) -> dict[str, str]:
 
 def process(job: Job) -> Computed:
     """One paper's outputs: extraction, then the annotation layers on its Doc; then its corpus-stage share."""
-    from pipeline.annotate import annotate  # spaCy and the PDF libraries only in processes that work
-    from pipeline.corpusdigest import digest_files
+    from pipeline.annotate.layers import annotate  # spaCy and the PDF libraries only in processes that work
+    from pipeline.corpuslevel.corpusdigest import digest_files
     from pipeline.extract import extract
 
     extracted = extract(Path(job.source), password=job.password)
@@ -135,7 +135,7 @@ def run(
     """Regenerate `out` from `corpus`: papers that changed, corpus-level outputs, the manifest.
 
     Holds a lock on `out` so two runs never write at once; the second is refused. `out` must be empty,
-    new or an output folder already (see pipeline/outfolder.py); a full disk or a read-only `out` is
+    new or an output folder already (see pipeline/run/outfolder.py); a full disk or a read-only `out` is
     a RescorpusError.
     """
     corpus, out = Path(corpus), Path(out)
@@ -154,7 +154,7 @@ def _run(
     executor: str,
     scheduler: str | None,
 ) -> RunResult:
-    from pipeline.manifest import RUN_LOG, write_manifest
+    from pipeline.run.manifest import RUN_LOG, write_manifest
 
     started = time.perf_counter()
     with output_lock(out):
@@ -204,7 +204,7 @@ def update_corpus_outputs(
     if record is not None:
         failed.update(record.get("failed", {}))
         return "unchanged"
-    from pipeline.aggregate import build_corpus_outputs  # plotting libraries only when needed
+    from pipeline.corpuslevel.aggregate import build_corpus_outputs  # plotting libraries only when needed
 
     _report(progress, "corpus", "evaluating against the gold set; building works, graph, database and report")
     written: list[Path] = []
@@ -225,8 +225,8 @@ def update_corpus_outputs(
 
 def evaluate_into(corpus: Path, out: Path, config: Config) -> list[Path]:
     """outputs/eval/report.{json,md} for the gold papers in the corpus; none when there are none."""
-    from pipeline.evaluate import evaluate_gold_set
-    from pipeline.evaluate_report import write_report
+    from pipeline.evaluation.evaluate import evaluate_gold_set
+    from pipeline.evaluation.report import write_report
 
     folder = out / EVAL_DIR  # an earlier report, when none is made now, goes as a stale output
     if not config.gold_files():
@@ -495,10 +495,10 @@ def _alone_worker(job: Job, send: Any, parent: int) -> None:
 
 def warm_up(config: Config) -> None:
     """Load every model a paper needs (spaCy pipelines, layer components, language and word statistics)."""
-    from pipeline.annotate import layers_for
+    from pipeline.annotate.layers import layers_for
     from pipeline.extract.clean import dehyphenate
     from pipeline.extract.language import detect
-    from pipeline.nlp import pipeline_for
+    from pipeline.annotate.nlp import pipeline_for
 
     for lang in sorted(config.models):
         pipeline_for(lang, config.models)

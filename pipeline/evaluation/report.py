@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .evaluate import OUTCOMES, _micro
-from .files import atomic_write_text, dumps_json
+from pipeline.evaluation.evaluate import OUTCOMES, _micro
+from pipeline.files import atomic_write_text, dumps_json
 
 
 def _pct(x: float) -> str:

@@ -14,8 +14,8 @@ import zlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..errors import InputError
-from ..gold import (
+from pipeline.errors import InputError
+from pipeline.evaluation.gold import (
     Gold,
     gold_files,
     load_gold_file,
@@ -25,11 +25,11 @@ from ..gold import (
     save_gold,
     whole_text_regions,
 )
-from ..files import atomic_write_text
-from ..spans import Span, read_jsonl
-from . import Annotated
-from .brat import brat_config, read_brat, write_brat
-from .xmi import TYPESYSTEM_FILE, read_xmi, read_xmi_zip, write_xmi, write_xmi_zip
+from pipeline.files import atomic_write_text
+from pipeline.spans import Span, read_jsonl
+from pipeline.evaluation.formats import Annotated
+from pipeline.evaluation.formats.brat import brat_config, read_brat, write_brat
+from pipeline.evaluation.formats.xmi import TYPESYSTEM_FILE, read_xmi, read_xmi_zip, write_xmi, write_xmi_zip
 from pipeline.files import EXPORTS
 
 FORMATS = ("inception", "brat")

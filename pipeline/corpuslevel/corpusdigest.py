@@ -23,8 +23,8 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
-from pipeline.corpus import iter_papers
-from pipeline.corpusdata import PaperData, count_tokens, load_paper_data, paper_data, paper_files
+from pipeline.corpus.add import iter_papers
+from pipeline.corpuslevel.paperdata import PaperData, count_tokens, load_paper_data, paper_data, paper_files
 from pipeline.errors import one_line
 from pipeline.spans import Span, span_from_dict, span_to_dict
 
@@ -129,8 +129,8 @@ def work_spans(summary: Mapping[str, Any]) -> list[Span]:
 def _code_version() -> str:
     here = Path(__file__).parent
     digest = hashlib.sha256(VERSION.encode())
-    for name in ("corpusdigest.py", "corpusdata.py", "spans.py"):
-        digest.update((here / name).read_bytes())
+    for path in (here / "corpusdigest.py", here / "paperdata.py", here.parent / "spans.py"):
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
-from .errors import InputError
-from .files import atomic_write_text, sha256_text
-from .spans import LAYERS, Span, iter_json_lines, sort_key, span_from_dict, span_to_dict
+from pipeline.errors import InputError
+from pipeline.files import atomic_write_text, sha256_text
+from pipeline.spans import LAYERS, Span, iter_json_lines, sort_key, span_from_dict, span_to_dict
 
 CONTEXT = 30
 GUIDELINES = "annotations/GUIDELINES.md"

@@ -24,7 +24,7 @@ from pipeline.config import DEFAULT_MODELS
 from pipeline.errors import RescorpusError
 from pipeline.extract.model import Extracted
 from pipeline.spans import Span as Record
-from pipeline.tokenizer_patterns import factored_token_match
+from pipeline.annotate.tokenizer_patterns import factored_token_match
 
 # doc.spans key -> the layer name of the one span shape written to files.
 LAYER_GROUPS: Mapping[str, str] = {"concepts": "concept", "citations": "citation", "references": "reference"}
@@ -59,7 +59,7 @@ class LowercaseLemmas:
 @lru_cache(maxsize=8)
 def load_pipeline(spec: str) -> Language:
     """Load a pipeline by name once per process: an installed model, or "blank:LANG"
-    (French exception patterns compiled factored: pipeline/tokenizer_patterns.py)."""
+    (French exception patterns compiled factored: pipeline/annotate/tokenizer_patterns.py)."""
     with factored_token_match():
         return _load_pipeline(spec)
 

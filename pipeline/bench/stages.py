@@ -3,7 +3,7 @@
 Machines are noisy, so the figure that matters is the ratio against a baseline
 timed on the same pages, interleaved with ours, best of `repeat` runs. This
 module times the stages (extraction, tagging, corpus outputs, end to end);
-pipeline/bench_report.py puts every figure into one table.
+pipeline/bench/report.py puts every figure into one table.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pipeline.extract import extract
 from pipeline.extract.clean import dehyphenate
 from pipeline.extract.language import detect_all
 from pipeline.extract.model import Extracted
-from pipeline.extract.pdffile import open_pdf
+from pipeline.corpus.pdffile import open_pdf
 
 
 @dataclass(frozen=True)
@@ -180,7 +180,7 @@ class TaggingBench:
 
 def bare_spacy_seconds(extracted: Extracted, models: dict[str, str]) -> float:
     """The baseline: the paper's paragraphs through their language's spaCy pipeline (`nlp.pipe`), no Doc built."""
-    from pipeline.nlp import BATCH_SIZE, pipeline_for
+    from pipeline.annotate.nlp import BATCH_SIZE, pipeline_for
 
     by_lang: dict[str, list[str]] = {}
     for para in extracted.paragraphs:
@@ -195,9 +195,9 @@ def bare_spacy_seconds(extracted: Extracted, models: dict[str, str]) -> float:
 def bench_tagging(papers: Sequence[tuple[str, Extracted]], config: Config, repeat: int = 1) -> TaggingBench:
     """Words per second of the bare spaCy pipeline, of build_doc, and of each layer component alone,
     on the same papers; the models are loaded (and timed) before."""
-    from pipeline.annotate import layers_for
-    from pipeline.nlp import build_doc
-    from pipeline.run import warm_up
+    from pipeline.annotate.layers import layers_for
+    from pipeline.annotate.nlp import build_doc
+    from pipeline.run.runner import warm_up
 
     load, _ = _timed(lambda: warm_up(config))
     components = dict(layers_for(config).pipeline)
@@ -257,7 +257,7 @@ class EndToEndBench:
 
 def bench_end_to_end(paths: Sequence[Path], repeat: int = 1, work: Path | None = None, jobs: int = 1) -> EndToEndBench:
     """Add the PDFs to a fresh corpus in a temporary folder, then time `rescorpus run` and the baseline."""
-    from pipeline.corpus import add_paper
+    from pipeline.corpus.add import add_paper
 
     own = work is None
     work = Path(tempfile.mkdtemp(prefix="rescorpus-bench-")) if own else Path(work)
@@ -286,7 +286,7 @@ def bench_end_to_end(paths: Sequence[Path], repeat: int = 1, work: Path | None =
 def bench_corpus_outputs(corpus: Path, out: Path, repeat: int = 1) -> float:
     """Seconds of the corpus-level stage (works, graph, database, report) on a run's outputs, best of `repeat`
     after one untimed call that imports its libraries."""
-    from pipeline.aggregate import build_corpus_outputs
+    from pipeline.corpuslevel.aggregate import build_corpus_outputs
 
     build_corpus_outputs(corpus, out)
     return min(_timed(lambda: build_corpus_outputs(corpus, out))[0] for _ in range(repeat))
@@ -306,7 +306,7 @@ def _child_seconds(args: list[str]) -> float:
 
 
 def _failed(out: Path) -> list[str]:
-    from pipeline.run import STATUS
+    from pipeline.run.runner import STATUS
 
     path = out / STATUS
     rows = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
