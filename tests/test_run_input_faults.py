@@ -13,7 +13,8 @@ from pipeline.corpus import sources
 from pipeline.cli import app
 from pipeline.config import Config
 from pipeline.run.manifest import verify
-from pipeline.run.runner import STATUS, run
+from pipeline.run.outcome import STATUS
+from pipeline.run.runner import run
 from test_run_faults import _corpus_of
 
 runner = CliRunner()

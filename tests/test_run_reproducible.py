@@ -11,7 +11,9 @@ import pytest
 from pipeline.config import Config
 from pipeline.corpus.add import add_paper
 from pipeline.run.manifest import MANIFEST, verify
-from pipeline.run.runner import CACHE, STATUS, run
+from pipeline.run.cache import CACHE
+from pipeline.run.outcome import STATUS
+from pipeline.run.runner import run
 
 FR = (
     "Résilience des coopératives agricoles\n\n"

@@ -197,7 +197,7 @@ def bench_tagging(papers: Sequence[tuple[str, Extracted]], config: Config, repea
     on the same papers; the models are loaded (and timed) before."""
     from pipeline.annotate.layers import layers_for
     from pipeline.annotate.nlp import build_doc
-    from pipeline.run.runner import warm_up
+    from pipeline.run.executors import warm_up
 
     load, _ = _timed(lambda: warm_up(config))
     components = dict(layers_for(config).pipeline)
@@ -306,7 +306,7 @@ def _child_seconds(args: list[str]) -> float:
 
 
 def _failed(out: Path) -> list[str]:
-    from pipeline.run.runner import STATUS
+    from pipeline.run.outcome import STATUS
 
     path = out / STATUS
     rows = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []

@@ -27,6 +27,7 @@ from pipeline.corpuslevel.graphformats import FORMATS, export_graph
 from pipeline.corpuslevel.graph import build_graph, graph_from_summaries, project
 from pipeline.corpuslevel.report import write_report
 from pipeline.corpuslevel.store import DB_NAME, write_database
+from pipeline.workers import forked_pool
 
 GRAPH_DIR = "graph"
 REPORT_DIR = "report"
@@ -139,8 +140,6 @@ def _run_task(name: str) -> list[Path]:
 def _run_forked(tasks: dict[str, Callable[[], list[Path]]], jobs: int) -> dict[str, list[Path] | BaseException]:
     """Run the tasks in `jobs` forked processes (they inherit the graphs: nothing is pickled but names);
     each task's paths, or the exception it raised (a worker that died fails only the tasks it had)."""
-    from pipeline.run.runner import forked_pool
-
     _TASKS.clear()
     _TASKS.update(tasks)
     try:

@@ -20,6 +20,8 @@ from pathlib import Path
 
 from pipeline.config import Config
 from pipeline.files import sha256_file, write_json
+from pipeline.run.cache import code_digest
+from pipeline.run.outfolder import iter_outputs
 
 MANIFEST = "manifest.json"
 RUN_LOG = "run.log"  # times and machine: kept out of the manifest
@@ -41,8 +43,6 @@ def pinned_versions() -> dict[str, str]:
 
 
 def build_manifest(corpus: Path, out: Path, config: Config) -> dict:
-    from pipeline.run.runner import code_digest, iter_outputs
-
     inputs = {
         path.relative_to(corpus).as_posix(): sha256_file(path)
         for path in sorted(Path(corpus).rglob("*"))

@@ -4,10 +4,11 @@ an earlier run wrote (the only ones a run may delete)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from pipeline.errors import RescorpusError
-from pipeline.files import atomic_write_text
+from pipeline.files import EXPORTS, atomic_write_text
 
 MARKER = ".rescorpus-outputs"  # written first into every output folder: `run` replaces and deletes files here
 MARKER_TEXT = "This folder is written by `rescorpus run`: it replaces and deletes the files it made here.\n"
@@ -55,3 +56,17 @@ def owned_files(out: Path) -> set[str]:
         if isinstance(listed, dict):
             owned.update(rel for rel in listed if isinstance(rel, str))
     return owned
+
+
+def iter_outputs(out: Path, skip: Iterable[str] = ()) -> Iterator[Path]:
+    """Every output file (not the cache, not the log), sorted: what the manifest lists."""
+    skip = set(skip)
+    for path in sorted(Path(out).rglob("*")):
+        rel = path.relative_to(out).as_posix()
+        if (
+            path.is_file()
+            and not rel.startswith((CACHE + "/", EXPORTS + "/"))
+            and rel not in skip
+            and not path.name.startswith(".")
+        ):
+            yield path
