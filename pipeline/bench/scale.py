@@ -417,7 +417,7 @@ def bench_scale(
 def scale_corpus(dest: Path, n: int, seed: int = 0, words: int = 1500, devset: Path | None = None) -> tuple[Path, dict]:
     """The big corpus in `dest`/corpus: real texts from the Érudit devset when it is there, else synthetic
     papers; and a dict saying which (source, distinct papers, repeats, a one-line summary)."""
-    from pipeline.bench import erudit as bench_erudit
+    from pipeline.bench import erudit_corpus as bench_erudit
 
     folder = Path(devset) if devset else bench_erudit.default_devset()
     if folder.is_dir() and any(folder.glob("*.xml")):

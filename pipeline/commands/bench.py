@@ -94,7 +94,7 @@ def _value(value: float | int | None) -> str:
 
 
 def _make_corpus(dest: Path, n: int | None, devset: Path | None) -> None:
-    from pipeline.bench import erudit as bench_erudit
+    from pipeline.bench import erudit_corpus as bench_erudit
 
     folder = devset or bench_erudit.default_devset()
     if not n:
@@ -111,7 +111,7 @@ def _make_corpus(dest: Path, n: int | None, devset: Path | None) -> None:
 
 
 def _recall(folder: Path) -> None:
-    from pipeline.bench import erudit as bench_erudit
+    from pipeline.bench import erudit_corpus as bench_erudit
 
     generated = folder / bench_erudit.GENERATED_JSON
     if not generated.is_file():
