@@ -142,7 +142,7 @@ def list_cmd(corpus: CorpusOpt = DEFAULT_CORPUS, out: OutOpt = DEFAULT_OUT) -> N
 
     Example:  rescorpus list --corpus corpus
     """
-    from pipeline.corpus.add import detected_language, list_papers
+    from pipeline.corpus.papers import detected_language, list_papers
 
     rows = list_papers(corpus)
     if not rows:

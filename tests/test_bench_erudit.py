@@ -13,7 +13,7 @@ import pytest
 from pipeline.bench import erudit as be
 from pipeline.bench import erudit_corpus as bc
 from pipeline.bench import scale as bench_scale
-from pipeline.corpus.add import iter_papers
+from pipeline.corpus.papers import iter_papers
 from pipeline.spans import Span, write_jsonl
 
 ARTICLE = "1007667ar"  # French, three abstracts, keywords, 52 refbiblio each carrying a DOI <idpublic>

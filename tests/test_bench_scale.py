@@ -6,7 +6,7 @@ import hashlib
 from pathlib import Path
 
 from pipeline.bench import scale as bs
-from pipeline.corpus.add import iter_papers
+from pipeline.corpus.papers import iter_papers
 from pipeline.extract import extract
 
 

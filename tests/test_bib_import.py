@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from pipeline import errors
 from pipeline.corpus.bib import add_bib, read_bib, zotero_files
 from pipeline.cli import app
-from pipeline.corpus.add import load_paper
+from pipeline.corpus.papers import load_paper
 
 BIBTEX = r"""
 @article{ostrom1990,

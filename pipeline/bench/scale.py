@@ -317,7 +317,7 @@ def child_tagging(corpus: str, limit: int) -> dict:
     """Words per second of the annotation stage on already extracted papers (models loaded beforehand),
     split into the Doc (spaCy) and each layer component (citations, concepts) where they exist."""
     from pipeline.config import Config
-    from pipeline.corpus.add import iter_papers
+    from pipeline.corpus.papers import iter_papers
     from pipeline.extract import extract
     from pipeline.annotate.nlp import build_doc
 

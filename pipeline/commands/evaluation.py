@@ -167,7 +167,7 @@ def import_cmd(
 
     Example:  rescorpus import p1.zip --paper resilience-cooperatives-coree-maroc --as-gold --annotator alice
     """
-    from pipeline.corpus.add import load_paper
+    from pipeline.corpus.papers import load_paper
     from pipeline.errors import RescorpusError
     from pipeline.evaluation.formats.exchange import import_annotations
 

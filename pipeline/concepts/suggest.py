@@ -192,7 +192,7 @@ def corpus_docs(corpus, out, models: Mapping[str, str]) -> Iterable[Doc]:
     import json
     from pathlib import Path
 
-    from pipeline.corpus.add import iter_papers
+    from pipeline.corpus.papers import iter_papers
     from pipeline.extract import extract
     from pipeline.extract.model import Extracted, Paragraph, Section
     from pipeline.annotate.nlp import build_doc

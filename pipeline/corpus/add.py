@@ -1,4 +1,4 @@
-"""The corpus: one folder per paper, `corpus/<id>/source.pdf|source.txt` + `paper.json` (CSL-JSON).
+"""Adding a paper to the corpus: `corpus/<id>/source.pdf|source.txt` + `paper.json` (CSL-JSON).
 
 `add_paper` validates a file, refuses duplicates (by sha256) and writes the
 folder atomically: it is built in `corpus/.tmp-*` and renamed into place, so a
@@ -16,40 +16,34 @@ import shutil
 import stat
 import tempfile
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline import errors
-from pipeline.files import dumps_json
+from pipeline.corpus.csl import parse_name, set_metadata
+from pipeline.corpus.papers import ID_RE, OURS, PAPER_JSON, SUFFIXES, folder_names, load_paper
 from pipeline.corpus.textbytes import decode_text
+from pipeline.files import dumps_json
 
 if TYPE_CHECKING:  # the PDF libraries load only when a PDF is added: `list` and `run` stay quick
     from pipeline.corpus.pdffile import PdfInfo
 
-PAPER_JSON = "paper.json"
-OURS = "rescorpus"  # our fields inside paper.json
-SUFFIXES = {".pdf": "source.pdf", ".txt": "source.txt"}
 # A paper's plain text is a few hundred kB (a 100-page book ~1 MB); 50 MB of text is not a paper.
 # A 100-page scan at 600 dpi is ~100-300 MB; past 500 MB a PDF is not a paper either.
 MAX_BYTES = {".txt": 50 * 2**20, ".pdf": 500 * 2**20}
 WHY_LIMIT = {".txt": "a paper's text is far smaller", ".pdf": "even a 100-page scan at 600 dpi is smaller"}
-ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
-LANG_RE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})*")
-DOI_PREFIX = re.compile(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 # Words skipped when an id takes the first significant word of a title.
 STOPWORDS = frozenset(
     "a an the of on in for and to with from by at is are as its via towards toward what how why "
     "le la les l un une des de du d et en au aux pour sur par dans avec sans entre vers ce ces cette "
     "quel quelle quels quelles qu que est sont".split()
 )
-
 # Letters NFKD does not split into an ASCII letter + accent.
 UNDECOMPOSABLE = str.maketrans(
     {"ß": "ss", "œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d"}
 )
-
 Author = Mapping[str, str]
 
 
@@ -61,48 +55,6 @@ class AddResult:
     path: Path
     flags: tuple[str, ...]
     messages: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Paper:
-    """One paper of the corpus as the pipeline reads it: its folder, source file and CSL-JSON."""
-
-    id: str
-    folder: Path
-    source: Path
-    sha256: str
-    flags: tuple[str, ...]
-    csl: Mapping[str, Any]
-
-    @property
-    def title(self) -> str | None:
-        return self.csl.get("title")
-
-    @property
-    def year(self) -> int | None:
-        parts = self.csl.get("issued", {}).get("date-parts") or [[None]]
-        return parts[0][0] if parts[0] else None
-
-    @property
-    def language(self) -> str | None:
-        return self.csl.get("language")
-
-    @property
-    def pages(self) -> int | None:
-        return self.csl.get("number-of-pages")
-
-
-@dataclass(frozen=True)
-class PaperRow:
-    """One line of `rescorpus list`; `problem` is set (and the rest empty) for a broken folder."""
-
-    id: str
-    year: int | None
-    language: str | None
-    title: str | None
-    pages: int | None
-    flags: tuple[str, ...]
-    problem: str | None = None
 
 
 # ---------------------------------------------------------------- adding
@@ -150,8 +102,8 @@ def add_paper(
         flags, messages = _take_pdf(source, password, csl, title=title, authors=authors, doi=doi)
     else:
         _check_text(source, data)
-    _set_metadata(csl, title=title, authors=authors, year=year, lang=lang, doi=doi, url=url, csl_type=csl_type)
-    taken = set(existing.values()) | _folder_names(corpus)
+    set_metadata(csl, title=title, authors=authors, year=year, lang=lang, doi=doi, url=url, csl_type=csl_type)
+    taken = set(existing.values()) | folder_names(corpus)
     if paper_id is not None:
         if not ID_RE.fullmatch(paper_id):
             raise errors.bad_id(paper_id)
@@ -254,74 +206,6 @@ def _fill_from_pdf(
     return used
 
 
-def _set_metadata(csl: dict[str, Any], **given: Any) -> None:
-    """Validate the caller's metadata and write it into `csl` in CSL-JSON names."""
-    if given["title"] is not None and given["title"].strip():
-        csl["title"] = " ".join(given["title"].split())
-    if given["authors"]:
-        csl["author"] = [parse_name(a) if isinstance(a, str) else dict(a) for a in given["authors"]]
-    if given["year"] is not None:
-        csl["issued"] = {"date-parts": [[parse_year(given["year"])]]}
-    if given["lang"] is not None:
-        lang = str(given["lang"]).strip().lower().replace("_", "-")
-        if not LANG_RE.fullmatch(lang):
-            raise errors.bad_language(given["lang"])
-        csl["language"] = lang
-    if given["doi"]:
-        csl["DOI"] = DOI_PREFIX.sub("", given["doi"].strip())
-    if given["url"]:
-        csl["URL"] = given["url"].strip()
-    csl["type"] = given["csl_type"] or csl.get("type") or "article"
-
-
-def parse_year(value: int | str) -> int:
-    """A publication year from 1000 to 2999, given as a number or a string that holds one."""
-    m = re.search(r"(?<!\d)([12]\d{3})(?!\d)", str(value))
-    if not m or (isinstance(value, int) and str(value) != m.group(1)):
-        raise errors.bad_year(value)
-    return int(m.group(1))
-
-
-def parse_name(name: str) -> dict[str, str]:
-    """'Family, Given' or 'Given Family' as CSL {family, given}; one word is a family name."""
-    name = " ".join(name.split())
-    if "," in name:
-        family, given = (p.strip() for p in name.split(",", 1))
-    else:
-        given, _, family = name.rpartition(" ")
-    return {"family": family, "given": given} if given else {"family": family}
-
-
-NAME_PARTS = ("family", "given", "literal", "non-dropping-particle", "dropping-particle", "suffix")
-
-
-def csl_names(value: Any) -> list[dict[str, str]]:
-    """A CSL name list as read from a (maybe hand-edited) paper.json, made safe to read.
-
-    One name or a list; a string is parsed as 'Family, Given' ("Doe, John; Roe, Ann" splits on ';'),
-    a dict keeps its CSL name parts as strings; anything else is dropped. Every reader of
-    paper.json's authors goes through here, so a hand edit cannot abort a stage.
-    """
-    items = value if isinstance(value, list) else [value] if value else []
-    names = []
-    for item in items:
-        if isinstance(item, str):
-            names += [parse_name(n) for n in item.split(";") if n.strip()]
-        elif isinstance(item, dict):
-            name = {k: _name_part(item[k]) for k in NAME_PARTS if item.get(k) not in (None, "")}
-            if any(name.values()):
-                names.append({k: v for k, v in name.items() if v})
-    return names
-
-
-def _name_part(value: Any) -> str:
-    if isinstance(value, list):
-        return " ".join(_name_part(v) for v in value).strip()
-    if isinstance(value, dict):
-        return " ".join(_name_part(v) for _, v in sorted(value.items())).strip()
-    return " ".join(str(value).split())
-
-
 def _check_text(source: Path, data: bytes) -> None:
     """Refuse a .txt that is not UTF-8 (or UTF-16/32 with a byte-order mark), or holds only blanks or binary data."""
     if not decode_text(data, source, fallback=None).strip():
@@ -394,19 +278,10 @@ def _write_atomically(corpus: Path, paper_id: str, files: Mapping[str, bytes]) -
     return target
 
 
-# ---------------------------------------------------------------- reading
-
-
-def _folder_names(corpus: Path) -> set[str]:
-    if not corpus.is_dir():
-        return set()
-    return {p.name for p in corpus.iterdir() if p.is_dir() and not p.name.startswith(".")}
-
-
 def _hashes(corpus: Path) -> dict[str, str]:
     """sha256 → paper id for every paper; a broken folder is hashed from its source file."""
     found: dict[str, str] = {}
-    for name in sorted(_folder_names(corpus)):
+    for name in sorted(folder_names(corpus)):
         try:
             paper = load_paper(corpus, name)
             found.setdefault(paper.sha256, paper.id)
@@ -414,99 +289,3 @@ def _hashes(corpus: Path) -> dict[str, str]:
             for src in sorted((corpus / name).glob("source.*")):
                 found.setdefault(hashlib.sha256(src.read_bytes()).hexdigest(), name)
     return found
-
-
-def load_paper(corpus: Path, paper_id: str) -> Paper:
-    """Read `corpus/<paper_id>/paper.json`; a damaged folder raises CorpusError naming what is wrong."""
-    folder = Path(corpus) / paper_id
-    if not folder.is_dir() or paper_id.startswith("."):
-        raise errors.no_such_paper(paper_id, corpus)
-    meta = folder / PAPER_JSON
-    try:
-        csl = json.loads(meta.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise errors.broken_paper(folder, "no paper.json") from None
-    except UnicodeDecodeError:
-        raise errors.broken_paper(folder, "paper.json is not UTF-8") from None
-    except json.JSONDecodeError as exc:
-        raise errors.broken_paper(folder, f"paper.json line {exc.lineno} column {exc.colno}: {exc.msg}") from None
-    ours = csl.get(OURS) if isinstance(csl, dict) else None
-    usable = isinstance(ours, dict) and isinstance(ours.get("sha256"), str) and ours.get("source") in SUFFIXES.values()
-    if not usable:
-        raise errors.broken_paper(folder, f"paper.json lacks the \"{OURS}\": {{sha256, source}} fields")
-    if csl.get("id") != paper_id:
-        raise errors.broken_paper(folder, f"paper.json says id '{csl.get('id')}', the folder is '{paper_id}'")
-    if not ID_RE.fullmatch(paper_id):
-        raise errors.broken_paper(folder, f"'{paper_id}' is not a usable paper id (letters, digits, '-', '_', '.')")
-    if problem := _wrong_type(csl):
-        raise errors.broken_paper(folder, f"paper.json: {problem}")
-    source = folder / ours["source"]
-    if not source.is_file():
-        raise errors.broken_paper(folder, f"{ours['source']} is missing")
-    return Paper(
-        id=paper_id,
-        folder=folder,
-        source=source,
-        sha256=ours["sha256"],
-        flags=tuple(ours.get("flags") or ()),
-        csl=csl,
-    )
-
-
-def _wrong_type(csl: Mapping[str, Any]) -> str | None:
-    """What in paper.json has a type the pipeline cannot read (the fields it reads), or None."""
-    ours = csl[OURS]
-    flags = ours.get("flags", [])
-    if not isinstance(flags, list) or not all(isinstance(f, str) for f in flags):
-        return f'"{OURS}.flags" must be a list of words, e.g. ["needs_ocr"]'
-    for name in ("title", "language", "DOI", "URL", "type"):
-        if name in csl and not isinstance(csl[name], str):
-            return f'"{name}" must be a string'
-    pages = csl.get("number-of-pages", 0)
-    if isinstance(pages, bool) or not isinstance(pages, (int, str)):
-        return '"number-of-pages" must be a number'
-    # "author" is not checked: every reader takes it through `csl_names`, which reads any hand-edited shape.
-    issued = csl.get("issued", {})
-    parts = issued.get("date-parts", [[]]) if isinstance(issued, dict) else None
-    if not (isinstance(parts, list) and all(isinstance(p, list) for p in parts)
-            and all(isinstance(v, (int, str)) for p in parts for v in p)):  # fmt: skip
-        return '"issued" must be {"date-parts": [[YEAR]]}'
-    return None
-
-
-def iter_papers(
-    corpus: Path, on_broken: Callable[[str, errors.CorpusError], None] | None = None
-) -> Iterator[Paper]:
-    """Every usable paper in id order. A damaged folder is skipped, so one bad folder never stops the others
-    (`run` records it as failed, `list` shows its problem): `on_broken(folder name, error)` hears of each."""
-    for name in sorted(_folder_names(Path(corpus))):
-        try:
-            paper = load_paper(corpus, name)
-        except errors.CorpusError as exc:
-            if on_broken is not None:
-                on_broken(name, exc)
-            continue
-        yield paper
-
-
-def detected_language(out: Path, paper_id: str) -> str | None:
-    """The language most of a paper's text is in, as the last run detected it (None before a run)."""
-    try:
-        counts = json.loads((Path(out) / "text" / f"{paper_id}.json").read_text(encoding="utf-8"))["languages"]
-    except (OSError, ValueError, KeyError):
-        return None
-    known = {lang: n for lang, n in counts.items() if lang != "und"}
-    return max(sorted(known), key=lambda lang: known[lang]) if known else None
-
-
-def list_papers(corpus: Path) -> list[PaperRow]:
-    """One row per paper folder, sorted by id; a damaged folder gives a row with `problem` set."""
-    rows = []
-    for name in sorted(_folder_names(Path(corpus))):
-        try:
-            p = load_paper(corpus, name)
-        except errors.CorpusError as exc:
-            rows.append(PaperRow(name, None, None, None, None, (), problem=str(exc)))
-            continue
-        rows.append(PaperRow(p.id, p.year, p.language, p.title, p.pages, p.flags))
-    return rows

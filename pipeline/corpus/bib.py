@@ -20,7 +20,8 @@ from bibtexparser.model import Entry
 from pylatexenc.latex2text import LatexNodes2Text
 
 from pipeline import errors
-from pipeline.corpus.add import LANG_RE, AddResult, add_paper, csl_names, parse_year
+from pipeline.corpus.add import AddResult, add_paper
+from pipeline.corpus.csl import LANG_RE, csl_names, parse_year
 
 # BibTeX/biblatex entry types → CSL types (anything else: "article").
 CSL_TYPES = {

@@ -7,7 +7,7 @@ import json
 import os
 from pathlib import Path
 
-from pipeline.corpus.add import Paper
+from pipeline.corpus.papers import Paper
 from pipeline.files import atomic_write_text, dumps_json, sha256_file
 
 SEEN = "_sources.json"  # OUT/.cache/_sources.json: id -> {"stat": [...], "sha256": ...} (ids never start with "_")

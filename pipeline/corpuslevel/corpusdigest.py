@@ -23,7 +23,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
-from pipeline.corpus.add import iter_papers
+from pipeline.corpus.papers import iter_papers
 from pipeline.corpuslevel.paperdata import PaperData, count_tokens, load_paper_data, paper_data, paper_files
 from pipeline.errors import one_line
 from pipeline.spans import Span, span_from_dict, span_to_dict

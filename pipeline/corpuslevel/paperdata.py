@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.corpus.add import csl_names, iter_papers
+from pipeline.corpus.csl import csl_names
+
+from pipeline.corpus.papers import iter_papers
 from pipeline.errors import InputError
 from pipeline.spans import Span, read_jsonl
 

@@ -375,7 +375,7 @@ def evaluate_gold_set(
     moved, which were not found and so not scored). A gold paper that is not in the
     corpus, or whose source file is absent, is skipped with the reason (result "skipped").
     """
-    from pipeline.corpus.add import iter_papers, load_paper
+    from pipeline.corpus.papers import iter_papers, load_paper
     from pipeline.errors import CorpusError, RescorpusError
     from pipeline.evaluation.gold import gold_files, load_gold_file, paper_text, reanchor
     from pipeline.spans import read_jsonl

@@ -67,7 +67,7 @@ def write_manifest(corpus: Path, out: Path, config: Config) -> dict:
 
 def changed_sources(corpus: Path) -> list[Difference]:
     """Every paper whose source is no longer the file that was added (its sha256 is not paper.json's)."""
-    from pipeline.corpus.add import iter_papers
+    from pipeline.corpus.papers import iter_papers
     from pipeline.corpus.sources import SourceCheck, changed_reason
 
     check = SourceCheck()

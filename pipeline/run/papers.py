@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from pipeline.config import Config
-from pipeline.corpus import add as corpus_mod
+from pipeline.corpus import papers as corpus_mod
 from pipeline.errors import broken_paper
 from pipeline.files import atomic_write_text, dumps_json, sha256_text
 from pipeline.corpuslevel.corpusdigest import write_cache_file
