@@ -10,8 +10,7 @@ import networkx as nx
 from corpus_outputs import PAPERS, make_outputs, write_paper
 
 from pipeline.corpuslevel.aggregate import build_corpus_outputs
-from pipeline.corpuslevel.paperdata import Paragraph, split_sentences
-from pipeline.corpuslevel.corpusdigest import CACHE_DIR, load_digests
+from pipeline.corpuslevel.paperdata import CACHE_DIR, Paragraph, load_digests, split_sentences
 from pipeline.corpuslevel.graph import annotate_structure
 from pipeline.spans import Span
 

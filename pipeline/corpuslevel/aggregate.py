@@ -19,8 +19,8 @@ from typing import Any
 import networkx as nx
 
 from pipeline.citations.works import build_works, generate_works_jsonl
-from pipeline.corpuslevel.paperdata import WORKS, PaperData, Work, derive_works, load_corpus, read_works, select_papers
-from pipeline.corpuslevel.corpusdigest import load_digests, work_spans
+from pipeline.corpuslevel.paperdata import PaperData, load_corpus, load_digests, select_papers, work_spans
+from pipeline.corpuslevel.works import WORKS, Work, derive_works, read_works
 from pipeline.errors import one_line
 from pipeline.files import atomic_write_text
 from pipeline.corpuslevel.graphformats import FORMATS, export_graph
@@ -66,7 +66,7 @@ def build_corpus_outputs(
 ) -> list[Path]:
     """Write works.jsonl, graph/<kind>.<format> for every projection, corpus.sqlite and report/; return the paths.
 
-    Papers stream through: only their small summaries are held (pipeline.corpuslevel.corpusdigest, cached per paper
+    Papers stream through: only their small summaries are held (pipeline.corpuslevel.paperdata, cached per paper
     under outputs/.cache/corpus), the database takes their rows one paper at a time. With `jobs` > 1 the
     files (graph exports, database, report) are written by that many processes at once; the bytes are the
     same. `timings`, when given, receives the seconds of each sub-stage.

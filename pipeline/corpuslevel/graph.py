@@ -23,7 +23,9 @@ from itertools import combinations
 
 import networkx as nx
 
-from pipeline.corpuslevel.paperdata import PaperData, Work, reference_index
+from pipeline.corpuslevel.paperdata import PaperData
+
+from pipeline.corpuslevel.works import Work, reference_index
 
 SEED = 42
 KINDS = ("concepts", "citations", "concept-works", "all")
@@ -54,13 +56,13 @@ def _association(pairs: Counter, units: int, present: Counter) -> dict[tuple[str
 
 def build_graph(papers: Iterable[PaperData], works: Iterable[Work]) -> nx.Graph:
     """The heterogeneous graph of the given papers (the works they cite, the concepts they mention)."""
-    from pipeline.corpuslevel.corpusdigest import digest_paper
+    from pipeline.corpuslevel.paperdata import digest_paper
 
     return graph_from_summaries([digest_paper(p).summary for p in papers], works)
 
 
 def graph_from_summaries(summaries: Iterable[Mapping[str, Any]], works: Iterable[Work]) -> nx.Graph:
-    """The same graph from the papers' cached summaries (pipeline.corpuslevel.corpusdigest): counts are only added up here."""
+    """The same graph from the papers' cached summaries (pipeline.corpuslevel.paperdata): counts are only added up here."""
     papers = sorted(summaries, key=lambda p: p["id"])
     works = list(works)
     ref_work = reference_index(works)

@@ -1,32 +1,43 @@
-"""The per-paper outputs read back for the corpus-level stages: text, paragraphs, sentences, spans, works.
+"""Each paper's share of the corpus-level outputs: its per-paper outputs read back, digested, cached.
 
-Corpus-level outputs (graph, database, report) are built from these files only,
-never by re-reading sources. Sentences are cut here by one deterministic rule
-splitter over the paragraphs of outputs/text/<id>.json: the run does not write
-spaCy's sentence boundaries, and re-running the models at corpus level would
-cost as much as the per-paper stage. A boundary never falls inside an annotated
-span, so "Borzaga et al. (2009)" or "p. 212" never end a sentence.
+`PaperData` is one paper's text, paragraphs, sentences and spans as read from
+outputs/ (corpus-level outputs are built from these files only, never by
+re-reading sources). Sentences are cut here by one deterministic rule splitter
+over the paragraphs of outputs/text/<id>.json: the run does not write spaCy's
+sentence boundaries, and re-running the models at corpus level would cost as
+much as the per-paper stage. A boundary never falls inside an annotated span,
+so "Borzaga et al. (2009)" or "p. 212" never end a sentence.
+
+A share is computed once and cached by the bytes it comes from. `digest_paper` turns a PaperData into a `Digest`: a small `summary` (graph
+counts, report figures, the reference and citation spans the works need) that
+the corpus stage holds for every paper, and `rows` (paragraphs, sentences,
+spans) that the database streams in one paper at a time. `load_digests` keeps
+them in outputs/.cache/corpus/<id>.{summary,rows}.json, keyed on the paper's
+per-paper output files, its metadata and this code, so adding a paper computes
+only that paper's share. Texts are never cached: the database slices them from
+outputs/text/<id>.txt when it writes.
 """
 
 from __future__ import annotations
 
 import bisect
+import hashlib
 import io
 import json
+import os
 import re
-import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
 from pipeline.corpus.csl import csl_names
-
 from pipeline.corpus.papers import iter_papers
-from pipeline.errors import InputError
-from pipeline.spans import Span, read_jsonl
+from pipeline.errors import InputError, one_line
+from pipeline.spans import Span, read_jsonl, span_from_dict, span_to_dict
 
-WORKS = "works.jsonl"
 # Words after which a full stop does not end a sentence.
 ABBREVIATIONS = frozenset(
     "al cf coll dr éd ed eds etc ex fig hab ibid id mr mrs ms mme mlle mm no nº op p pp pr prof réf "
@@ -34,8 +45,11 @@ ABBREVIATIONS = frozenset(
 )
 _END = re.compile(r"[.!?…]+[\"'»”)\]]*(?=\s+)")
 _OPENER = re.compile(r"\s+[«\"“(\[]?\s*[A-ZÀ-ÖØ-Þ0-9]")
-_WORD = re.compile(r"\w+")
 _TOKEN = re.compile(r"\w+(?:[-'’]\w+)*")
+CACHE_DIR = Path(".cache") / "corpus"
+SKIP_SECTIONS = ("references",)  # no concepts are annotated there: kept out of the token counts
+SENTENCES_PER_CONCEPT = 40  # sentences the report lists per concept (the first ones, in corpus order)
+VERSION = "1"
 
 
 @dataclass(frozen=True)
@@ -73,24 +87,6 @@ class PaperData:
 
     def layer(self, name: str) -> list[Span]:
         return [s for s in self.spans if s.layer == name]
-
-
-@dataclass(frozen=True)
-class Work:
-    """One cited work across the corpus, and the reference entries (paper, reference id) that cite it."""
-
-    key: str
-    authors: tuple[str, ...]
-    year: str
-    title: str
-    doi: str
-    cited_by: tuple[tuple[str, str], ...]
-
-    @property
-    def label(self) -> str:
-        first = self.authors[0] if self.authors else (self.title[:40] or self.key)
-        more = " et al." if len(self.authors) > 2 else (f" & {self.authors[1]}" if len(self.authors) == 2 else "")
-        return f"{first}{more}, {self.year}" if self.year else f"{first}{more}"
 
 
 def split_sentences(text: str, paragraphs: Sequence[Paragraph], keep: Iterable[Span] = ()) -> tuple[Sentence, ...]:
@@ -232,87 +228,220 @@ def select_papers(
     return tuple(chosen)
 
 
-# --- works ------------------------------------------------------------------
+# --- the digest: one paper's share ------------------------------------------------
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+@dataclass(frozen=True)
+class Digest:
+    """A paper's `summary` (held for the whole corpus) and `rows` (streamed to the database), JSON-ready."""
+
+    id: str
+    summary: Mapping[str, Any]
+    rows: Mapping[str, Any]
 
 
-def _surname(name: str) -> str:
-    name = name.split(",", 1)[0] if "," in name else (name.split() or [""])[-1]
-    return re.sub(r"[^a-z0-9]", "", _fold(name))
+def _plain(attrs: Mapping[str, Any]) -> dict:
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in attrs.items()}
 
 
-def fallback_work_key(attrs: Mapping[str, Any]) -> str:
-    """A work key from a reference's fields: the DOI, else first surname + year + three title words."""
-    doi = str(attrs.get("doi") or "").strip().casefold()
-    if doi:
-        return "doi:" + re.sub(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", "", doi).rstrip(".")
-    authors = attrs.get("authors") or []
-    authors = [authors] if isinstance(authors, str) else list(authors)
-    first = _surname(str(authors[0])) if authors else "anon"
-    words = [w for w in _WORD.findall(_fold(str(attrs.get("title") or ""))) if len(w) > 3][:3]
-    return f"{first or 'anon'}-{attrs.get('year') or 'nd'}-{'-'.join(words) or 'untitled'}"
+def _sentence_of(starts: list[int], ends: list[int], pos: int) -> int | None:
+    """Index of the unit (sentence, paragraph) whose span holds `pos` by its start, else None."""
+    i = bisect.bisect_right(starts, pos) - 1
+    return i if i >= 0 and pos < ends[i] else None
 
 
-def derive_works(papers: Iterable[PaperData]) -> tuple[Work, ...]:
-    """Works from the reference spans of the papers, with the fallback key (until works.jsonl exists)."""
-    return derive_spans_works((p.id, p.spans) for p in papers)
+def _pairs(groups: Mapping[int, set[str]]) -> tuple[list, list]:
+    """([a, b, units with both], [label, units with it]) over the units' label sets, sorted."""
+    pairs: Counter = Counter()
+    present: Counter = Counter()
+    for labels in groups.values():
+        ordered = sorted(labels)
+        present.update(ordered)
+        pairs.update(combinations(ordered, 2))
+    return [[a, b, n] for (a, b), n in sorted(pairs.items())], [[k, n] for k, n in sorted(present.items())]
 
 
-def derive_spans_works(papers: Iterable[tuple[str, Iterable[Span]]]) -> tuple[Work, ...]:
-    """Works from (paper id, spans) pairs: their reference spans, with the fallback key."""
-    found: dict[str, dict[str, Any]] = {}
-    for paper_id, spans in papers:
-        for ref in spans:
-            if ref.layer != "reference":
-                continue
-            key = fallback_work_key(ref.attrs)
-            entry = found.setdefault(key, {"attrs": ref.attrs, "cited_by": []})
-            entry["cited_by"].append((paper_id, str(ref.attrs.get("id", f"{ref.start}"))))
-    return tuple(_work(key, e["attrs"], e["cited_by"]) for key, e in sorted(found.items()))
+def digest_paper(p: PaperData) -> Digest:
+    """The paper's share of the graph, database and report (see the module docstring)."""
+    s_starts, s_ends = [s.start for s in p.sentences], [s.end for s in p.sentences]
+    q_starts, q_ends = [q.start for q in p.paragraphs], [q.end for q in p.paragraphs]
+    sent_labels: dict[int, set[str]] = defaultdict(set)
+    para_labels: dict[int, set[str]] = defaultdict(set)
+    cite_groups: dict[int, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
+    lang_counts: dict[str, Counter] = defaultdict(Counter)
+    sentences: dict[str, list[str]] = {}
+    span_rows = []
+    for span in p.spans:
+        i = _sentence_of(s_starts, s_ends, span.start)
+        ref = span.attrs.get("id") if span.layer == "reference" else span.attrs.get("target")
+        span_rows.append([i, span.layer, span.label, span.start, span.end, span.text,
+                          None if ref is None else str(ref),
+                          json.dumps(_plain(span.attrs), ensure_ascii=False, sort_keys=True)])  # fmt: skip
+        if span.layer == "concept":
+            j = _sentence_of(q_starts, q_ends, span.start)
+            if i is not None:
+                sent_labels[i].add(span.label)
+                cite_groups[i][1].add(span.label)
+            if j is not None:
+                para_labels[j].add(span.label)
+            lang = (p.paragraphs[j].lang if j is not None else "") or "?"
+            lang_counts[lang][span.label] += 1
+            k = bisect.bisect_right(s_starts, span.start) - 1  # the sentence the report shows, as before
+            if k >= 0:
+                item = " ".join(p.text[s_starts[k] : s_ends[k]].split())
+                bucket = sentences.setdefault(span.label, [])
+                if len(bucket) < SENTENCES_PER_CONCEPT and item not in bucket:
+                    bucket.append(item)
+        elif span.layer == "citation" and i is not None:
+            cite_groups[i][0].add(str(span.attrs.get("target", "")))
+    sent_pairs, sent_present = _pairs(sent_labels)
+    para_pairs, para_present = _pairs(para_labels)
+    paragraphs = [[q.start, q.end, q.kind, q.lang, q.section, count_tokens(p.text[q.start : q.end])] for q in p.paragraphs]
+    layer_n = Counter(s.layer for s in p.spans)
+    summary = {
+        "id": p.id, "title": p.title, "year": p.year, "lang": p.lang, "authors": list(p.authors),
+        "meta": json.dumps(dict(p.meta), ensure_ascii=False, sort_keys=True),
+        "tokens": sum(r[5] for r, q in zip(paragraphs, p.paragraphs) if q.section not in SKIP_SECTIONS),
+        "n_sentences": len(p.sentences), "n_paragraphs": len(p.paragraphs),
+        "n_concepts": layer_n["concept"], "n_citations": layer_n["citation"], "n_references": layer_n["reference"],
+        "mentions": dict(sorted(Counter(s.label for s in p.spans if s.layer == "concept").items())),
+        "sent_pairs": sent_pairs, "sent_present": sent_present, "para_pairs": para_pairs, "para_present": para_present,
+        "cite_groups": [[sorted(t), sorted(c)] for _, (t, c) in sorted(cite_groups.items()) if t],
+        "lang_counts": {lang: dict(sorted(c.items())) for lang, c in sorted(lang_counts.items())},
+        "sentences": dict(sorted(sentences.items())),
+        "work_spans": [span_to_dict(s) for s in p.spans if s.layer in ("reference", "citation")],
+    }  # fmt: skip
+    rows = {"paragraphs": paragraphs, "sentences": [[s.start, s.end, s.paragraph] for s in p.sentences], "spans": span_rows}
+    return Digest(p.id, summary, rows)
 
 
-def _work(key: str, attrs: Mapping[str, Any], cited_by: Iterable[tuple[str, str]]) -> Work:
-    authors = attrs.get("authors") or []
-    authors = [authors] if isinstance(authors, str) else list(authors)
-    return Work(
-        key=key,
-        authors=tuple(str(a) for a in authors),
-        year=str(attrs.get("year") or ""),
-        title=str(attrs.get("title") or ""),
-        doi=str(attrs.get("doi") or ""),
-        cited_by=tuple(sorted(set(cited_by))),
-    )
+def work_spans(summary: Mapping[str, Any]) -> list[Span]:
+    """The reference and citation spans of a paper's summary (what pipeline.citations.works reads)."""
+    return [span_from_dict(d) for d in summary["work_spans"]]
 
 
-def read_works(path: Path) -> tuple[Work, ...]:
-    """outputs/works.jsonl as written by pipeline.citations.works (one cited work per line)."""
-    works = []
-    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
+# --- the cache -----------------------------------------------------------------------
+
+
+def _code_version() -> str:
+    here = Path(__file__).parent
+    digest = hashlib.sha256(VERSION.encode())
+    for path in (here / "paperdata.py", here.parent / "spans.py"):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def paper_cache_key(out: Path, paper_id: str, csl: Mapping[str, Any], code: str) -> str:
+    """A hash of everything a digest depends on: the paper's per-paper outputs, its metadata, the code."""
+    contents = {}
+    for rel in paper_files(paper_id):
+        path = out / rel
+        if path.exists():
+            contents[rel] = path.read_bytes()
+    return contents_key(paper_id, csl, contents, code)
+
+
+def contents_key(paper_id: str, csl: Mapping[str, Any], contents: Mapping[str, bytes], code: str) -> str:
+    """`paper_cache_key` of outputs given by content (bytes as written) instead of read from a folder."""
+    digest = hashlib.sha256(code.encode() + b"\0" + json.dumps(csl, sort_keys=True, ensure_ascii=False).encode())
+    for rel in paper_files(paper_id):
+        digest.update(rel.encode() + b"\0" + contents.get(rel, b"<none>") + b"\0")
+    return digest.hexdigest()
+
+
+def digest_files(paper_id: str, csl: Mapping[str, Any], contents: Mapping[str, str]) -> dict[str, str]:
+    """A paper's digest cache files (relative to the output folder) from the contents of its outputs:
+    what a worker computes beside the outputs, so that the corpus stage only reads them."""
+    written = {rel: contents[rel].encode("utf-8") for rel in paper_files(paper_id) if rel in contents}
+    key = contents_key(paper_id, csl, written, _code_version())
+    shares = _share_files(key, digest_paper(paper_data(paper_id, csl, contents)))
+    return {f"{CACHE_DIR.as_posix()}/{name}": content for name, content in shares.items()}
+
+
+def _share_files(key: str, d: Digest) -> dict[str, str]:
+    """The cache files of a digest (file name -> content), under its key: the one shape both the worker
+    (`digest_files`) and the corpus stage (`load_digests`) write."""
+    return {
+        f"{d.id}.rows.json": json.dumps({"key": key, **d.rows}, ensure_ascii=False, separators=(",", ":")),
+        f"{d.id}.summary.json": json.dumps({"key": key, **d.summary}, ensure_ascii=False, separators=(",", ":")),
+    }
+
+
+def _read(path: Path, key: str) -> dict | None:
+    try:
+        obj = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return obj if isinstance(obj, dict) and obj.get("key") == key else None
+
+
+def write_cache_file(path: Path, content: str) -> None:
+    """Cache files are checked by key when read: a rename (no fsync) is enough to never read half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(content, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+@dataclass(frozen=True)
+class CachedDigests:
+    """The summaries of every paper with per-paper outputs (id order) and where to stream their rows from."""
+
+    out: Path
+    summaries: tuple[Mapping[str, Any], ...]
+    keys: Mapping[str, str]
+    csl: Mapping[str, Mapping[str, Any]]
+    computed: tuple[str, ...]  # ids whose digest was computed this time (the others came from the cache)
+
+    def rows(self) -> Iterator[tuple[Mapping[str, Any], str, Mapping[str, Any]]]:
+        """(summary, text, rows) one paper at a time, in id order: nothing is held across papers."""
+        folder = self.out / CACHE_DIR
+        for summary in self.summaries:
+            pid = summary["id"]
+            rows = _read(folder / f"{pid}.rows.json", self.keys[pid])
+            text = (self.out / "text" / f"{pid}.txt").read_text(encoding="utf-8")
+            if rows is None:  # the cache went away under us: compute it again
+                rows = dict(digest_paper(load_paper_data(self.out, pid, self.csl[pid])).rows)
+            yield summary, text, rows
+
+
+def load_digests(corpus: Path, out: Path, failures: dict[str, str] | None = None) -> CachedDigests:
+    """Every paper's summary, from the cache when its key matches, else computed (and cached).
+
+    With `failures` given, a paper whose share cannot be computed (a hand-edited paper.json, a damaged output)
+    is left out and recorded there as "paper <id>" -> reason; without it, the fault is raised."""
+    corpus, out = Path(corpus), Path(out)
+    folder = out / CACHE_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    code = _code_version()
+    summaries, keys, computed, csl = [], {}, [], {}
+    for paper in sorted(iter_papers(corpus), key=lambda p: p.id):
+        if not (out / "text" / f"{paper.id}.txt").exists():
             continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{path}:{n}: not valid JSON ({exc.msg}); run `rescorpus run` again") from None
-        cited = [(str(c["paper"]), str(c["reference"])) for c in obj.get("cited_by", [])]
-        works.append(_work(str(obj["key"]), obj, cited))
-    return tuple(sorted(works, key=lambda w: w.key))
+        key = paper_cache_key(out, paper.id, paper.csl, code)
+        cached = _read(folder / f"{paper.id}.summary.json", key)
+        if cached is None:
+            try:
+                d = digest_paper(load_paper_data(out, paper.id, paper.csl))
+            except Exception as exc:  # noqa: BLE001 - one paper's fault is recorded, the corpus goes on
+                if failures is None:
+                    raise
+                failures[f"paper {paper.id}"] = one_line(exc)
+                continue
+            for name, content in _share_files(key, d).items():
+                write_cache_file(folder / name, content)
+            cached = {"key": key, **d.summary}
+            computed.append(paper.id)
+        keys[paper.id], csl[paper.id] = key, paper.csl
+        summaries.append(cached)
+    for path in sorted(folder.glob("*.json")):  # papers gone from the corpus
+        if path.name.split(".", 1)[0] not in keys:
+            path.unlink(missing_ok=True)
+    return CachedDigests(out, tuple(summaries), keys, csl, tuple(computed))
 
 
-def works_lines(works: Iterable[Work]) -> str:
-    """The JSON-lines form of works (the shape of outputs/works.jsonl), sorted by key."""
-    lines = []
-    for w in sorted(works, key=lambda w: w.key):
-        obj = {"key": w.key, "authors": list(w.authors), "year": w.year, "title": w.title, "doi": w.doi,
-               "cited_by": [{"paper": p, "reference": r} for p, r in w.cited_by]}  # fmt: skip
-        lines.append(json.dumps(obj, ensure_ascii=False, sort_keys=True) + "\n")
-    return "".join(lines)
-
-
-def reference_index(works: Iterable[Work]) -> dict[tuple[str, str], str]:
-    """(paper id, reference id) -> work key."""
-    return {ref: w.key for w in works for ref in w.cited_by}
+def memory_digests(papers: tuple[PaperData, ...]) -> tuple[tuple[Mapping[str, Any], ...], list]:
+    """Summaries and (summary, text, rows) for papers already in memory (tests, filtered graphs)."""
+    digests = [digest_paper(p) for p in sorted(papers, key=lambda p: p.id)]
+    texts = {p.id: p.text for p in papers}
+    return tuple(d.summary for d in digests), [(d.summary, texts[d.id], d.rows) for d in digests]

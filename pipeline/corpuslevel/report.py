@@ -19,8 +19,8 @@ from typing import Any
 
 import networkx as nx
 
-from pipeline.corpuslevel.paperdata import Work
-from pipeline.corpuslevel.corpusdigest import SENTENCES_PER_CONCEPT
+from pipeline.corpuslevel.works import Work
+from pipeline.corpuslevel.paperdata import SENTENCES_PER_CONCEPT
 from pipeline.files import atomic_write_bytes, atomic_write_text
 from pipeline.corpuslevel.graph import SEED, concept_neighbours
 
@@ -181,7 +181,7 @@ def render_html(
     papers: Sequence[Mapping[str, Any]], works: Sequence[Work], concept_map: nx.Graph, citations: nx.Graph,
     evaluation: Mapping[str, Any] | None = None, positions: Mapping[str, Mapping[str, tuple[float, float]]] | None = None,
 ) -> str:  # fmt: skip
-    """The whole page as one string, from the papers' summaries (pipeline.corpuslevel.corpusdigest) and the two maps."""
+    """The whole page as one string, from the papers' summaries (pipeline.corpuslevel.paperdata) and the two maps."""
     import plotly.io as pio
     from plotly.offline import get_plotlyjs
 
@@ -260,7 +260,7 @@ def write_report(
 ) -> list[Path]:  # fmt: skip
     """Write index.html, concept-map.png and citation-graph.png into `folder`; return their paths.
 
-    `papers` are the papers' summaries (pipeline.corpuslevel.corpusdigest); each map is laid out once for the page and its PNG."""
+    `papers` are the papers' summaries (pipeline.corpuslevel.paperdata); each map is laid out once for the page and its PNG."""
     folder = Path(folder)
     index = folder / "index.html"
     shown = bounded(citations, TOP_MAP_NODES)

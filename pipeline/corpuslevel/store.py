@@ -23,8 +23,9 @@ from pathlib import Path
 import networkx as nx
 import sqlite_utils
 
-from pipeline.corpuslevel.paperdata import PaperData, Work, reference_index
-from pipeline.corpuslevel.corpusdigest import SKIP_SECTIONS, memory_digests
+from pipeline.corpuslevel.paperdata import SKIP_SECTIONS, PaperData, memory_digests
+
+from pipeline.corpuslevel.works import Work, reference_index
 from pipeline.errors import InputError
 
 DB_NAME = "corpus.sqlite"
@@ -37,7 +38,7 @@ def build_database(path: Path, papers: Sequence[PaperData], works: Sequence[Work
 
 def write_database(path: Path, papers: Iterable[tuple[Mapping, str, Mapping]], works: Sequence[Work], graph: nx.Graph) -> Path:
     """Write the database to `path` atomically (built beside it, vacuumed, renamed) from (summary, text,
-    rows) per paper (pipeline.corpuslevel.corpusdigest), taken one at a time in id order."""
+    rows) per paper (pipeline.corpuslevel.paperdata), taken one at a time in id order."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

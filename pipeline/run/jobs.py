@@ -34,7 +34,7 @@ class Job:
 @dataclass(frozen=True)
 class Computed:
     """A paper's outputs (path relative to the output folder -> content) and its share of the corpus stage
-    (pipeline/corpuslevel/corpusdigest.py cache files), computed in the worker so the corpus stage only reads it."""
+    (pipeline/corpuslevel/paperdata.py cache files), computed in the worker so the corpus stage only reads it."""
 
     files: dict[str, str]
     shares: dict[str, str]
@@ -54,7 +54,7 @@ def paper_outputs(paper_id: str, extracted: Extracted) -> dict[str, str]:
 def process(job: Job) -> Computed:
     """One paper's outputs: extraction, then the annotation layers on its Doc; then its corpus-stage share."""
     from pipeline.annotate.layers import annotate  # spaCy and the PDF libraries only in processes that work
-    from pipeline.corpuslevel.corpusdigest import digest_files
+    from pipeline.corpuslevel.paperdata import digest_files
     from pipeline.extract import extract
 
     extracted = extract(Path(job.source), password=job.password)
