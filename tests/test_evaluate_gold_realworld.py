@@ -14,7 +14,7 @@ import pytest
 from conftest import REPO
 from pipeline.config import Config
 from pipeline.corpus.add import add_paper
-from pipeline.evaluation.evaluate import evaluate_gold_set
+from pipeline.evaluation.goldset import evaluate_gold_set
 from pipeline.run.runner import run
 
 GOLD_PDFS = {

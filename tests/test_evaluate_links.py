@@ -6,15 +6,9 @@ import json
 import krippendorff
 
 from conftest import span_at
-from pipeline.evaluation.evaluate import (
-    PaperInput,
-    agreement,
-    evaluate,
-    evaluate_corpus,
-    evaluate_gold_set,
-    family_name,
-    normalise_field,
-)
+from pipeline.evaluation.agreement import agreement
+from pipeline.evaluation.evaluate import PaperInput, evaluate, evaluate_corpus, family_name, normalise_field
+from pipeline.evaluation.goldset import evaluate_gold_set
 from pipeline.evaluation.report import format_table, write_report
 from pipeline.files import atomic_write_text
 from pipeline.evaluation.gold import make_gold, save_gold

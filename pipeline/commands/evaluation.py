@@ -44,7 +44,7 @@ def eval_cmd(
 
     Example:  rescorpus eval --min-f1 citation=0.8 --min-f1 concept=0.6
     """
-    from pipeline.evaluation.evaluate import below_thresholds, evaluate_gold_set, parse_thresholds
+    from pipeline.evaluation.goldset import below_thresholds, evaluate_gold_set, parse_thresholds
     from pipeline.evaluation.report import format_table, write_report
 
     thresholds = parse_thresholds(min_f1 or [])
@@ -82,7 +82,7 @@ def agree_cmd(
 
     Example:  rescorpus agree outputs/exports/imported/p1.alice.jsonl outputs/exports/imported/p1.bob.jsonl
     """
-    from pipeline.evaluation.evaluate import agreement_of_files
+    from pipeline.evaluation.agreement import agreement_of_files
     from pipeline.evaluation.report import format_agreement
 
     result = agreement_of_files(a, b, out, text)

@@ -1,26 +1,23 @@
-"""Gold vs predicted spans: outcomes per label, P/R/F1 (strict and overlap), links, fields, agreement.
+"""Gold vs predicted spans: outcomes per label, P/R/F1 (strict and overlap), links and reference fields.
 
 Outcomes follow nervaluate: every gold span is `correct`, `boundary` (same label,
 overlapping, other offsets), `wrong_label` (overlapping span of another label) or
 `missed`; every predicted span not paired with a gold span is `spurious`. Only
 spans that touch a layer's gold regions are scored. Results are plain dicts
-(pipeline.evaluation.report turns them into report files and terminal tables).
+(pipeline.evaluation.report turns them into report files and terminal tables);
+pipeline.evaluation.goldset runs them over the gold files and the run's outputs.
 """
 
 from __future__ import annotations
 
 import bisect
-import dataclasses
-import json
 import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from pipeline.errors import InputError
 from pipeline.spans import LAYERS, Span, sort_key
 
 OUTCOMES = ("correct", "boundary", "wrong_label", "missed", "spurious")
@@ -366,238 +363,12 @@ def evaluate_corpus(papers: Iterable[PaperInput]) -> dict[str, Any]:
     }
 
 
-def evaluate_gold_set(
-    gold_dir: str | Path, corpus: str | Path, out: str | Path, papers: Iterable[str] | None = None
-) -> dict[str, Any]:
-    """`rescorpus eval`: score OUT/annotations against every gold file, over OUT/text.
-
-    Gold spans are re-anchored in memory to the current text (result "gold": how many
-    moved, which were not found and so not scored). A gold paper that is not in the
-    corpus, or whose source file is absent, is skipped with the reason (result "skipped").
-    """
-    from pipeline.corpus.papers import iter_papers, load_paper
-    from pipeline.errors import CorpusError, RescorpusError
-    from pipeline.evaluation.gold import gold_files, load_gold_file, paper_text, reanchor
-    from pipeline.spans import read_jsonl
-
-    inputs, gold_info, skipped = [], {}, {}
-    in_corpus = list(iter_papers(Path(corpus))) if Path(corpus).is_dir() else []
-    ids = [p.id for p in in_corpus]
-    by_source = {p.sha256: p.id for p in in_corpus}
-    by_text = _papers_by_text(Path(out), ids)
-    for path in gold_files(gold_dir, papers):
-        gold = load_gold_file(path)
-        # The same paper added under another id: the gold follows its source file, or failing that
-        # (a copy of the PDF with other bytes, same content) the normalised text it was labelled on.
-        found = by_source.get(gold.source_sha256) or (None if gold.paper in ids else by_text.get(gold.text_sha256))
-        if found and found != gold.paper:
-            gold = dataclasses.replace(gold, paper=found)
-        try:
-            paper = load_paper(Path(corpus), gold.paper)
-        except CorpusError as exc:
-            skipped[gold.paper] = f"its corpus folder is unusable: {exc}"
-            continue
-        except InputError:
-            skipped[gold.paper] = (
-                f"not in the corpus {corpus}/; add its source with `rescorpus add FILE` (found by content, any id)"
-            )
-            continue
-        text = paper_text(out, gold.paper)
-        pred_path = Path(out) / "annotations" / f"{gold.paper}.jsonl"
-        if not pred_path.exists():
-            raise RescorpusError(f"{pred_path}: no annotations for paper {gold.paper}; run `rescorpus run` first")
-        anchored = reanchor(gold, text)
-        gold_info[gold.paper] = {
-            "reanchored": anchored.moved,
-            "not_found": [
-                {"layer": s.layer, "label": s.label, "start": s.start, "text": s.text} for s in anchored.not_found
-            ],
-            "n_gold": len(gold.spans),
-            "source_matches": gold.source_sha256 in (None, paper.sha256),
-        }
-        inputs.append(PaperInput(gold.paper, list(anchored.spans), read_jsonl(pred_path), text, anchored.gold.regions))
-    if not inputs:
-        why = "; ".join(f"{pid}: {reason}" for pid, reason in skipped.items())
-        raise RescorpusError(f"no gold paper could be evaluated ({why})")
-    result = evaluate_corpus(inputs) | {"gold": gold_info, "skipped": skipped}
-    return result | {"by_language": concepts_by_language(inputs, Path(out))}
-
-
-def _papers_by_text(out: Path, ids: Iterable[str]) -> dict[str, str]:
-    """Paper ids by the sha256 of their current normalised text (OUT/text/<id>.txt)."""
-    import hashlib
-
-    found = {}
-    for paper_id in ids:
-        path = out / "text" / f"{paper_id}.txt"
-        if path.exists():
-            found.setdefault(hashlib.sha256(path.read_bytes()).hexdigest(), paper_id)
-    return found
-
-
-BY_LANGUAGE = ("fr", "en")
-
-
-def paragraph_languages(out: Path, paper: str) -> dict[str, list[tuple[int, int]]]:
-    """The character ranges of each paragraph language of a paper, from OUT/text/<paper>.json."""
-    path = Path(out) / "text" / f"{paper}.json"
-    ranges: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    if path.exists():
-        for para in json.loads(path.read_text(encoding="utf-8")).get("paragraphs", []):
-            ranges[para.get("lang") or "und"].append((para["start"], para["end"]))
-    return ranges
-
-
-def concepts_by_language(inputs: Iterable[PaperInput], out: Path) -> dict[str, Any]:
-    """The concept layer scored separately over French and over English paragraphs (micro over papers)."""
-    result = {}
-    inputs = list(inputs)
-    for lang in BY_LANGUAGE:
-        per = []
-        for p in inputs:
-            labelled = [(0, len(p.text))] if p.regions is None else p.regions.get("concept", [])
-            ranges = _intersect(labelled, paragraph_languages(out, p.paper).get(lang, []))
-            per.append(evaluate(p.gold, p.predicted, p.text, {"concept": ranges}))
-        result[lang] = aggregate(per)["layers"]["concept"]
-    return result
-
-
-MATCHINGS = ("strict", "overlap")
-
-
-def parse_thresholds(items: Iterable[str]) -> dict[str, float]:
-    """`["concept=0.6", ...]` -> {"concept": 0.6}; F1 values between 0 and 1."""
-    out = {}
-    for item in items:
-        layer, sep, value = item.partition("=")
-        try:
-            number = float(value)
-        except ValueError:
-            number = -1.0
-        if not sep or layer not in LAYERS or not 0 <= number <= 1:
-            raise InputError(
-                f"--min-f1 {item!r}: write it as LAYER=VALUE with LAYER one of {', '.join(LAYERS)} "
-                "and VALUE an F1 between 0 and 1, e.g. --min-f1 citation=0.8"
-            )
-        out[layer] = number
-    return out
-
-
-def below_thresholds(result: Mapping[str, Any], thresholds: Mapping[str, float], matching: str = "strict") -> list[str]:
-    """One line per layer whose micro F1 (under `matching`) is below its threshold, or that is not scored."""
-    if matching not in MATCHINGS:
-        raise InputError(f"matching {matching!r}: use strict or overlap")
-    failures = []
-    for layer, minimum in sorted(thresholds.items()):
-        lr = _micro(result)["layers"][layer]
-        f1 = lr[matching]["f1"]
-        if not lr["scored"]:
-            failures.append(f"{layer}: not scored (no gold regions for it), so below --min-f1 {layer}={minimum:g}")
-        elif f1 < minimum:
-            failures.append(f"{layer}: {matching} F1 {f1:.3f} is below --min-f1 {layer}={minimum:g}")
-    return failures
-
-
-# --- agreement ----------------------------------------------------------------
-
-_TOKEN = re.compile(r"\w+|[^\w\s]")
-
-
-def _token_labels(spans: Iterable[Span], layer: str, tokens: list[tuple[int, int]], n: int) -> list[str]:
-    """Each token's label: that of the (earliest) span of `layer` covering any of its characters, else "O"."""
-    chars: list[str | None] = [None] * n
-    for s in sorted((s for s in spans if s.layer == layer), key=sort_key, reverse=True):
-        end = min(s.end, n)
-        chars[s.start : end] = [s.label] * max(0, end - s.start)
-    return [next((chars[i] for i in range(a, b) if chars[i] is not None), "O") for a, b in tokens]
-
-
-def agreement(a: list[Span], b: list[Span], text: str, regions: Regions | None = None) -> dict[str, Any]:
-    """Inter-annotator agreement per layer: pairwise F1 per label (A as reference) and Krippendorff's
-    alpha (nominal) over the text's tokens, each labelled with its covering span's label or "O"."""
-    import krippendorff
-
-    if regions is None:
-        regions = {layer: [(0, len(text))] for layer in LAYERS}
-    scores = evaluate(a, b, text, regions)
-    tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
-    layers = {}
-    for layer in LAYERS:
-        ranges = [tuple(r) for r in regions.get(layer, ())]
-        toks = [t for t in tokens if any(x <= t[0] and t[1] <= y for x, y in ranges)]
-        la, lb = _token_labels(a, layer, toks, len(text)), _token_labels(b, layer, toks, len(text))
-        values = sorted(set(la) | set(lb))
-        alpha, note = None, None
-        if len(values) < 2:
-            note = f"alpha undefined for layer {layer}: every token has the same label ({values[0] if values else 'no tokens'})"
-        else:
-            code = {v: i for i, v in enumerate(values)}
-            data = [[code[x] for x in la], [code[x] for x in lb]]
-            alpha = round(float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")), 6)
-        lr = scores["layers"][layer]
-        if not ranges:  # a layer one of the two files does not label: nothing to compare
-            layers[layer] = {"compared": False, "alpha": None, "tokens": 0, "n_a": 0, "n_b": 0, "f1": None,
-                             "labels": {}, "note": f"layer {layer} not compared: not labelled in both files"}
-            continue
-        layers[layer] = {
-            "compared": True,
-            "alpha": alpha,
-            "tokens": len(toks),
-            "n_a": lr["n_gold"],
-            "n_b": lr["n_predicted"],
-            "f1": {"strict": lr["strict"]["f1"], "overlap": lr["overlap"]["f1"]},
-            "labels": {
-                lab: {"n_a": c["n_gold"], "n_b": c["n_predicted"], "strict": c["strict"]["f1"], "overlap": c["overlap"]["f1"]}
-                for lab, c in lr["labels"].items()
-            },
-            "note": note,
-        }
-    return {"layers": layers}
-
-
-def _intersect(a: Iterable[tuple[int, int]], b: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+def intersect(a: Iterable[tuple[int, int]], b: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The character ranges both lists of ranges cover, sorted."""
     b = list(b)
     return sorted((max(x, u), min(y, v)) for x, y in a for u, v in b if max(x, u) < min(y, v))
 
 
-def agreement_of_files(
-    a: str | Path, b: str | Path, out: str | Path, text_file: str | Path | None = None
-) -> dict[str, Any]:
-    """`rescorpus agree`: agreement between two annotation files of one paper (gold files or span JSON lines).
-
-    The text is `text_file`, else OUT/text/<paper>.txt with the paper named in a gold header.
-    Gold files are re-anchored to that text; only the regions both label are compared.
-    """
-    from pipeline.evaluation.gold import load_gold, paper_text, reanchor
-    from pipeline.spans import iter_json_lines, read_jsonl
-
-    loaded = {}
-    for name, path in (("a", Path(a)), ("b", Path(b))):
-        first = next(iter_json_lines(path), (None, {}))[1]
-        loaded[name] = load_gold(path) if first.get("header") else read_jsonl(path)
-    papers = {g.paper for g in loaded.values() if not isinstance(g, list)}
-    if len(papers) > 1:
-        raise InputError(f"{a} and {b} annotate different papers ({', '.join(sorted(papers))}); compare one paper")
-    paper = next(iter(papers), None)
-    if text_file is not None:
-        if not Path(text_file).exists():
-            raise InputError(f"{text_file}: no such file; pass the paper's normalised text with --text")
-        text = Path(text_file).read_text(encoding="utf-8")
-    elif paper is not None:
-        text = paper_text(out, paper)
-    else:
-        raise InputError(f"{a} and {b} have no gold header naming their paper; pass its text with --text FILE")
-    spans, regions, not_found = {}, {layer: [(0, len(text))] for layer in LAYERS}, {}
-    for name, item in loaded.items():
-        if isinstance(item, list):
-            spans[name] = item
-            continue
-        anchored = reanchor(item, text)
-        spans[name], not_found[name] = list(anchored.spans), len(anchored.not_found)
-        regions = {layer: _intersect(regions[layer], anchored.gold.regions.get(layer, ())) for layer in LAYERS}
-    result = agreement(spans["a"], spans["b"], text, regions)
-    return result | {"paper": paper, "a": str(a), "b": str(b), "not_found": not_found}
-
-
-def _micro(result: Mapping[str, Any]) -> Mapping[str, Any]:
+def micro_of(result: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The micro-averaged scores of a corpus result, or a one-paper result itself."""
     return result["micro"] if "micro" in result else result

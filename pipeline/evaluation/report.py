@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pipeline.evaluation.evaluate import OUTCOMES, _micro
+from pipeline.evaluation.evaluate import OUTCOMES, micro_of
 from pipeline.files import atomic_write_text, dumps_json
 
 
@@ -44,12 +44,12 @@ def _md_table(head: list[str], rows: list[list[str]]) -> list[str]:
 
 def notes(result: Mapping[str, Any]) -> list[str]:
     """The plain-language notes of a result (layers not scored, layers without predictions)."""
-    return [lr["note"] for lr in _micro(result)["layers"].values() if lr["note"]]
+    return [lr["note"] for lr in micro_of(result)["layers"].values() if lr["note"]]
 
 
 def render_markdown(result: Mapping[str, Any]) -> str:
     """The readable report: scores per layer and label, links, fields, then every error in context."""
-    micro = _micro(result)
+    micro = micro_of(result)
     out = ["# Evaluation report", ""]
     if "papers" in result:
         out += [f"Papers: {len(result['papers'])} ({', '.join(result['papers'])}). Scores (in %) are micro-averaged over all papers.", ""]
@@ -114,7 +114,7 @@ def write_report(result: Mapping[str, Any], out_dir: str | Path) -> tuple[Path, 
 
 def format_table(result: Mapping[str, Any]) -> str:
     """A compact table for the terminal: one row per layer and label, then links, fields and notes."""
-    micro = _micro(result)
+    micro = micro_of(result)
     widths = [22, 5, 5, 6, 6, 6, 6, 6, 6, 5, 5, 5, 5, 5]
     head = ["layer/label", "gold", "pred", "P", "R", "F1", "ovP", "ovR", "ovF1", "C", "B", "W", "M", "S"]
     fmt = lambda cells: " ".join(c.ljust(w) if k == 0 else c.rjust(w) for k, (c, w) in enumerate(zip(cells, widths)))  # noqa: E731

@@ -69,7 +69,7 @@ def update_corpus_outputs(
 
 def evaluate_into(corpus: Path, out: Path, config: Config) -> list[Path]:
     """outputs/eval/report.{json,md} for the gold papers in the corpus; none when there are none."""
-    from pipeline.evaluation.evaluate import evaluate_gold_set
+    from pipeline.evaluation.goldset import evaluate_gold_set
     from pipeline.evaluation.report import write_report
 
     folder = out / EVAL_DIR  # an earlier report, when none is made now, goes as a stale output
