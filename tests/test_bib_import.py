@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline import errors
-from pipeline.corpus.bib import add_bib, read_bib, zotero_files
 from pipeline.cli import app
+from pipeline.corpus.bib import add_bib, read_bib, zotero_files
 from pipeline.corpus.papers import load_paper
 
 BIBTEX = r"""

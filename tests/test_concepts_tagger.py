@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import spacy
 
+from pipeline.annotate.nlp import build_doc
 from pipeline.concepts.tagger import ConceptTagger
 from pipeline.extract.model import Extracted, Paragraph, Section
-from pipeline.annotate.nlp import build_doc
 
 REPO = Path(__file__).resolve().parents[1]
 SCHEME = REPO / "annotations" / "concepts" / "resilience-coop.toml"

@@ -10,8 +10,8 @@ import pytest
 from pipeline import errors
 from typer.testing import CliRunner
 
-from pipeline.corpus import add as corpus_mod
 from pipeline.cli import app
+from pipeline.corpus import add as corpus_mod
 from pipeline.corpus.add import add_paper
 
 

@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 from conftest import span_at
 from pipeline.cli import app
 from pipeline.corpus.add import add_paper
-from pipeline.files import atomic_write_text
 from pipeline.evaluation.gold import load_gold, make_gold, save_gold
+from pipeline.files import atomic_write_text
 from pipeline.spans import Span, read_jsonl, write_jsonl
 
 PAPER = "coop-2021"

@@ -8,10 +8,10 @@ import krippendorff
 from conftest import span_at
 from pipeline.evaluation.agreement import agreement
 from pipeline.evaluation.evaluate import PaperInput, evaluate, evaluate_corpus, family_name, normalise_field
+from pipeline.evaluation.gold import make_gold, save_gold
 from pipeline.evaluation.goldset import evaluate_gold_set
 from pipeline.evaluation.report import format_table, write_report
 from pipeline.files import atomic_write_text
-from pipeline.evaluation.gold import make_gold, save_gold
 from pipeline.spans import Span, write_jsonl
 
 TEXT = (

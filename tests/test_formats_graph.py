@@ -11,10 +11,10 @@ from corpus_outputs import make_outputs
 
 from pipeline.corpuslevel.paperdata import load_corpus
 
-from pipeline.corpuslevel.works import derive_works
-from pipeline.errors import InputError
 from pipeline.corpuslevel import graphformats as graphs
 from pipeline.corpuslevel.graph import build_graph, project
+from pipeline.corpuslevel.works import derive_works
+from pipeline.errors import InputError
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,9 @@ from corpus_outputs import PAPERS, make_outputs
 
 from pipeline.corpuslevel.paperdata import Paragraph, load_corpus, select_papers, split_sentences
 
+from pipeline.corpuslevel.graph import build_graph, concept_neighbours, project
 from pipeline.corpuslevel.works import derive_works
 from pipeline.errors import InputError
-from pipeline.corpuslevel.graph import build_graph, concept_neighbours, project
 
 
 @pytest.fixture(scope="module")

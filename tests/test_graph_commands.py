@@ -8,8 +8,8 @@ import pytest
 from corpus_outputs import make_outputs
 from typer.testing import CliRunner
 
-from pipeline.corpuslevel.aggregate import build_corpus_outputs
 from pipeline.cli import app
+from pipeline.corpuslevel.aggregate import build_corpus_outputs
 from pipeline.corpuslevel.graphformats import read_gexf
 
 runner = CliRunner()

@@ -10,8 +10,8 @@ import networkx as nx
 from corpus_outputs import PAPERS, make_outputs, write_paper
 
 from pipeline.corpuslevel.aggregate import build_corpus_outputs
-from pipeline.corpuslevel.paperdata import CACHE_DIR, Paragraph, load_digests, split_sentences
 from pipeline.corpuslevel.graph import annotate_structure
+from pipeline.corpuslevel.paperdata import CACHE_DIR, Paragraph, load_digests, split_sentences
 from pipeline.spans import Span
 
 

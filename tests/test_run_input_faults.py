@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.corpus import sources
 from pipeline.cli import app
 from pipeline.config import Config
+from pipeline.corpus import sources
 from pipeline.run.manifest import verify
 from pipeline.run.outcome import STATUS
 from pipeline.run.runner import run

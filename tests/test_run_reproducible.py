@@ -10,8 +10,8 @@ import pytest
 
 from pipeline.config import Config
 from pipeline.corpus.add import add_paper
-from pipeline.run.manifest import MANIFEST, verify
 from pipeline.run.cache import CACHE
+from pipeline.run.manifest import MANIFEST, verify
 from pipeline.run.outcome import STATUS
 from pipeline.run.runner import run
 

@@ -13,10 +13,10 @@ from scipy.stats import hypergeom
 
 from pipeline.corpuslevel.paperdata import load_corpus
 
-from pipeline.corpuslevel.works import derive_works
-from pipeline.errors import InputError
 from pipeline.corpuslevel.graph import build_graph, project
 from pipeline.corpuslevel.store import DB_NAME, build_database, contrast, format_kwic, kwic, lafon, open_database
+from pipeline.corpuslevel.works import derive_works
+from pipeline.errors import InputError
 
 
 @pytest.fixture(scope="module")

@@ -13,9 +13,9 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline.annotate.nlp import build_doc, doc_records, shared_vocab
 from pipeline.config import Config
 from pipeline.extract.model import Extracted
-from pipeline.annotate.nlp import build_doc, doc_records, shared_vocab
 from pipeline.spans import generate_jsonl
 
 

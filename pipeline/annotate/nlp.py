@@ -20,11 +20,11 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from pipeline.annotate.tokenizer_patterns import factored_token_match
 from pipeline.config import DEFAULT_MODELS
 from pipeline.errors import RescorpusError
 from pipeline.extract.model import Extracted
 from pipeline.spans import Span as Record
-from pipeline.annotate.tokenizer_patterns import factored_token_match
 
 # doc.spans key -> the layer name of the one span shape written to files.
 LAYER_GROUPS: Mapping[str, str] = {"concepts": "concept", "citations": "citation", "references": "reference"}

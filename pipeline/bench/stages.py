@@ -20,12 +20,12 @@ from pathlib import Path
 
 from pipeline.config import Config
 
+from pipeline.corpus.pdffile import open_pdf
 from pipeline.errors import RescorpusError
 from pipeline.extract import extract
 from pipeline.extract.clean import dehyphenate
 from pipeline.extract.language import detect_all
 from pipeline.extract.model import Extracted
-from pipeline.corpus.pdffile import open_pdf
 
 
 @dataclass(frozen=True)

@@ -33,8 +33,8 @@ def graph_cmd(
     Example:  rescorpus graph --kind concepts --lang fr --since 2015 --format gexf --format vosviewer
     """
     from pipeline.corpuslevel.aggregate import load_graph
-    from pipeline.corpuslevel.graphformats import FORMATS, export_graph
     from pipeline.corpuslevel.graph import KINDS, project
+    from pipeline.corpuslevel.graphformats import FORMATS, export_graph
 
     if kind not in KINDS:
         raise RescorpusError(f"--kind {kind}: use one of {', '.join(KINDS)}")

@@ -19,14 +19,14 @@ from typing import Any
 import networkx as nx
 
 from pipeline.citations.works import build_works, generate_works_jsonl
+from pipeline.corpuslevel.graph import build_graph, graph_from_summaries, project
+from pipeline.corpuslevel.graphformats import FORMATS, export_graph
 from pipeline.corpuslevel.paperdata import PaperData, load_corpus, load_digests, select_papers, work_spans
+from pipeline.corpuslevel.report import write_report
+from pipeline.corpuslevel.store import DB_NAME, write_database
 from pipeline.corpuslevel.works import WORKS, Work, derive_works, read_works
 from pipeline.errors import one_line
 from pipeline.files import atomic_write_text
-from pipeline.corpuslevel.graphformats import FORMATS, export_graph
-from pipeline.corpuslevel.graph import build_graph, graph_from_summaries, project
-from pipeline.corpuslevel.report import write_report
-from pipeline.corpuslevel.store import DB_NAME, write_database
 from pipeline.workers import forked_pool
 
 GRAPH_DIR = "graph"

@@ -19,10 +19,10 @@ from typing import Any
 
 import networkx as nx
 
-from pipeline.corpuslevel.works import Work
-from pipeline.corpuslevel.paperdata import SENTENCES_PER_CONCEPT
-from pipeline.files import atomic_write_bytes, atomic_write_text
 from pipeline.corpuslevel.graph import SEED, concept_neighbours
+from pipeline.corpuslevel.paperdata import SENTENCES_PER_CONCEPT
+from pipeline.corpuslevel.works import Work
+from pipeline.files import atomic_write_bytes, atomic_write_text
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f")
 KIND_COLOURS = {"paper": "#444444", "work": "#1f77b4"}

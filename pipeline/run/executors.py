@@ -118,9 +118,9 @@ def _alone_worker(job: Job, send: Any, parent: int) -> None:
 def warm_up(config: Config) -> None:
     """Load every model a paper needs (spaCy pipelines, layer components, language and word statistics)."""
     from pipeline.annotate.layers import layers_for
+    from pipeline.annotate.nlp import pipeline_for
     from pipeline.extract.clean import dehyphenate
     from pipeline.extract.language import detect
-    from pipeline.annotate.nlp import pipeline_for
 
     for lang in sorted(config.models):
         pipeline_for(lang, config.models)

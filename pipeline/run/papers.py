@@ -14,10 +14,10 @@ from pathlib import Path
 
 from pipeline.config import Config
 from pipeline.corpus import papers as corpus_mod
+from pipeline.corpus.sources import SourceCheck, changed_reason
+from pipeline.corpuslevel.paperdata import write_cache_file
 from pipeline.errors import broken_paper
 from pipeline.files import atomic_write_text, dumps_json, sha256_text
-from pipeline.corpuslevel.paperdata import write_cache_file
-from pipeline.corpus.sources import SourceCheck, changed_reason
 from pipeline.run.cache import CACHE, cached_record, code_digest, delete_unlisted, listed_files
 from pipeline.run.executors import execute
 from pipeline.run.jobs import Job

@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from pipeline.errors import InputError
+from pipeline.evaluation.formats import Annotated
 from pipeline.files import atomic_write_text
 from pipeline.spans import Span, sort_key
-from pipeline.evaluation.formats import Annotated
 
 IMPLIED_LAYER = {"CITATION": "citation", "REFERENCE": "reference"}
 RELATION = "Cites"

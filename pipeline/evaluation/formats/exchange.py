@@ -25,12 +25,12 @@ from pipeline.evaluation.gold import (
     save_gold,
     whole_text_regions,
 )
-from pipeline.files import atomic_write_text
-from pipeline.spans import Span, read_jsonl
 from pipeline.evaluation.formats import Annotated
 from pipeline.evaluation.formats.brat import brat_config, read_brat, write_brat
 from pipeline.evaluation.formats.xmi import TYPESYSTEM_FILE, read_xmi, read_xmi_zip, write_xmi, write_xmi_zip
+from pipeline.files import atomic_write_text
 from pipeline.files import EXPORTS
+from pipeline.spans import Span, read_jsonl
 
 FORMATS = ("inception", "brat")
 

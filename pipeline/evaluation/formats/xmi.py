@@ -23,9 +23,9 @@ from typing import IO, Any
 from cassis import Cas, TypeSystem, load_cas_from_xmi, load_typesystem
 
 from pipeline.errors import InputError
+from pipeline.evaluation.formats import Annotated
 from pipeline.files import atomic_write_bytes, atomic_write_text
 from pipeline.spans import Span, sort_key
-from pipeline.evaluation.formats import Annotated
 
 TYPESYSTEM_FILE = "TypeSystem.xml"
 TYPES = {"concept": "rescorpus.Concept", "citation": "rescorpus.Citation", "reference": "rescorpus.Reference"}
