@@ -106,12 +106,12 @@ def add_cmd(
       rescorpus add paper.pdf --lang fr --year 2023 --author "Kamdem, Emmanuel"
       rescorpus add --bib zotero-export.bib
     """
-    from pipeline import corpus as corpus_mod
+    from pipeline.corpus import add as corpus_mod
 
     if (path is None) == (bib is None):
         raise RescorpusError("give either a PATH to add or --bib FILE (see `rescorpus add --help`)")
     if bib is not None:
-        from pipeline.bib import add_bib
+        from pipeline.corpus.bib import add_bib
 
         outcomes = add_bib(corpus, bib)
         for o in outcomes:
@@ -142,7 +142,7 @@ def list_cmd(corpus: CorpusOpt = DEFAULT_CORPUS, out: OutOpt = DEFAULT_OUT) -> N
 
     Example:  rescorpus list --corpus corpus
     """
-    from pipeline.corpus import detected_language, list_papers
+    from pipeline.corpus.papers import detected_language, list_papers
 
     rows = list_papers(corpus)
     if not rows:
@@ -194,7 +194,7 @@ def run_cmd(
       rescorpus run --executor dask --scheduler tcp://scheduler:8786
     """
     from pipeline.config import load_config
-    from pipeline.run import run
+    from pipeline.run.runner import run
 
     if not corpus.is_dir():
         raise RescorpusError(f"{corpus}: no corpus folder here; add a paper with `rescorpus add FILE` or pass --corpus")
@@ -244,8 +244,8 @@ def verify_cmd(
     Example:  rescorpus verify --corpus corpus --out outputs
     """
     from pipeline.config import load_config
-    from pipeline.manifest import MANIFEST, verify
-    from pipeline.run import run
+    from pipeline.run.manifest import MANIFEST, verify
+    from pipeline.run.runner import run
 
     config = load_config(config_file, scheme)
     manifest = manifest or out / MANIFEST

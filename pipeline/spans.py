@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from .errors import InputError
-from .files import atomic_write_text
+from pipeline.errors import InputError
+from pipeline.files import atomic_write_text
 
 LAYERS = ("concept", "citation", "reference")
 CORE_KEYS = ("layer", "label", "start", "end", "text")
@@ -159,7 +159,7 @@ def read_jsonl(path_or_file: PathOrFile) -> list[Span]:
         if obj.get("header"):
             raise InputError(
                 f"{where}: this is a gold file (it has a header line); "
-                "load it with pipeline.gold.load_gold"
+                "load it with pipeline.evaluation.gold.load_gold"
             )
         spans.append(span_from_dict(obj, where))
     return spans

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import bench_erudit as be
-from pipeline import bench_scale
-from pipeline.corpus import iter_papers
+from pipeline.evaluation import erudit as be
+from pipeline.bench import erudit_corpus as bc
+from pipeline.bench import scale as bench_scale
+from pipeline.corpus.papers import iter_papers
 from pipeline.spans import Span, write_jsonl
 
 ARTICLE = "1007667ar"  # French, three abstracts, keywords, 52 refbiblio each carrying a DOI <idpublic>
@@ -69,7 +70,7 @@ def test_bench_erudit_text_shapes_have_their_line_structure(erudit: Path) -> Non
 def test_bench_erudit_pdf_layouts_read_back_in_order(erudit: Path, tmp_path: Path) -> None:
     pdfplumber = pytest.importorskip("pdfplumber")
     pytest.importorskip("fpdf")
-    from pipeline.bench_erudit_pdf import GEOMETRY, PAGE_H, PAGE_W, render_article_pdf
+    from pipeline.evaluation.erudit_pdf import GEOMETRY, PAGE_H, PAGE_W, render_article_pdf
 
     a = be.read_article(erudit / "1059871ar.xml")
     words = " ".join(" ".join(be.blocks(a)).split())
@@ -91,12 +92,12 @@ def test_bench_erudit_pdf_layouts_read_back_in_order(erudit: Path, tmp_path: Pat
 
 
 def test_bench_erudit_build_corpus_gives_distinct_papers_sharing_anonymous_works(erudit: Path, tmp_path: Path) -> None:
-    made = be.build_corpus(tmp_path / "corpus", 24, layouts=())
+    made = bc.build_corpus(tmp_path / "corpus", 24, layouts=())
     papers = {p.id: p for p in iter_papers(tmp_path / "corpus")}
     assert sorted(papers) == sorted(g.paper_id for g in made)
     assert len({p.sha256 for p in papers.values()}) == 24 and len({g.article for g in made}) == 24
     assert Counter(g.shape for g in made) == {s: 8 for s in be.SHAPES}
-    cited = Counter(e for g in made for e in (g.gold or ()) if e in be.ANONYMOUS_POOL)
+    cited = Counter(e for g in made for e in (g.gold or ()) if e in bc.ANONYMOUS_POOL)
     shared = [e for e, k in cited.items() if k >= 2]
     assert shared
     holders = [g for g in made if g.gold and shared[0] in g.gold]
@@ -111,11 +112,11 @@ def test_bench_erudit_repeats_stay_addable_and_are_counted(erudit: Path, tmp_pat
     small.mkdir()
     for name in (f"{ARTICLE}.xml", "1059871ar.xml"):
         shutil.copy(erudit / name, small / name)
-    made = be.build_corpus(tmp_path / "corpus", 5, shapes=("wrapped",), layouts=(), devset=small)
+    made = bc.build_corpus(tmp_path / "corpus", 5, shapes=("wrapped",), layouts=(), devset=small)
     assert [g.repeat for g in made] == [0, 0, 1, 1, 2]
     hashes = {hashlib.sha256(p.source.read_bytes()).hexdigest() for p in iter_papers(tmp_path / "corpus")}
     assert len(hashes) == 5
-    assert "2 distinct article x form pairs, 3 repeats" in be.summary(made)
+    assert "2 distinct article x form pairs, 3 repeats" in bc.summary(made)
 
 
 def test_bench_erudit_reference_recall_matches_one_to_one_and_counts_outside(tmp_path: Path) -> None:
@@ -137,9 +138,9 @@ def test_bench_erudit_reference_recall_matches_one_to_one_and_counts_outside(tmp
     (tmp_path / "text" / "p1.json").write_text(
         '{"sections": [{"title": "Bibliographie", "start": %d, "end": %d, "level": 1, "role": "references"}]}'
         % (start, len(text)), encoding="utf-8")
-    made = [be.Generated("p1", "wrapped", "x", 0, gold), be.Generated("p2", "wrapped", "y", 0, None),
-            be.Generated("p3", "double-spaced", "z", 0, gold[:1])]
-    per = be.reference_recall(tmp_path, made)
+    made = [bc.Generated("p1", "wrapped", "x", 0, gold), bc.Generated("p2", "wrapped", "y", 0, None),
+            bc.Generated("p3", "double-spaced", "z", 0, gold[:1])]
+    per = bc.reference_recall(tmp_path, made)
     assert per["wrapped"] | {} == {"papers": 1, "no_gold": 1, "gold": 3, "matched": 2, "predicted": 4, "outside": 1,
                                    "missing_outputs": 0, "recall": round(2 / 3, 3)}  # the duplicate matches once
     assert per["double-spaced"]["missing_outputs"] == 1 and per["double-spaced"]["recall"] == 0.0

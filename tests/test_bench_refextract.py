@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import bench_refextract as br
-from pipeline.bench_report import reference_rows
+from pipeline.bench import refextract as br
+from pipeline.bench.report import reference_rows
 
 GOLD = [br.Entry("Ostrom", "1990", "Governing the Commons"), br.Entry("Défourny", "2001", "Introduction"),
         br.Entry("Borzaga", "2009", "")]

@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from pipeline import bench_scale as bs
-from pipeline.corpus import iter_papers
+from pipeline.bench import scale as bs
+from pipeline.bench import synthetic
+from pipeline.corpus.papers import iter_papers
 from pipeline.extract import extract
 
 
 def test_synthetic_corpus_makes_n_distinct_valid_papers(tmp_path: Path) -> None:
-    corpus = bs.synthetic_corpus(tmp_path / "a", 12, seed=3, words=300, pdf_every=5)
+    corpus = synthetic.synthetic_corpus(tmp_path / "a", 12, seed=3, words=300, pdf_every=5)
     papers = list(iter_papers(corpus))
     assert [p.id for p in papers] == [f"synth-{i:05d}" for i in range(12)]
     assert len({p.sha256 for p in papers}) == 12
@@ -24,33 +25,33 @@ def test_synthetic_corpus_makes_n_distinct_valid_papers(tmp_path: Path) -> None:
 
 
 def test_synthetic_corpus_is_deterministic_for_a_seed(tmp_path: Path, tree) -> None:
-    one = bs.synthetic_corpus(tmp_path / "one", 6, seed=7, words=200, pdf_every=3)
-    two = bs.synthetic_corpus(tmp_path / "two", 6, seed=7, words=200, pdf_every=3)
-    other = bs.synthetic_corpus(tmp_path / "other", 6, seed=8, words=200, pdf_every=3)
+    one = synthetic.synthetic_corpus(tmp_path / "one", 6, seed=7, words=200, pdf_every=3)
+    two = synthetic.synthetic_corpus(tmp_path / "two", 6, seed=7, words=200, pdf_every=3)
+    other = synthetic.synthetic_corpus(tmp_path / "other", 6, seed=8, words=200, pdf_every=3)
     assert tree(one) == tree(two)
     assert tree(one) != tree(other)
 
 
 def test_a_small_corpus_is_the_start_of_a_bigger_one(tmp_path: Path, tree) -> None:
-    small = tree(bs.synthetic_corpus(tmp_path / "s", 3, words=200, pdf_every=0))
-    big = tree(bs.synthetic_corpus(tmp_path / "b", 5, words=200, pdf_every=0))
+    small = tree(synthetic.synthetic_corpus(tmp_path / "s", 3, words=200, pdf_every=0))
+    big = tree(synthetic.synthetic_corpus(tmp_path / "b", 5, words=200, pdf_every=0))
     assert small.items() <= big.items()
 
 
 def test_synthetic_papers_extract_with_sections_and_both_languages(tmp_path: Path) -> None:
-    corpus = bs.synthetic_corpus(tmp_path / "c", 2, words=600, pdf_every=2)
+    corpus = synthetic.synthetic_corpus(tmp_path / "c", 2, words=600, pdf_every=2)
     fr, en_pdf = list(iter_papers(corpus))
     text = extract(fr.source)
     roles = {s.role for s in text.sections}
     assert "references" in roles and "abstract" in roles
     assert {p.lang for p in text.paragraphs} >= {"fr", "en"}
     assert "Ostrom" in extract(en_pdf.source).text
-    assert 400 < len(bs.paper_text(0, words=600)[0].split()) < 1200
+    assert 400 < len(synthetic.paper_text(0, words=600)[0].split()) < 1200
 
 
 def test_child_runs_the_snapshot_and_reports_counts_and_memory(tmp_path: Path) -> None:
     code = bs.snapshot_code(tmp_path / "code")  # fixed code: edits to the tree meanwhile change no cache key
-    corpus = bs.synthetic_corpus(tmp_path / "c", 2, words=150, pdf_every=0)
+    corpus = synthetic.synthetic_corpus(tmp_path / "c", 2, words=150, pdf_every=0)
     first = bs._child("child_run", corpus, tmp_path / "out", 1, code=code)
     again = bs._child("child_run", corpus, tmp_path / "out", 1, code=code)
     assert Path(first["code"]) == code / "pipeline"
@@ -85,7 +86,7 @@ def test_rows_mark_targets_met_and_missed() -> None:
 
 
 def test_tagging_counts_words_and_times_each_layer(tmp_path: Path) -> None:
-    corpus = bs.synthetic_corpus(tmp_path / "c", 2, words=150, pdf_every=0)
+    corpus = synthetic.synthetic_corpus(tmp_path / "c", 2, words=150, pdf_every=0)
     result = bs.child_tagging(str(corpus), 5)
     assert result["papers"] == 2
     assert result["words"] == sum(len(extract(p.source).text.split()) for p in iter_papers(corpus))

@@ -9,9 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline import errors
-from pipeline.bib import add_bib, read_bib, zotero_files
 from pipeline.cli import app
-from pipeline.corpus import load_paper
+from pipeline.corpus.bib import add_bib, read_bib, zotero_files
+from pipeline.corpus.papers import load_paper
 
 BIBTEX = r"""
 @article{ostrom1990,
@@ -222,7 +222,7 @@ def test_bib_hand_edited_authors_do_not_abort_the_corpus_stage(tmp_path, author,
     """`"author": "Doe, John"` typed into paper.json aborted the corpus stage."""
     from corpus_outputs import PAPERS, make_outputs
 
-    from pipeline.corpusdata import load_corpus
+    from pipeline.corpuslevel.paperdata import load_corpus
 
     corpus, out = make_outputs(tmp_path, PAPERS[:1])
     meta = corpus / PAPERS[0].id / "paper.json"

@@ -6,10 +6,10 @@ from dataclasses import replace
 
 import spacy
 
+from pipeline.annotate.nlp import build_doc, doc_records
 from pipeline.citations.component import CitationTagger
 from pipeline.extract import assemble
 from pipeline.extract.text import parse_text
-from pipeline.nlp import build_doc, doc_records
 
 PAPER = """Titre de l'article
 

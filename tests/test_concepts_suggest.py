@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.annotate.nlp import build_doc
 from pipeline.concepts.scheme import load_scheme
 from pipeline.concepts.suggest import c_values, suggest_terms
 from pipeline.extract.model import Extracted, Paragraph
-from pipeline.nlp import build_doc
 
 REPO = Path(__file__).resolve().parents[1]
 SCHEME = REPO / "annotations" / "concepts" / "resilience-coop.toml"

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import spacy
 
+from pipeline.annotate.nlp import build_doc
 from pipeline.concepts.tagger import ConceptTagger
 from pipeline.extract.model import Extracted, Paragraph, Section
-from pipeline.nlp import build_doc
 
 REPO = Path(__file__).resolve().parents[1]
 SCHEME = REPO / "annotations" / "concepts" / "resilience-coop.toml"
@@ -158,7 +158,7 @@ def test_concepts_component_to_disk_from_disk(tmp_path):
 
 def test_french_lemmas_same_with_the_lemma_index_as_sets():
     """nlp.py turns the rule lemmatizer's word lists into sets (speed): every lemma must stay what spaCy gives."""
-    from pipeline.nlp import load_pipeline
+    from pipeline.annotate.nlp import load_pipeline
 
     nlp = load_pipeline("fr_core_news_sm")
     lemmatizer = nlp.get_pipe("lemmatizer")

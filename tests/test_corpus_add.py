@@ -9,7 +9,9 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.corpus import ID_RE, add_paper, derive_id, load_paper, slug, unique_id
+from pipeline.corpus.add import add_paper, derive_id, slug, unique_id
+
+from pipeline.corpus.papers import ID_RE, load_paper
 
 
 def paper_json(result) -> dict:

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.corpus import add_paper, list_papers, load_paper
+from pipeline.corpus.add import add_paper
+
+from pipeline.corpus.papers import list_papers, load_paper
 
 REPO_CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 FOUNDING_ID = "resilience-cooperatives-coree-maroc"

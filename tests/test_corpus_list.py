@@ -7,7 +7,8 @@ import json
 import pytest
 
 from pipeline import errors
-from pipeline.corpus import PaperRow, add_paper, iter_papers, list_papers, load_paper
+from pipeline.corpus.add import add_paper
+from pipeline.corpus.papers import PaperRow, iter_papers, list_papers, load_paper
 
 
 @pytest.fixture
@@ -96,7 +97,7 @@ def test_corpus_list_shows_the_detected_language_marked_when_metadata_lacks_it(f
     from typer.testing import CliRunner
 
     from pipeline.cli import app
-    from pipeline.corpus import detected_language
+    from pipeline.corpus.papers import detected_language
 
     out = tmp_path / "out"
     (out / "text").mkdir(parents=True)

@@ -7,7 +7,8 @@ import csv
 import pytest
 
 from pipeline import errors
-from pipeline.corpus import add_paper, list_papers
+from pipeline.corpus.add import add_paper
+from pipeline.corpus.papers import list_papers
 
 pytestmark = pytest.mark.realworld
 

@@ -10,9 +10,9 @@ import pytest
 from pipeline import errors
 from typer.testing import CliRunner
 
-from pipeline import corpus as corpus_mod
 from pipeline.cli import app
-from pipeline.corpus import add_paper
+from pipeline.corpus import add as corpus_mod
+from pipeline.corpus.add import add_paper
 
 
 def refuse(corpus, tree, source, **kwargs) -> str:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.bench_erudit import SHAPES, read_article
+from pipeline.evaluation.erudit import SHAPES, read_article
 from pipeline.cli import app
-from pipeline.devset_eval import held_out, report_rows, score_article
+from pipeline.evaluation.devset import held_out, report_rows, score_article
 
 # Development articles of three journals and three styles: numbered (psychiatry), MLA (literature),
 # author-year with no final full stops (management).

@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 
 from conftest import span_at
 from pipeline.cli import app
-from pipeline.corpus import add_paper
+from pipeline.corpus.add import add_paper
+from pipeline.evaluation.gold import load_gold, make_gold, save_gold
 from pipeline.files import atomic_write_text
-from pipeline.gold import load_gold, make_gold, save_gold
 from pipeline.spans import Span, read_jsonl, write_jsonl
 
 PAPER = "coop-2021"

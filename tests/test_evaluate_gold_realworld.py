@@ -13,9 +13,9 @@ import pytest
 
 from conftest import REPO
 from pipeline.config import Config
-from pipeline.corpus import add_paper
-from pipeline.evaluate import evaluate_gold_set
-from pipeline.run import run
+from pipeline.corpus.add import add_paper
+from pipeline.evaluation.goldset import evaluate_gold_set
+from pipeline.run.runner import run
 
 GOLD_PDFS = {
     "fr_erudit_criminologie_maruna2020_bilingual.pdf": "maruna-2020",

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pipeline.evaluate import PaperInput, concepts_by_language
+from pipeline.evaluation.evaluate import PaperInput
+from pipeline.evaluation.goldset import concepts_by_language
 from pipeline.spans import Span
 
 FR = "La résilience des coopératives."

@@ -6,18 +6,12 @@ import json
 import krippendorff
 
 from conftest import span_at
-from pipeline.evaluate import (
-    PaperInput,
-    agreement,
-    evaluate,
-    evaluate_corpus,
-    evaluate_gold_set,
-    family_name,
-    normalise_field,
-)
-from pipeline.evaluate_report import format_table, write_report
+from pipeline.evaluation.agreement import agreement
+from pipeline.evaluation.evaluate import PaperInput, evaluate, evaluate_corpus, family_name, normalise_field
+from pipeline.evaluation.gold import make_gold, save_gold
+from pipeline.evaluation.goldset import evaluate_gold_set
+from pipeline.evaluation.report import format_table, write_report
 from pipeline.files import atomic_write_text
-from pipeline.gold import make_gold, save_gold
 from pipeline.spans import Span, write_jsonl
 
 TEXT = (
@@ -103,7 +97,7 @@ def test_evaluate_write_report_and_table(tmp_path):
 
 
 def test_evaluate_gold_set_reanchors_gold_reads_predictions_and_skips_absent_papers(tmp_path):
-    from pipeline.corpus import add_paper
+    from pipeline.corpus.add import add_paper
 
     old = TEXT.replace("Les communs", "Les  communs")  # gold labelled on an older extraction
     gold = [s.with_offsets(s.start + 1, s.end + 1, s.text) for s in GOLD]

@@ -5,7 +5,7 @@ import functools
 import pytest
 
 from conftest import span_at
-from pipeline.evaluate import evaluate, match
+from pipeline.evaluation.evaluate import evaluate, match
 from pipeline.spans import Span
 
 TEXT = (

@@ -392,7 +392,7 @@ def test_pdf_sections_and_paragraph_languages(tmp_path):
 
 def test_bench_extraction_counts_pages_and_skips_bad_files(tmp_path):
     """The figures come from the same pages for both extractors; no timing is asserted."""
-    from pipeline.bench import bench_extraction
+    from pipeline.bench.stages import bench_extraction
 
     render_pdf(tmp_path / "a.pdf", [[sentences(0, 3)], [sentences(3, 6)]])
     render_pdf(tmp_path / "b.pdf", [[sentences(6, 9)]])

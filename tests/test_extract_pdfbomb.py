@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import errors
-from pipeline.extract import pdffile
+from pipeline.corpus import pdffile
 from pipeline.extract.pdf import read_pdf
 
 
@@ -57,7 +57,7 @@ def small_bounds(monkeypatch):
 @pytest.mark.parametrize("kind", [{}, {"in_image": True}, {"layers": 2}])
 def test_pdfbomb_refused_at_add(corpus, tree, tmp_path, small_bounds, kind):
     """A ~1 MB PDF inflating to ~1 GB took 2.1 GB in `add` and was accepted as a scan."""
-    from pipeline.corpus import add_paper
+    from pipeline.corpus.add import add_paper
 
     pdf = bomb_pdf(tmp_path / "bomb.pdf", 32, **kind)
     assert pdf.stat().st_size < 200_000

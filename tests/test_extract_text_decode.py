@@ -7,7 +7,7 @@ import codecs
 import pytest
 
 from pipeline import errors
-from pipeline.corpus import add_paper
+from pipeline.corpus.add import add_paper
 from pipeline.extract import extract
 
 PAPER = (

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from conftest import span_at
 from pipeline.errors import InputError
-from pipeline.formats.brat import brat_config, generate_brat, read_brat, write_brat
+from pipeline.evaluation.formats.brat import brat_config, generate_brat, read_brat, write_brat
 from pipeline.spans import Span, sort_key
 
 TEXT = (

@@ -9,10 +9,12 @@ import networkx as nx
 import pytest
 from corpus_outputs import make_outputs
 
-from pipeline.corpusdata import derive_works, load_corpus
+from pipeline.corpuslevel.paperdata import load_corpus
+
+from pipeline.corpuslevel import graphformats as graphs
+from pipeline.corpuslevel.graph import build_graph, project
+from pipeline.corpuslevel.works import derive_works
 from pipeline.errors import InputError
-from pipeline.formats import graphs
-from pipeline.graph import build_graph, project
 
 
 @pytest.fixture(scope="module")

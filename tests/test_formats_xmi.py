@@ -9,7 +9,7 @@ from cassis import load_typesystem
 
 from conftest import span_at
 from pipeline.errors import InputError
-from pipeline.formats.xmi import TYPESYSTEM_FILE, generate_xmi, read_xmi, write_xmi
+from pipeline.evaluation.formats.xmi import TYPESYSTEM_FILE, generate_xmi, read_xmi, write_xmi
 from pipeline.spans import Span, sort_key
 
 TEXT = (
@@ -82,7 +82,7 @@ def test_formats_xmi_refuses_what_is_not_xmi(tmp_path):
 def test_formats_xmi_zip_round_trip_as_inception_exports_it(tmp_path):
     import zipfile
 
-    from pipeline.formats.xmi import read_xmi_zip, write_xmi_zip
+    from pipeline.evaluation.formats.xmi import read_xmi_zip, write_xmi_zip
 
     write_xmi_zip(SPANS, TEXT, tmp_path / "p.zip", "p")
     assert sorted(zipfile.ZipFile(tmp_path / "p.zip").namelist()) == [TYPESYSTEM_FILE, "p.xmi"]
@@ -130,7 +130,7 @@ def _bomb(path, mb: int, name: str = "p.xmi") -> None:
 
 def test_formats_xmi_zip_bomb_refused(tmp_path, monkeypatch):
     """A 1 MB zip once reached 5.3 GB and a MemoryError in `rescorpus import`: unpacked bytes are bounded."""
-    from pipeline.formats import exchange
+    from pipeline.evaluation.formats import exchange
 
     monkeypatch.setattr(exchange, "MAX_IMPORT_BYTES", 4 * 2**20)
     _bomb(tmp_path / "bomb.zip", 16)
@@ -140,7 +140,7 @@ def test_formats_xmi_zip_bomb_refused(tmp_path, monkeypatch):
 
 
 def test_formats_xmi_zip_under_the_bound_is_read(tmp_path):
-    from pipeline.formats.exchange import check_zip
+    from pipeline.evaluation.formats.exchange import check_zip
 
     _bomb(tmp_path / "big.zip", 3)
     check_zip(tmp_path / "big.zip", limit=4 * 2**20)
@@ -149,6 +149,6 @@ def test_formats_xmi_zip_under_the_bound_is_read(tmp_path):
 
 
 def test_formats_xmi_default_import_bound():
-    from pipeline.formats.exchange import MAX_IMPORT_BYTES
+    from pipeline.evaluation.formats.exchange import MAX_IMPORT_BYTES
 
     assert MAX_IMPORT_BYTES == 256 * 2**20

@@ -7,8 +7,8 @@ import pytest
 
 from conftest import span_at
 from pipeline.errors import InputError
+from pipeline.evaluation.gold import load_gold, make_gold, reanchor, reanchor_file, save_gold
 from pipeline.files import sha256_text
-from pipeline.gold import load_gold, make_gold, reanchor, reanchor_file, save_gold
 from pipeline.spans import Span
 
 TEXT = (

@@ -9,9 +9,11 @@ import networkx as nx
 import pytest
 from corpus_outputs import PAPERS, make_outputs
 
-from pipeline.corpusdata import Paragraph, derive_works, load_corpus, select_papers, split_sentences
+from pipeline.corpuslevel.paperdata import Paragraph, load_corpus, select_papers, split_sentences
+
+from pipeline.corpuslevel.graph import build_graph, concept_neighbours, project
+from pipeline.corpuslevel.works import derive_works
 from pipeline.errors import InputError
-from pipeline.graph import build_graph, concept_neighbours, project
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +122,7 @@ def test_graph_filters_select_papers(data) -> None:
 
 
 def test_graph_works_file_is_used_when_present(tmp_path: Path) -> None:
-    from pipeline.corpusdata import read_works, works_lines
+    from pipeline.corpuslevel.works import read_works, works_lines
 
     corpus, out = make_outputs(tmp_path)
     papers = load_corpus(corpus, out)

@@ -8,9 +8,9 @@ import pytest
 from corpus_outputs import make_outputs
 from typer.testing import CliRunner
 
-from pipeline.aggregate import build_corpus_outputs
 from pipeline.cli import app
-from pipeline.formats.graphs import read_gexf
+from pipeline.corpuslevel.aggregate import build_corpus_outputs
+from pipeline.corpuslevel.graphformats import read_gexf
 
 runner = CliRunner()
 

@@ -9,10 +9,9 @@ from pathlib import Path
 import networkx as nx
 from corpus_outputs import PAPERS, make_outputs, write_paper
 
-from pipeline.aggregate import build_corpus_outputs
-from pipeline.corpusdata import Paragraph, split_sentences
-from pipeline.corpusdigest import CACHE_DIR, load_digests
-from pipeline.graph import annotate_structure
+from pipeline.corpuslevel.aggregate import build_corpus_outputs
+from pipeline.corpuslevel.graph import annotate_structure
+from pipeline.corpuslevel.paperdata import CACHE_DIR, Paragraph, load_digests, split_sentences
 from pipeline.spans import Span
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from corpus_outputs import PAPERS, make_outputs
 
-from pipeline.aggregate import build_corpus_outputs
+from pipeline.corpuslevel.aggregate import build_corpus_outputs
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 

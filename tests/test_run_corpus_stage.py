@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 from corpus_outputs import PAPERS, REF_OSTROM, make_outputs
 
-import pipeline.aggregate as aggregate
+import pipeline.corpuslevel.aggregate as aggregate
 from pipeline.config import Config
-from pipeline.run import CACHE, CORPUS_RECORD, STATUS, update_corpus_outputs
+from pipeline.run.cache import CACHE
+from pipeline.run.corpusstage import CORPUS_RECORD, update_corpus_outputs
+from pipeline.run.outcome import STATUS
 
 INTERVIEW = ("Entretien inédit avec la directrice de la coopérative Tighanimine, Agadir, 12 mars 2018.",
              {"id": "r9", "year": "2018", "title": "Entretien inédit avec la directrice de la coopérative Tighanimine"})

@@ -13,9 +13,12 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import Config
-from pipeline.corpus import add_paper
+from pipeline.corpus.add import add_paper
 from pipeline.errors import LockedError
-from pipeline.run import _HELD_LOCKS, STATUS, forked_pool, output_lock, run
+from pipeline.run.lock import output_lock
+from pipeline.run.outcome import STATUS
+from pipeline.run.runner import run
+from pipeline.workers import _HELD_LOCKS, forked_pool
 from test_run_reproducible import EN, FR, outputs_state
 
 
@@ -54,7 +57,8 @@ def test_a_second_run_on_the_same_outputs_is_refused(corpus: Path, tmp_path: Pat
 HOLDER = """
 import sys, time
 from pathlib import Path
-from pipeline.run import forked_pool, output_lock
+from pipeline.run.lock import output_lock
+from pipeline.workers import forked_pool
 with output_lock(Path(sys.argv[1])):
     pool = forked_pool(2)
     list(pool.map(time.sleep, [0, 0]))  # both workers started, and alive

@@ -13,10 +13,10 @@ from typer.testing import CliRunner
 from conftest import tree_state
 from pipeline.cli import app
 from pipeline.config import Config
-from pipeline.corpus import add_paper
+from pipeline.corpus.add import add_paper
 from pipeline.errors import RescorpusError
-MARKER = ".rescorpus-outputs"  # pipeline/outfolder.py (spelled out: the test runs against older code too)
-from pipeline.run import run
+MARKER = ".rescorpus-outputs"  # pipeline/run/outfolder.py (spelled out: the test runs against older code too)
+from pipeline.run.runner import run
 from test_run_faults import _corpus_of
 from test_run_reproducible import EN, outputs_state
 

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 
 from conftest import tree_state
 from pipeline.config import Config
-from pipeline.corpus import add_paper
+from pipeline.corpus.add import add_paper
 from pipeline.errors import RescorpusError
-from pipeline.run import run
+from pipeline.run.runner import run
 
 FUZZ = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipeline import sources
 from pipeline.cli import app
 from pipeline.config import Config
-from pipeline.manifest import verify
-from pipeline.run import STATUS, run
+from pipeline.corpus import sources
+from pipeline.run.manifest import verify
+from pipeline.run.outcome import STATUS
+from pipeline.run.runner import run
 from test_run_faults import _corpus_of
 
 runner = CliRunner()

@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import Config
-from pipeline.corpus import add_paper
-from pipeline.manifest import MANIFEST, verify
-from pipeline.run import CACHE, STATUS, run
+from pipeline.corpus.add import add_paper
+from pipeline.run.cache import CACHE
+from pipeline.run.manifest import MANIFEST, verify
+from pipeline.run.outcome import STATUS
+from pipeline.run.runner import run
 
 FR = (
     "Résilience des coopératives agricoles\n\n"
@@ -131,7 +133,7 @@ def test_jobs_two_gives_the_same_outputs(small_corpus: Path, tmp_path: Path) -> 
 def test_workers_compute_the_corpus_stage_share_it_would_compute(small_corpus: Path, tmp_path: Path) -> None:
     """Each paper's share of the graph, database and report is computed beside its outputs (in the worker);
     the corpus stage then only reads it, and it is byte for byte what the stage computes from the files."""
-    from pipeline.corpusdigest import CACHE_DIR, load_digests
+    from pipeline.corpuslevel.paperdata import CACHE_DIR, load_digests
 
     out = tmp_path / "out"
     run(small_corpus, out, Config(), jobs=2)

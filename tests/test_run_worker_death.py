@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
-import pipeline.run as run_mod
+import pipeline.run.executors as executors
+import pipeline.run.jobs as jobs_mod
 from pipeline.config import Config
-from pipeline.run import STATUS, run
+from pipeline.run.outcome import STATUS
+from pipeline.run.runner import run
 from test_run_faults import _corpus_of
 from test_run_reproducible import outputs_state
 
@@ -35,7 +37,7 @@ def test_a_paper_that_kills_its_worker_is_failed_and_the_others_are_processed(
     _corpus_of(corpus, tmp_path, 5)
     reference = tmp_path / "reference"
     run(corpus, reference, Config())
-    monkeypatch.setattr(run_mod, "process", _deadly(run_mod.process))
+    monkeypatch.setattr(jobs_mod, "process", _deadly(jobs_mod.process))
     out = tmp_path / "out"
     result = run(corpus, out, Config(), jobs=jobs)
     assert sorted(result.processed) == ["paper-0", "paper-1", "paper-3", "paper-4"]
@@ -60,7 +62,7 @@ def test_a_lost_dask_worker_fails_its_paper_only() -> None:
             future.set_result(("computed", None))
         return future
 
-    jobs = [run_mod.Job(pid, "", (), None, Config()) for pid in ("lost", "fine")]
-    outcomes = list(run_mod._windowed(jobs, submit, 2))
+    jobs = [jobs_mod.Job(pid, "", (), None, Config()) for pid in ("lost", "fine")]
+    outcomes = list(executors._windowed(jobs, submit, 2))
     assert outcomes[1] == ("fine", "computed", None)
     assert outcomes[0][:2] == ("lost", None) and "the worker processing it died or was lost" in outcomes[0][2]

@@ -11,10 +11,12 @@ import pytest
 from corpus_outputs import make_outputs
 from scipy.stats import hypergeom
 
-from pipeline.corpusdata import derive_works, load_corpus
+from pipeline.corpuslevel.paperdata import load_corpus
+
+from pipeline.corpuslevel.graph import build_graph, project
+from pipeline.corpuslevel.store import DB_NAME, build_database, contrast, format_kwic, kwic, lafon, open_database
+from pipeline.corpuslevel.works import derive_works
 from pipeline.errors import InputError
-from pipeline.graph import build_graph, project
-from pipeline.store import DB_NAME, build_database, contrast, format_kwic, kwic, lafon, open_database
 
 
 @pytest.fixture(scope="module")

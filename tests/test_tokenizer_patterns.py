@@ -1,4 +1,4 @@
-"""The factored French exception pattern (pipeline/tokenizer_patterns.py) accepts exactly the tokens spaCy's
+"""The factored French exception pattern (pipeline/annotate/tokenizer_patterns.py) accepts exactly the tokens spaCy's
 own pattern accepts, and French tokenisation is unchanged."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import srsly
 from spacy.tokenizer import Tokenizer
 from spacy.util import get_package_path
 
-from pipeline.nlp import load_pipeline
-from pipeline.tokenizer_patterns import _pieces, factor_alternatives
+from pipeline.annotate.nlp import load_pipeline
+from pipeline.annotate.tokenizer_patterns import _pieces, factor_alternatives
 
 FRENCH = (
     "L'aide-mémoire des coopératives anti-crise, c'est-à-dire le porte-parole des sociétaires, "

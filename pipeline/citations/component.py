@@ -11,8 +11,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.tokens import Span as DocSpan
 
+from pipeline.annotate.nlp import set_attrs
 from pipeline.citations.paper import tag_text
-from pipeline.nlp import set_attrs
 
 
 @Language.factory("rescorpus_citations", assigns=["doc.spans"])

@@ -58,7 +58,7 @@ def bench_cmd(
     Scale corpus by hand:  rescorpus bench --make-corpus /tmp/big --scale 200, then
     rescorpus run --corpus /tmp/big/corpus --out /tmp/big/outputs, then rescorpus bench --recall /tmp/big
     """
-    from pipeline.bench_report import run_bench
+    from pipeline.bench.report import run_bench
     from pipeline.files import write_json
 
     if make_corpus is not None:
@@ -94,7 +94,7 @@ def _value(value: float | int | None) -> str:
 
 
 def _make_corpus(dest: Path, n: int | None, devset: Path | None) -> None:
-    from pipeline import bench_erudit
+    from pipeline.bench import erudit_corpus as bench_erudit
 
     folder = devset or bench_erudit.default_devset()
     if not n:
@@ -111,7 +111,7 @@ def _make_corpus(dest: Path, n: int | None, devset: Path | None) -> None:
 
 
 def _recall(folder: Path) -> None:
-    from pipeline import bench_erudit
+    from pipeline.bench import erudit_corpus as bench_erudit
 
     generated = folder / bench_erudit.GENERATED_JSON
     if not generated.is_file():

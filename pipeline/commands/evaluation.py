@@ -65,8 +65,8 @@ def eval_cmd(
     if devset:
         _eval_devset(erudit, forms, jobs, by_journal)
         return
-    from pipeline.evaluate import below_thresholds, evaluate_gold_set, parse_thresholds
-    from pipeline.evaluate_report import format_table, write_report
+    from pipeline.evaluation.goldset import below_thresholds, evaluate_gold_set, parse_thresholds
+    from pipeline.evaluation.report import format_table, write_report
 
     thresholds = parse_thresholds(min_f1 or [])
     result = evaluate_gold_set(gold, corpus, out)
@@ -89,8 +89,8 @@ def eval_cmd(
 
 
 def _eval_devset(erudit: Path | None, forms: str, jobs: int, by_journal: bool) -> None:
-    from pipeline.bench_erudit import SHAPES, default_devset
-    from pipeline.devset_eval import report_rows, score_devset, summarise
+    from pipeline.evaluation.devset import report_rows, score_devset, summarise
+    from pipeline.evaluation.erudit import SHAPES, default_devset
     from pipeline.errors import RescorpusError
 
     folder = erudit or default_devset()
@@ -140,8 +140,8 @@ def agree_cmd(
 
     Example:  rescorpus agree outputs/exports/imported/p1.alice.jsonl outputs/exports/imported/p1.bob.jsonl
     """
-    from pipeline.evaluate import agreement_of_files
-    from pipeline.evaluate_report import format_agreement
+    from pipeline.evaluation.agreement import agreement_of_files
+    from pipeline.evaluation.report import format_agreement
 
     result = agreement_of_files(a, b, out, text)
     for name, lost in sorted(result["not_found"].items()):
@@ -165,7 +165,7 @@ def gold_reanchor_cmd(
 
     Example:  rescorpus gold reanchor resilience-cooperatives-coree-maroc
     """
-    from pipeline.gold import reanchor_dir
+    from pipeline.evaluation.gold import reanchor_dir
 
     outcomes = reanchor_dir(gold, out, papers, drop_missing)
     for o in outcomes:
@@ -196,7 +196,7 @@ def export_cmd(
 
     Example:  rescorpus export resilience-cooperatives-coree-maroc --format inception
     """
-    from pipeline.formats.exchange import export_paper
+    from pipeline.evaluation.formats.exchange import export_paper
 
     result = export_paper(paper, fmt, out, dest, gold if use_gold else None)
     say(f"{paper}: {_plural(result.spans, result.source + ' span')} written to {', '.join(map(str, result.files))}")
@@ -225,9 +225,9 @@ def import_cmd(
 
     Example:  rescorpus import p1.zip --paper resilience-cooperatives-coree-maroc --as-gold --annotator alice
     """
-    from pipeline.corpus import load_paper
+    from pipeline.corpus.papers import load_paper
     from pipeline.errors import RescorpusError
-    from pipeline.formats.exchange import import_annotations
+    from pipeline.evaluation.formats.exchange import import_annotations
 
     try:
         source_sha = load_paper(corpus, paper).sha256

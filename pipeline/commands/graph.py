@@ -32,9 +32,9 @@ def graph_cmd(
 
     Example:  rescorpus graph --kind concepts --lang fr --since 2015 --format gexf --format vosviewer
     """
-    from pipeline.aggregate import load_graph
-    from pipeline.formats.graphs import FORMATS, export_graph
-    from pipeline.graph import KINDS, project
+    from pipeline.corpuslevel.aggregate import load_graph
+    from pipeline.corpuslevel.graph import KINDS, project
+    from pipeline.corpuslevel.graphformats import FORMATS, export_graph
 
     if kind not in KINDS:
         raise RescorpusError(f"--kind {kind}: use one of {', '.join(KINDS)}")
@@ -64,7 +64,7 @@ def kwic_cmd(
 
     Example:  rescorpus kwic gouvernance --lang fr --width 50
     """
-    from pipeline.store import format_kwic, kwic, open_database
+    from pipeline.corpuslevel.store import format_kwic, kwic, open_database
 
     lines = kwic(open_database(out), query, lang=lang, width=width)
     for line in format_kwic(lines, width):
@@ -88,7 +88,7 @@ def contrast_cmd(
     """
     from rich.table import Table
 
-    from pipeline.store import contrast, open_database
+    from pipeline.corpuslevel.store import contrast, open_database
 
     rows = contrast(open_database(out), by)
     if not rows:

@@ -192,10 +192,10 @@ def corpus_docs(corpus, out, models: Mapping[str, str]) -> Iterable[Doc]:
     import json
     from pathlib import Path
 
-    from pipeline.corpus import iter_papers
+    from pipeline.annotate.nlp import build_doc
+    from pipeline.corpus.papers import iter_papers
     from pipeline.extract import extract
     from pipeline.extract.model import Extracted, Paragraph, Section
-    from pipeline.nlp import build_doc
 
     for paper in iter_papers(Path(corpus)):
         txt, meta = Path(out) / "text" / f"{paper.id}.txt", Path(out) / "text" / f"{paper.id}.json"

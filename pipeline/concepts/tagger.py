@@ -23,9 +23,9 @@ import pipeline
 from pipeline.concepts.match import (
     SKIPPABLE, Hit, Phrase, TokenKeys, Trie, fold, label_keys, stem, token_keys,
 )
+from pipeline.annotate.tokenizer_patterns import factored_token_match
 from pipeline.concepts.scheme import Scheme, SenseRule, load_scheme, write_toml
 from pipeline.config import DEFAULT_SCHEME
-from pipeline.tokenizer_patterns import factored_token_match
 
 GROUP = "concepts"
 SKIP_SECTIONS = frozenset({"references", "bibliography"})

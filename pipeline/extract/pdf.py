@@ -28,12 +28,12 @@ from pathlib import Path
 
 from pdfplumber.utils import extract_words
 
+from pipeline.corpus.pdffile import MIN_CHARS_PER_PAGE, open_pdf
 from pipeline.extract.clean import join_lines
 from pipeline.extract.layout import WORD_GAP, Line, build_lines
 from pipeline.extract.model import Source, Table
 from pipeline.extract.pageobjects import read_objects
 from pipeline.extract.paragraphs import NOTE_START, Piece, join_continuations, page_pieces
-from pipeline.extract.pdffile import MIN_CHARS_PER_PAGE, open_pdf
 from pipeline.extract.sections import role_of
 
 WORD_OPTIONS = {

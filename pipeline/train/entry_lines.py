@@ -45,7 +45,7 @@ def grobid_lists(folder: Path) -> Iterator[list[str]]:
 
 def erudit_lists(folder: Path, held: bool) -> Iterator[list[str]]:
     """The reference entries of each Érudit article of one side of the split (exact entries only)."""
-    from pipeline.bench_erudit import read_article
+    from pipeline.evaluation.erudit import read_article
 
     out = held_out()
     for path in sorted(folder.glob("*.xml")):

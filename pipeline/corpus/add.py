@@ -1,0 +1,291 @@
+"""Adding a paper to the corpus: `corpus/<id>/source.pdf|source.txt` + `paper.json` (CSL-JSON).
+
+`add_paper` validates a file, refuses duplicates (by sha256) and writes the
+folder atomically: it is built in `corpus/.tmp-*` and renamed into place, so a
+failed add leaves the corpus byte for byte as it was. paper.json holds no
+timestamps, absolute paths or passwords: the corpus lives under version control.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import stat
+import tempfile
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pipeline import errors
+from pipeline.corpus.csl import parse_name, set_metadata
+from pipeline.corpus.papers import ID_RE, OURS, PAPER_JSON, SUFFIXES, folder_names, load_paper
+from pipeline.corpus.textbytes import decode_text
+from pipeline.files import dumps_json
+
+if TYPE_CHECKING:  # the PDF libraries load only when a PDF is added: `list` and `run` stay quick
+    from pipeline.corpus.pdffile import PdfInfo
+
+# A paper's plain text is a few hundred kB (a 100-page book ~1 MB); 50 MB of text is not a paper.
+# A 100-page scan at 600 dpi is ~100-300 MB; past 500 MB a PDF is not a paper either.
+MAX_BYTES = {".txt": 50 * 2**20, ".pdf": 500 * 2**20}
+WHY_LIMIT = {".txt": "a paper's text is far smaller", ".pdf": "even a 100-page scan at 600 dpi is smaller"}
+# Words skipped when an id takes the first significant word of a title.
+STOPWORDS = frozenset(
+    "a an the of on in for and to with from by at is are as its via towards toward what how why "
+    "le la les l un une des de du d et en au aux pour sur par dans avec sans entre vers ce ces cette "
+    "quel quelle quels quelles qu que est sont".split()
+)
+# Letters NFKD does not split into an ASCII letter + accent.
+UNDECOMPOSABLE = str.maketrans(
+    {"ß": "ss", "œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d"}
+)
+Author = Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class AddResult:
+    """What `add_paper` did: the paper's id, its folder, its flags and what to tell the user."""
+
+    id: str
+    path: Path
+    flags: tuple[str, ...]
+    messages: tuple[str, ...]
+
+
+# ---------------------------------------------------------------- adding
+
+
+def add_paper(
+    corpus: Path,
+    source: Path,
+    *,
+    paper_id: str | None = None,
+    title: str | None = None,
+    authors: Sequence[str | Author] = (),
+    year: int | str | None = None,
+    lang: str | None = None,
+    doi: str | None = None,
+    url: str | None = None,
+    password: str | None = None,
+    csl_type: str | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> AddResult:
+    """Add one PDF or .txt file as `corpus/<id>/`; raise an `errors` error and change nothing when it cannot.
+
+    Given values win over the PDF's own metadata; nothing is guessed (no year
+    from file dates). `extra`: further CSL-JSON fields (container-title, ...).
+    """
+    corpus, source = Path(corpus), Path(source)
+    if not source.exists():
+        raise errors.missing_path(source)
+    if source.is_dir():
+        raise errors.is_folder(source)
+    suffix = source.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise errors.unsupported_type(source, source.suffix)
+    data = _read_source(source, suffix)
+    if not data:
+        raise errors.empty_file(source)
+    sha = hashlib.sha256(data).hexdigest()
+    existing = _hashes(corpus)
+    if sha in existing:
+        raise errors.duplicate(source, existing[sha])
+    csl: dict[str, Any] = dict(extra or {})
+    flags: set[str] = set()
+    messages: list[str] = []
+    if suffix == ".pdf":
+        flags, messages = _take_pdf(source, password, csl, title=title, authors=authors, doi=doi)
+    else:
+        _check_text(source, data)
+    set_metadata(csl, title=title, authors=authors, year=year, lang=lang, doi=doi, url=url, csl_type=csl_type)
+    taken = set(existing.values()) | folder_names(corpus)
+    if paper_id is not None:
+        if not ID_RE.fullmatch(paper_id):
+            raise errors.bad_id(paper_id)
+        if paper_id.lower() in {t.lower() for t in taken}:
+            raise errors.id_exists(paper_id, corpus)
+        new_id = paper_id
+    else:
+        new_id = unique_id(derive_id(csl, source), taken)
+    csl["id"] = new_id
+    csl[OURS] = {"added_from": source.name, "flags": sorted(flags), "sha256": sha, "source": SUFFIXES[suffix]}
+    folder = _write_atomically(corpus, new_id, {SUFFIXES[suffix]: data, PAPER_JSON: dumps_json(csl).encode()})
+    n = csl.get("number-of-pages")
+    pages = f" ({n} page{'s' if n != 1 else ''})" if n else ""
+    messages.insert(0, f"added '{new_id}'{pages} from {source.name}")
+    return AddResult(id=new_id, path=folder, flags=tuple(sorted(flags)), messages=tuple(messages))
+
+
+def _read_source(source: Path, suffix: str) -> bytes:
+    """The file's bytes, refusing links that leave their folder, non-regular files (FIFOs, devices) and huge files."""
+    if source.is_symlink():
+        target = source.resolve()
+        if not target.is_relative_to(source.parent.resolve()):
+            raise errors.link_leaves_folder(source, target)
+    mode = source.stat().st_mode  # stat, not open: opening a FIFO would wait for a writer
+    if not stat.S_ISREG(mode):
+        raise errors.not_regular_file(source, _kind(mode))
+    limit = MAX_BYTES[suffix]
+    fd = os.open(source, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped for something else since the stat
+            raise errors.not_regular_file(source, _kind(os.fstat(fd).st_mode))
+        data = fh.read(limit + 1)  # bounded even if the size changes while we read
+    if len(data) > limit:
+        raise errors.too_big(source, limit // 2**20, WHY_LIMIT[suffix])
+    return data
+
+
+def _kind(mode: int) -> str:
+    kinds = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
+             (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"))  # fmt: skip
+    return next((name for test, name in kinds if test(mode)), "not a regular file")
+
+
+def _take_pdf(
+    source: Path, password: str | None, csl: dict[str, Any], **given: Any
+) -> tuple[set[str], list[str]]:
+    """Open the PDF, fill `csl` from its metadata where nothing was given; return its flags and messages."""
+    info, encrypted = _read_pdf(source, password)
+    flags: set[str] = set()
+    messages: list[str] = []
+    from_pdf = _fill_from_pdf(csl, info, given["title"], given["authors"], given["doi"])
+    csl["number-of-pages"] = info.pages
+    if from_pdf:
+        messages.append(f"taken from the PDF's own metadata: {', '.join(from_pdf)} (check them in paper.json)")
+    if encrypted == "user":
+        flags.add("encrypted")
+        messages.append(
+            "the PDF is password-protected: the password was NOT stored; pass the same --password to `rescorpus run`"
+        )
+    elif encrypted == "owner":
+        messages.append("the PDF carries owner restrictions only; it opens without a password")
+    if not info.has_text_layer:
+        flags.add("needs_ocr")
+        messages.append(
+            "no text layer (a scan?): flagged needs_ocr; its text cannot be extracted until it is "
+            "OCRed (e.g. `ocrmypdf in.pdf out.pdf`)"
+        )
+    return flags, messages
+
+
+def _read_pdf(source: Path, password: str | None) -> tuple[PdfInfo, str | None]:
+    """pdf_info, trying no password first; say whether it needed a user password or had an owner one."""
+    from pipeline.corpus.pdffile import open_pdf, pdf_info
+
+    try:
+        info = pdf_info(source)
+    except errors.EncryptedError:
+        if not password:
+            raise
+        return pdf_info(source, password), "user"
+    with open_pdf(source) as pdf:
+        owner_only = pdf.doc.encryption is not None
+    return info, "owner" if owner_only else None
+
+
+def _fill_from_pdf(
+    csl: dict[str, Any], info: PdfInfo, title: str | None, authors: Sequence[str | Author], doi: str | None
+) -> list[str]:
+    """Take title, authors and DOI from the PDF's metadata where the caller gave none and `extra` has none."""
+    used = []
+    if title is None and "title" not in csl and info.title:
+        csl["title"] = info.title
+        used.append("title")
+    if not authors and "author" not in csl and info.authors:
+        csl["author"] = [parse_name(a) for a in info.authors]
+        used.append("author")
+    if doi is None and "DOI" not in csl and info.doi:
+        csl["DOI"] = info.doi
+        used.append("DOI")
+    return used
+
+
+def _check_text(source: Path, data: bytes) -> None:
+    """Refuse a .txt that is not UTF-8 (or UTF-16/32 with a byte-order mark), or holds only blanks or binary data."""
+    if not decode_text(data, source, fallback=None).strip():
+        raise errors.no_text(source)
+
+
+# ---------------------------------------------------------------- ids
+
+
+def slug(text: str) -> str:
+    """ASCII-folded, lowercase, '-'-separated (Ostrom → ostrom, Économie sociale → economie-sociale)."""
+    text = re.sub(r"['’ʼ‘`]", " ", text)  # L’analyse → l analyse, so 'l' drops as a stopword
+    folded = unicodedata.normalize("NFKD", text.translate(UNDECOMPOSABLE))
+    ascii_ = folded.encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_).strip("-")
+
+
+def derive_id(csl: Mapping[str, Any], source: Path) -> str:
+    """`<first author family>-<year>-<first significant title word>`, else the file name's slug."""
+    authors = csl.get("author") or []
+    first = authors[0] if authors else {}
+    family_part = slug(first.get("family") or first.get("literal") or "")[:30].strip("-")
+    words = [w for w in slug(csl.get("title") or "").split("-") if w and w not in STOPWORDS]
+    word = words[0] if words else ""
+    if not family_part and not word:
+        return slug(source.stem)[:60].strip("-") or "paper"
+    year = (csl.get("issued", {}).get("date-parts") or [[None]])[0]
+    parts = [family_part, str(year[0]) if year and year[0] else "", word[:30]]
+    return "-".join(p for p in parts if p)
+
+
+def unique_id(base: str, taken: set[str]) -> str:
+    """`base`, or `base-2`, `base-3`, ... whichever is free (case-insensitively)."""
+    lowered = {t.lower() for t in taken}
+    candidate, n = base, 2
+    while candidate.lower() in lowered:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _write_atomically(corpus: Path, paper_id: str, files: Mapping[str, bytes]) -> Path:
+    """Write `files` into `corpus/.tmp-*` and rename it to `corpus/<paper_id>`; on failure leave no trace."""
+    made_corpus = not corpus.exists()
+    corpus.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=corpus))
+    target = corpus / paper_id
+    try:
+        for name, data in files.items():
+            with open(tmp / name, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes it 0o700; give it what mkdir would
+        if target.exists():  # os.rename would silently replace an empty folder
+            raise errors.id_exists(paper_id, corpus)
+        os.rename(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if made_corpus:
+            try:
+                corpus.rmdir()
+            except OSError:
+                pass
+        raise
+    return target
+
+
+def _hashes(corpus: Path) -> dict[str, str]:
+    """sha256 → paper id for every paper; a broken folder is hashed from its source file."""
+    found: dict[str, str] = {}
+    for name in sorted(folder_names(corpus)):
+        try:
+            paper = load_paper(corpus, name)
+            found.setdefault(paper.sha256, paper.id)
+        except errors.CorpusError:
+            for src in sorted((corpus / name).glob("source.*")):
+                found.setdefault(hashlib.sha256(src.read_bytes()).hexdigest(), name)
+    return found

@@ -1,0 +1,197 @@
+"""PDFs of an Érudit article in three page layouts, rendered with fpdf2 (a test extra, imported lazily).
+
+- "one-column": journal page, running header (journal / short title) from page 2, page numbers;
+- "two-column": title block over both columns, then two columns a page, page numbers;
+- "wordprocessor": one wide-margined column, larger font and leading, no running header.
+Lines are placed one by one (left-aligned, each a single text run), so pdfplumber reads each column's
+lines in order; bytes are fixed for the same input (creation date pinned).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from pipeline.evaluation.erudit import Article, typed_blocks
+
+LAYOUTS = ("one-column", "two-column", "wordprocessor")
+PAGE_W, PAGE_H = 595.28, 841.89  # A4, points
+FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Page geometry and type sizes of one layout."""
+
+    columns: int
+    margin_x: float
+    margin_top: float
+    margin_bottom: float
+    size: float
+    leading: float  # times the size
+    header: bool
+    page_numbers: bool
+    gutter: float = 22.0
+
+
+GEOMETRY = {
+    "one-column": Layout(1, 62, 70, 64, 10.0, 1.3, header=True, page_numbers=True),
+    "two-column": Layout(2, 48, 60, 60, 9.0, 1.25, header=False, page_numbers=True),
+    "wordprocessor": Layout(1, 90, 80, 80, 12.0, 1.6, header=False, page_numbers=False),
+}
+
+
+def font_files() -> dict[str, Path]:
+    """A Unicode TTF regular/bold pair: DejaVu Serif or Sans from the system, else matplotlib's DejaVu Sans."""
+    for folder in FONT_DIRS:
+        for name in ("DejaVuSerif", "DejaVuSans"):
+            regular, bold = folder / f"{name}.ttf", folder / f"{name}-Bold.ttf"
+            if regular.exists() and bold.exists():
+                return {"": regular, "B": bold}
+    try:
+        import matplotlib
+
+        folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+        if (folder / "DejaVuSans.ttf").exists():
+            return {"": folder / "DejaVuSans.ttf", "B": folder / "DejaVuSans-Bold.ttf"}
+    except ImportError:
+        pass
+    raise RuntimeError("no Unicode TTF font found: install fonts-dejavu-core (or matplotlib)")
+
+
+def short_title(title: str, limit: int = 60) -> str:
+    """The title cut at a word before `limit` characters, with an ellipsis when cut."""
+    if len(title) <= limit:
+        return title
+    return title[:limit].rsplit(" ", 1)[0].rstrip(" ,:;") + "…"
+
+
+class _Pages:
+    """Places wrapped lines into the layout's columns, opening pages (with header and number) as needed."""
+
+    def __init__(self, article: Article, layout: Layout, tag: str | None) -> None:
+        from fpdf import FPDF  # fpdf2: a test extra
+
+        self.layout, self.article = layout, article
+        self.pdf = FPDF(unit="pt", format="A4")
+        self.pdf.set_creation_date(datetime(2000, 1, 1, tzinfo=timezone.utc))
+        self.pdf.set_auto_page_break(False)
+        self.pdf.set_title(article.full_title)
+        if tag:
+            self.pdf.set_keywords(tag)
+        for style, file in font_files().items():
+            self.pdf.add_font("Body", style, str(file))
+        width = PAGE_W - 2 * layout.margin_x
+        col_w = (width - layout.gutter * (layout.columns - 1)) / layout.columns
+        self.columns = [layout.margin_x + i * (col_w + layout.gutter) for i in range(layout.columns)]
+        self.col_w, self.full_w = col_w, width
+        self.column, self.y, self.top = 0, 0.0, layout.margin_top
+        self._new_page()
+
+    def _new_page(self) -> None:
+        lay, pdf = self.layout, self.pdf
+        pdf.add_page()
+        number = pdf.page_no()
+        if lay.header and number > 1:
+            self.font(lay.size * 0.8)
+            half = (PAGE_W - 2 * lay.margin_x) / 2 - 12
+            left = self._fit(self.article.journal or "", half)
+            right = self._fit(short_title(self.article.title), half)
+            pdf.text(lay.margin_x, lay.margin_top - 28, left)
+            pdf.text(PAGE_W - lay.margin_x - pdf.get_string_width(right), lay.margin_top - 28, right)
+        if lay.page_numbers:
+            self.font(lay.size * 0.9)
+            label = str(number)
+            pdf.text((PAGE_W - pdf.get_string_width(label)) / 2, PAGE_H - lay.margin_bottom + 30, label)
+        self.column, self.top = 0, lay.margin_top
+        self.y = self.top
+
+    def _fit(self, text: str, width: float) -> str:
+        """`text` cut at words (with an ellipsis) to fit `width` in the current font."""
+        while text and self.pdf.get_string_width(text) > width:
+            text = text.rsplit(" ", 1)[0].rstrip(" ,:;…") + "…" if " " in text else ""
+        return text
+
+    def font(self, size: float, bold: bool = False) -> None:
+        self.pdf.set_font("Body", "B" if bold else "", size)
+
+    def wrap(self, text: str, width: float) -> list[str]:
+        """Greedy word wrapping at `width` points in the current font."""
+        lines: list[str] = []
+        current, used = "", 0.0
+        space = self.pdf.get_string_width(" ")
+        for word in text.split():
+            w = self.pdf.get_string_width(word)
+            if current and used + space + w > width:
+                lines.append(current)
+                current, used = word, w
+            elif current:
+                current, used = f"{current} {word}", used + space + w
+            else:
+                current, used = word, w
+        return lines + ([current] if current else [])
+
+    def full_width(self, text: str, size: float, bold: bool = False, gap: float = 0.0) -> None:
+        """A centred block over the whole text width (title block, page 1)."""
+        self.font(size, bold)
+        for line in self.wrap(text, self.full_w):
+            self.pdf.text((PAGE_W - self.pdf.get_string_width(line)) / 2, self.y + size, line)
+            self.y += size * 1.3
+        self.y += gap
+        self.top = self.y  # the columns start under the title block
+
+    def flow(self, text: str, size: float, bold: bool = False, hanging: float = 0.0, gap: float = 0.0) -> None:
+        """A paragraph in the current column, flowing on into the next column or page."""
+        self.font(size, bold)
+        leading = size * self.layout.leading
+        bottom = PAGE_H - self.layout.margin_bottom
+        first = self.wrap(text, self.col_w)
+        if hanging:  # lines after the first are narrower: wrap them again
+            first = first[:1] + self.wrap(" ".join(first[1:]), self.col_w - hanging)
+        lines = first
+        if bold and self.y + leading * 3 > bottom:  # a heading does not end a column
+            self._next_column()
+            self.font(size, bold)
+        for n, line in enumerate(lines):
+            if self.y + leading > bottom:
+                self._next_column()
+                self.font(size, bold)
+            self.pdf.text(self.columns[self.column] + (hanging if n else 0.0), self.y + size, line)
+            self.y += leading
+        self.y += gap
+
+    def _next_column(self) -> None:
+        if self.column + 1 < len(self.columns):
+            self.column += 1
+            self.y = self.top
+        else:
+            self._new_page()
+
+
+def render_article_pdf(
+    path: Path, article: Article, layout: str, extra_references: Sequence[str] = (), tag: str | None = None
+) -> Path:
+    """Write `article` as a PDF in `layout` (see LAYOUTS); `tag` goes into the PDF's keywords (varies bytes)."""
+    if layout not in GEOMETRY:
+        raise ValueError(f"unknown layout {layout!r}: choose one of {', '.join(LAYOUTS)}")
+    lay = GEOMETRY[layout]
+    pages = _Pages(article, lay, tag)
+    size = lay.size
+    parts = typed_blocks(article, extra_references)
+    while parts and parts[0][0] in ("title", "subtitle", "authors"):
+        kind, text = parts.pop(0)
+        big = {"title": (size * 1.6, True, size * 0.4), "subtitle": (size * 1.25, False, size * 0.4),
+               "authors": (size * 1.1, False, size * 1.5)}[kind]
+        pages.full_width(text, *big)
+    for kind, text in parts:
+        if kind == "heading":
+            pages.flow(text, size * 1.1, bold=True, gap=size * 0.3)
+        elif kind == "reference":
+            pages.flow(text, size * 0.95, hanging=size * 1.5, gap=size * 0.35)
+        else:
+            pages.flow(text, size, gap=size * (0.8 if lay.columns == 1 else 0.6))
+    path = Path(path)
+    pages.pdf.output(str(path))
+    return path
