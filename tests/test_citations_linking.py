@@ -97,3 +97,40 @@ def test_citations_linking_surname_with_en_and_the_year_of_an_entry() -> None:
 def test_citations_linking_standalone_line_kept_only_for_a_listed_author() -> None:
     got = tag("« Une citation. »\n\nLemieux, 2006, p. 3\n\nMontréal, 2006\n\nSuite.", GLANZ)
     assert got == [("Lemieux, 2006, p. 3", "ref-lemieux-2006")]
+
+
+def _found(body: str, refs: str):
+    text = body + "\n\n" + refs
+    cut = len(body) + 2
+    paras, pos = [], 0
+    for part in text.split("\n\n"):
+        paras.append((pos, pos + len(part), "heading" if part == "Bibliographie" else "body"))
+        pos += len(part) + 2
+    found = tag_text(text, paras, [(0, cut, "body"), (cut, len(text), "references")])
+    return [(text[c.start : c.end], a.get("target"), a.get("targets")) for c, a in found.callouts]
+
+
+VANCOUVER = (
+    "Bibliographie\n\n"
+    "1 Birchall, J. et Ketilson, L. H. (2009). Resilience of the cooperative business model. Genève : BIT.\n\n"
+    "2 Zeuli, K. et Cropp, R. (2004). Cooperatives: principles and practices. Madison : UW.\n\n"
+    "3 Ostrom, E. (1990). Governing the commons. Cambridge : Cambridge University Press.\n\n"
+    "4 Defourny, J. (2001). De la coopération à l’économie sociale. Paris : Economica."
+)
+
+
+def test_citations_linking_superscript_numbers_of_a_list_numbered_without_points() -> None:
+    # Vancouver superscripts ("crises¹", "membres²⁻⁴", "durable¹,³") call the entries of a list numbered
+    # "1 Surname", with no point after the number: one span per group, every entry in `targets`.
+    got = _found("Les coopératives résistent aux crises¹. Leurs membres²⁻⁴ en tirent un modèle durable¹,³.",
+                 VANCOUVER)
+    assert got == [
+        ("¹", "ref-birchall-2009", None),
+        ("²⁻⁴", "ref-zeuli-2004", ["ref-zeuli-2004", "ref-ostrom-1990", "ref-defourny-2001"]),
+        ("¹,³", "ref-birchall-2009", ["ref-birchall-2009", "ref-ostrom-1990"]),
+    ]
+
+
+def test_citations_linking_several_years_of_one_author_target_each_entry() -> None:
+    got = _found("Comme le montre l’économie sociale (Defourny, 2001, 2014b), la coopération dure.", REFS)
+    assert got == [("Defourny, 2001, 2014b", "ref-defourny-2001", ["ref-defourny-2001", "ref-defourny-2014b"])]

@@ -37,6 +37,10 @@ YEARS_ONLY_RE = re.compile(rf"^(?P<years>{YEARS})(?P<loc>{LOCATOR})?\s*$")
 NARRATIVE_TAIL_RE = re.compile(rf"\s?[(\[](?P<years>{YEARS})(?P<loc>{LOCATOR})?[)\]]")
 BRACKET_RE = re.compile(r"\((?P<body>(?:[^()]|\([^()]*\)){1,800})\)")
 NUMERIC_RE = re.compile(r"\[(?P<body>\d{1,3}(?:\s*[-–—,]\s*\d{1,3})*)\]")
+# Raised digits (Vancouver): "mentale⁵,⁶", "³⁰, ³⁴", "psychotique²⁻³": one group, up to the next word.
+SUPER = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+SUPERSCRIPT_RE = re.compile(rf"(?<![{SUPER}])[{SUPER}]{{1,3}}(?:(?:,\s?|⁻|[-–])[{SUPER}]{{1,3}})*")
+FROM_SUPERSCRIPT = str.maketrans(SUPER + "⁻", "0123456789-")
 # Words that open a bracket without being part of the citation ("voir", "e.g.", "cité dans").
 LEAD_RE = re.compile(
     r"^(?:(?:voir(?: aussi| surtout| notamment| par exemple| à ce sujet)?|see(?: also)?|cf\.?|c\.f\.|e\.g\.,?|"
@@ -298,6 +302,16 @@ def numeric(text: str, lo: int = 0, hi: int | None = None, limit: int = 999) -> 
     return out
 
 
+def superscripts(text: str, lo: int = 0, hi: int | None = None, limit: int = 999) -> list[Callout]:
+    """Superscript number groups ("⁵,⁶", "²⁻³"), numbers within `limit` (those of a numbered list)."""
+    out: list[Callout] = []
+    for m in SUPERSCRIPT_RE.finditer(text, lo, len(text) if hi is None else hi):
+        numbers = expand_numbers(m.group().translate(FROM_SUPERSCRIPT))
+        if numbers and max(numbers) <= limit and min(numbers) >= 1:
+            out.append(Callout(m.start(), m.end(), "numeric", numbers=numbers))
+    return out
+
+
 def expand_numbers(body: str) -> tuple[int, ...]:
     """"3–5, 7" -> (3, 4, 5, 7); ranges longer than 50 are kept as their ends."""
     nums: list[int] = []
@@ -334,6 +348,7 @@ def find_callouts(text: str, ranges: Sequence[tuple[int, int]] | None = None, nu
         found.extend(narrative(text, lo, hi))
         if numeric_limit:
             found.extend(numeric(text, lo, hi, numeric_limit))
+            found.extend(superscripts(text, lo, hi, numeric_limit))
     found.sort(key=lambda c: (c.start, -(c.end - c.start)))
     out: list[Callout] = []
     for c in found:

@@ -9,7 +9,7 @@ import unicodedata
 from functools import lru_cache
 
 from pipeline.citations.callouts import UPPER
-from pipeline.citations.references import CHICAGO_NOTE_RE, NUMBER_LABEL_RE, YEAR_NUM, author_head
+from pipeline.citations.references import CHICAGO_NOTE_RE, YEAR_NUM, author_head
 
 DOI_RE = re.compile(r"\b10\.\d{4,9}/[^\s\"]*")
 URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"]+")
@@ -154,10 +154,15 @@ def _surname(person: str) -> str:
     return person
 
 
+# An entry's label with a point or brackets. A bare "13 " is left for the note and Vancouver rules below to
+# read ("13 Elinor Ostrom, Governing ...": a Chicago note, not the authors "Elinor Ostrom, Governing").
+POINTED_LABEL_RE = re.compile(r"^\s*(?:\[\d{1,3}\]|\d{1,3}\.(?!\d))\s*")
+
+
 def parse_entry(entry: str) -> dict:
     """Fields of one reference entry (only those found)."""
     out: dict = {}
-    body = NUMBER_LABEL_RE.sub("", entry, count=1).strip()
+    body = POINTED_LABEL_RE.sub("", entry, count=1).strip()  # "[12]", "12." (a bare "12 " stays: see below)
     for kind, _a, _b, value in web_spans(body):
         out.setdefault(kind, value)
     head = author_head(body)

@@ -8,9 +8,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from pipeline.citations.callouts import Callout, find_callouts, is_etal, parse_years
+from pipeline.citations.callouts import YEAR_RE, Callout, find_callouts, is_etal, normalise_year, parse_years
 from pipeline.citations.fields import fold_ascii, parse_entry
-from pipeline.citations.linking import RefKey, known_author, link, name_score, ref_key
+from pipeline.citations.linking import RefKey, best_match, known_author, link, name_score, ref_key
 from pipeline.citations.references import Entry, reference_paragraphs, split_entries
 
 SOURCE_RE = re.compile(r"^Sources?\s*:\s*(?P<body>.{4,300}?)\s*\.?\s*$")
@@ -97,8 +97,24 @@ def tag_text(
         attrs.pop("numbers", None)
         if target:
             attrs["target"] = target
+            if len(several := every_target(text, c, keys)) > 1:
+                attrs["targets"] = several
         out.append((c, attrs))
     return Found(references, tuple(out))
+
+
+def every_target(text: str, c: Callout, keys: Sequence[RefKey]) -> list[str]:
+    """The ids of every entry a callout cites: each number of "[3–5]" or "²,⁴", each year of
+    "(Lévesque et al., 2004, 2011)" with its own suffix ("2014a, 2014b"); in order, once each."""
+    if c.kind in ("numeric", "note"):
+        by_number = {k.number: k.id for k in keys if k.number is not None}
+        found = [by_number.get(n) for n in c.numbers]
+    elif len(c.years) > 1 or len(YEAR_RE.findall(text, c.start, c.end)) > 1:
+        years = [normalise_year(m.group(0)) for m in YEAR_RE.finditer(text, c.start, c.end)]
+        found = [best_match(replace(c, years=(y,), suffix=suf), keys) for y, suf in years]
+    else:
+        return []
+    return list(dict.fromkeys(t for t in found if t))
 
 
 SURNAME_RE = re.compile(r"^(?:(?:de|du|des|van|von|d[’'])\s?)?[A-Z][a-zà-öø-ÿ’']+(?:-[A-Z][a-zà-öø-ÿ’']+)?$")

@@ -29,7 +29,8 @@ CHICAGO_NOTE_RE = re.compile(
     rf"(?P<title>«[^»]{{3,300}}»|“[^”]{{3,300}}”|[{UPPER}][^,]{{2,200}}),(?P<rest>.{{0,300}}?\b(?P<year>{YEAR_NUM})\b.*)$",
     re.DOTALL,
 )
-NUMBER_LABEL_RE = re.compile(r"^\s*(?:\[(?P<a>\d{1,3})\]|(?P<b>\d{1,3})\.(?!\d))\s*")
+# An entry's number: "[12]", "12.", or a bare "12 " before a name (a list numbered without punctuation)
+NUMBER_LABEL_RE = re.compile(rf"^\s*(?:\[(?P<a>\d{{1,3}})\]|(?P<b>\d{{1,3}})\.(?!\d)|(?P<c>\d{{1,3}})(?=\s+[{UPPER}]))\s*")
 # Words that may sit in an author list besides names and initials.
 AUTHOR_GLUE = {
     "et", "and", "&", "de", "du", "des", "da", "di", "van", "von", "der", "den", "la", "le", "al.", "al",
@@ -85,18 +86,22 @@ def author_head(text: str) -> re.Match | None:
 def is_entry_start(para: str, numbered: bool) -> bool:
     """Whether a paragraph opens a new entry (rather than continuing the one before)."""
     if numbered:
-        return bool(NUMBER_LABEL_RE.match(para)) and bool(re.match(r"^\s*\[?\d{1,3}[\].]\s*[^\s\d]", para))
+        return bool(NUMBER_LABEL_RE.match(para)) and bool(re.match(r"^\s*\[?\d{1,3}(?:[\].]\s*|\s+)[^\s\d]", para))
     if not para or not (para[0].isupper() or para[0] in "«“\"'" or re.match(r"^(?:d[’']|de |van |von )", para)):
         return False
     return author_head(para) is not None
 
 
 def looks_numbered(paras: Sequence[str]) -> bool:
-    """A numbered (Vancouver) list: most paragraphs open with "1." or "[1]"."""
+    """A numbered (Vancouver) list: most paragraphs open with "1.", "[1]", or a bare "1 " counting up."""
     if not paras:
         return False
     hits = sum(bool(re.match(r"^\s*\[?\d{1,3}[\].]\s+\S", p)) for p in paras)
-    return hits >= max(2, 0.4 * len(paras))
+    if hits >= max(2, 0.4 * len(paras)):
+        return True
+    bare = [int(m.group(1)) for p in paras if (m := re.match(rf"^\s*(\d{{1,3}})\s+[{UPPER}]", p))]
+    counting = sum(b == a + 1 for a, b in zip(bare, bare[1:]))
+    return counting >= max(2, 0.5 * len(paras))
 
 
 def one_entry_each(paras: Sequence[str]) -> bool:
@@ -175,7 +180,7 @@ def split_entries(text: str, paragraphs: Sequence[tuple[int, int]], notes: bool 
             a, b = _trim(text, a, b)
             if b > a:
                 label = NUMBER_LABEL_RE.match(text[a:b]) if numbered else None
-                number = int(label.group("a") or label.group("b")) if label else None
+                number = int(label.group("a") or label.group("b") or label.group("c")) if label else None
                 entries.append(Entry(a, b, number))
     return entries
 

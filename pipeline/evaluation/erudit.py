@@ -27,6 +27,9 @@ KEYWORD_LABELS = {"fr": "Mots-clés :", "en": "Keywords:", "es": "Palabras clave
 REFERENCE_HEADINGS = {"fr": "Bibliographie", "en": "References", "es": "Bibliografía"}
 CAPTION_WORDS = {"tableau": {"fr": "Tableau", "en": "Table", "es": "Tabla"},
                  "figure": {"fr": "Figure", "en": "Figure", "es": "Figura"}}
+# Raised digits (Vancouver callouts "mentale⁵,⁶"): kept raised in the text shapes, as Unicode superscripts.
+SUPERSCRIPT_BODY = re.compile(r"^\s*\d{1,3}(?:\s*[-–,]\s*\d{1,3})*,?\s*$")
+TO_SUPERSCRIPT = str.maketrans("0123456789-–", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁻")
 SKIP_INLINE = {"renvoi", "objetmedia", "grnote", "note", "idpublic"}  # idpublic: a DOI shown as a link
 
 
@@ -115,7 +118,9 @@ def flat(elem: ET.Element | None) -> str:
     def walk(e: ET.Element) -> None:
         parts.append(e.text or "")
         for child in e:
-            if child.tag not in SKIP_INLINE:
+            if child.tag == "exposant" and SUPERSCRIPT_BODY.match(raised := "".join(child.itertext())):
+                parts.append(raised.strip().translate(TO_SUPERSCRIPT))  # "psychotique²⁻³", as a word processor sets it
+            elif child.tag not in SKIP_INLINE:
                 walk(child)
             parts.append(child.tail or "")
 
