@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from pipeline.citations.callouts import find_callouts
 from pipeline.citations.paper import tag_text
 
@@ -134,3 +137,36 @@ def test_citations_linking_superscript_numbers_of_a_list_numbered_without_points
 def test_citations_linking_several_years_of_one_author_target_each_entry() -> None:
     got = _found("Comme le montre l’économie sociale (Defourny, 2001, 2014b), la coopération dure.", REFS)
     assert got == [("Defourny, 2001, 2014b", "ref-defourny-2001", ["ref-defourny-2001", "ref-defourny-2014b"])]
+
+
+BROKEN_REFS = (
+    "Bibliographie\n\n"
+    "Jennings, P. D., Greenwood, R. et Lounsbury, M. (2005). Institutions, entrepreneurs, and communities. "
+    "Journal of Business Venturing, 20(3), 311-317.\n\n"
+    "Jones, C. et Spicer, A. (2009). Unmasking the entrepreneur. Cheltenham : Edward Elgar.\n\n"
+    "Tedmanson, D., Verduyn, K., Essers, C. et Gartner, W. B. (2012). Critical perspectives in "
+    "entrepreneurship research. Organization, 19(5), 531-541."
+)
+BROKEN_CALLOUTS = [("Jennings et al., 2005", "ref-jennings-2005"), ("Jones et Spicer, 2009", "ref-jones-2009"),
+                   ("Tedmanson et al., 2012", "ref-tedmanson-2012")]
+
+
+def test_citations_linking_callouts_broken_by_a_paragraph_break_found_whole() -> None:
+    # Regression: a page or column break inside the brackets made two paragraphs and every callout was lost.
+    body = ("L’entrepreneuriat est une pratique sociale (Jennings et al., 2005 ; Jones et Spicer, 2009 ; Tedmanson et"
+            "\n\nal., 2012) qui engage des communautés.")
+    got = _found(body, BROKEN_REFS)
+    assert [(t.replace("\n\n", " "), target) for t, target, _ in got] == BROKEN_CALLOUTS
+
+
+@given(cut=st.integers(min_value=0, max_value=10_000), order=st.permutations(range(3)))
+@settings(max_examples=60, deadline=None)
+def test_citations_linking_property_a_break_anywhere_inside_the_brackets(cut: int, order: list[int]) -> None:
+    # Wherever the break falls between two words inside the brackets, every callout is found whole, its
+    # offsets give back its text, and it links to its entry.
+    inner = " ; ".join(BROKEN_CALLOUTS[i][0] for i in order)
+    spaces = [i for i, ch in enumerate(inner) if ch == " "]
+    at = spaces[cut % len(spaces)]
+    body = "Une pratique sociale (" + inner[:at] + "\n\n" + inner[at + 1 :] + ") qui engage des communautés."
+    got = _found(body, BROKEN_REFS)  # (text[start:end], target) of each callout
+    assert sorted((t.replace("\n\n", " "), target) for t, target, _ in got) == sorted(BROKEN_CALLOUTS)

@@ -224,7 +224,22 @@ def _callout_ranges(
             pos = max(pos, e)
         if pos < b:
             ranges.append((pos, b))
-    return ranges
+    return _join_open_brackets(text, ranges)
+
+
+def _join_open_brackets(text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A range that leaves a round bracket open runs on into the next one when only a paragraph break
+    parts them ("(Jennings et al., 2005 ; Tedmanson et" / "al. 2012)": a page or column break inside)."""
+    out: list[tuple[int, int]] = []
+    for a, b in ranges:
+        if out:
+            pa, pb = out[-1]
+            gap = text[pb:a]
+            if len(gap) <= 3 and not gap.strip() and text.count("(", pa, pb) > text.count(")", pa, pb) and ")" in text[a:b]:
+                out[-1] = (pa, b)
+                continue
+        out.append((a, b))
+    return out
 
 
 NOTE_MARKER_RE = re.compile(r"(?<=[a-zà-ÿ»”’.,;:)])(?P<n>\d{1,3})(?=[\s.,;:)]|$)|(?P<sup>[¹²³⁴⁵⁶⁷⁸⁹⁰]+)")
