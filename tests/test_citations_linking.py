@@ -170,3 +170,28 @@ def test_citations_linking_property_a_break_anywhere_inside_the_brackets(cut: in
     body = "Une pratique sociale (" + inner[:at] + "\n\n" + inner[at + 1 :] + ") qui engage des communautés."
     got = _found(body, BROKEN_REFS)  # (text[start:end], target) of each callout
     assert sorted((t.replace("\n\n", " "), target) for t, target, _ in got) == sorted(BROKEN_CALLOUTS)
+
+
+def _attrs(body: str, refs: str) -> list[tuple[str, dict]]:
+    text = body + "\n\n" + refs
+    cut = len(body) + 2
+    paras, pos = [], 0
+    for part in text.split("\n\n"):
+        paras.append((pos, pos + len(part), "heading" if part in ("Références", "Bibliographie") else "body"))
+        pos += len(part) + 2
+    found = tag_text(text, paras, [(0, cut, "body"), (cut, len(text), "references")])
+    return [(text[c.start : c.end], a) for c, a in found.callouts]
+
+
+def test_citations_linking_near_misses_linked_with_a_lower_confidence() -> None:
+    # A misspelt surname, a year one off the list's: linked, and the link says it is less sure.
+    got = _attrs("Comme le notent (Defourney, 2001), (Emery et Trist, 1966) et (Defourny, 2015b).", REFS)
+    assert [(t, a.get("target")) for t, a in got] == [
+        ("Defourney, 2001", "ref-defourny-2001"),
+        ("Emery et Trist, 1966", "ref-emery-1965"),
+        ("Defourny, 2015b", "ref-defourny-2014b"),
+    ]
+    sure = [a.get("confidence", 1.0) for _, a in got]
+    assert 0.8 <= sure[0] < 1 and sure[1] == 0.6 and sure[2] == 0.6
+    ((_, exact),) = _attrs("Comme le notent (Defourny, 2001).", REFS)
+    assert exact.get("target") == "ref-defourny-2001" and "confidence" not in exact
