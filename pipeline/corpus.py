@@ -195,6 +195,9 @@ def _kind(mode: int) -> str:
     return next((name for test, name in kinds if test(mode)), "not a regular file")
 
 
+UNDECODED = "undecoded_glyphs:"  # the flag's prefix; the pages follow, "undecoded_glyphs:p2,p3"
+
+
 def _take_pdf(
     source: Path, password: str | None, csl: dict[str, Any], **given: Any
 ) -> tuple[set[str], list[str]]:
@@ -213,6 +216,12 @@ def _take_pdf(
         )
     elif encrypted == "owner":
         messages.append("the PDF carries owner restrictions only; it opens without a password")
+    if info.undecoded_pages:
+        flags.add(UNDECODED + ",".join(f"p{n}" for n in info.undecoded_pages))
+        messages.append(
+            f"glyphs no font mapping decodes on page(s) {', '.join(map(str, info.undecoded_pages))}: left out of the "
+            "text (a symbol or bullet font without Unicode names); flagged"
+        )
     if not info.has_text_layer:
         flags.add("needs_ocr")
         messages.append(

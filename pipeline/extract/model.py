@@ -47,6 +47,7 @@ class Source:
     pages: int
     tables: tuple[Table, ...] = ()
     has_text_layer: bool = True
+    undecoded_pages: tuple[int, ...] = ()  # pages with glyphs no font mapping could decode (left out)
 
 
 @dataclass(frozen=True)
@@ -85,12 +86,22 @@ class Extracted:
     tables: tuple[Table, ...] = ()
     has_text_layer: bool = True
     languages: dict[str, int] = field(default_factory=dict)  # language -> characters
+    undecoded_pages: tuple[int, ...] = ()  # pages with glyphs left out: no font mapping decodes them
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        """What a reader of this paper should know about how its text was got ("undecoded_glyphs:p2,p3")."""
+        if not self.undecoded_pages:
+            return ()
+        return ("undecoded_glyphs:" + ",".join(f"p{n}" for n in self.undecoded_pages),)
 
     def to_json(self) -> dict:
         """The structure as written to outputs/text/<id>.json (text itself goes to .txt)."""
+        flags = {"flags": list(self.flags)} if self.flags else {}
         return {
             "pages": self.pages,
             "has_text_layer": self.has_text_layer,
+            **flags,
             "chars": len(self.text),
             "languages": dict(sorted(self.languages.items())),
             "sections": [asdict(s) for s in self.sections],
