@@ -223,11 +223,14 @@ def _take_pdf(
             "text (a symbol or bullet font without Unicode names); flagged"
         )
     if not info.has_text_layer:
-        flags.add("needs_ocr")
-        messages.append(
-            "no text layer (a scan?): flagged needs_ocr; its text cannot be extracted until it is "
-            "OCRed (e.g. `ocrmypdf in.pdf out.pdf`)"
-        )
+        from pipeline.extract import ocr
+
+        if ocr.available():
+            flags.add("ocr")
+            messages.append("no text layer (a scan?): flagged ocr; `rescorpus run` reads it with Tesseract (fra+eng)")
+        else:
+            flags.add("needs_ocr")
+            messages.append(ocr.WHY_MISSING)
     return flags, messages
 
 

@@ -124,4 +124,5 @@ def assemble(source: Source) -> Extracted:
         has_text_layer=source.has_text_layer,
         languages=dict(languages),
         undecoded_pages=source.undecoded_pages,
+        ocr_pages=source.ocr_pages,
     )

@@ -28,11 +28,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pdfplumber.utils import extract_words
+from pypdfium2 import PdfiumError
+
+from pipeline import errors
 
 from pipeline.extract.clean import join_lines
 from pipeline.extract.layout import WORD_GAP, Line, build_lines
 from pipeline.extract.model import Source, Table
 from pipeline.extract.pageobjects import read_objects
+from pipeline.extract import ocr
 from pipeline.extract.pdfchars import PageChars, open_document, read_page
 from pipeline.extract.paragraphs import NOTE_START, Piece, join_continuations, page_pieces
 from pipeline.extract.pdffile import MIN_CHARS_PER_PAGE, open_pdf
@@ -67,6 +71,7 @@ class _Page:
     kinds: list[str]  # per line: "" (text), "table", "note", "drop"
     chars: int
     unmapped: int = 0  # glyphs with no usable Unicode (left out of the text)
+    ocr: float | None = None  # OCR'd page: Tesseract's mean word confidence
 
 
 def read_pdf(path: Path, password: str | None = None) -> Source:
@@ -74,11 +79,18 @@ def read_pdf(path: Path, password: str | None = None) -> Source:
     pages: list[_Page] = []
     tables: list[Table] = []
     with open_pdf(Path(path), password) as pdf:  # the checks (damage, password, bombs) before PDFium reads it
-        doc = open_document(path, password)
+        try:
+            doc = open_document(path, password)
+        except PdfiumError as exc:  # damage pdfminer lets through
+            raise errors.unreadable_pdf(Path(path), str(exc).splitlines()[0][:120] or "PDFium cannot open it") from None
         try:
             for index, page in enumerate(pdf.pages):
                 try:
-                    got, found = _read_page(read_page(doc, index), page)
+                    chars = read_page(doc, index)
+                    if len(chars.chars) < MIN_CHARS_PER_PAGE and chars.images and ocr.available():
+                        got, found = _ocr_page(doc, chars), []
+                    else:
+                        got, found = _read_page(chars, page)
                 finally:
                     page.close()
                 pages.append(got)
@@ -86,8 +98,9 @@ def read_pdf(path: Path, password: str | None = None) -> Source:
         finally:
             doc.close()
     undecoded = tuple(p.number for p in pages if p.unmapped)
-    chars = sum(p.chars for p in pages)
-    if chars < MIN_CHARS_PER_PAGE * max(1, len(pages)) * 0.5:
+    read = tuple((p.number, p.ocr) for p in pages if p.ocr is not None)
+    layer = sum(p.chars for p in pages if p.ocr is None) >= MIN_CHARS_PER_PAGE * max(1, len(pages)) * 0.5
+    if not layer and not read:
         return Source(blocks=(), pages=len(pages), tables=tuple(tables), has_text_layer=False, undecoded_pages=undecoded)
     body = _body_size(pages)
     _mark_furniture(pages)
@@ -97,8 +110,20 @@ def read_pdf(path: Path, password: str | None = None) -> Source:
         kept = [(ln, k) for ln, k in zip(page.lines, page.kinds) if k != "drop"]
         pieces.extend(page_pieces(kept, page.number, body))
     blocks = join_continuations(_section_kinds(pieces))
-    return Source(blocks=tuple(blocks), pages=len(pages), tables=tuple(tables), has_text_layer=True,
-                  undecoded_pages=undecoded)
+    return Source(blocks=tuple(blocks), pages=len(pages), tables=tuple(tables), has_text_layer=layer,
+                  undecoded_pages=undecoded, ocr_pages=read)
+
+
+def _ocr_page(doc, got: PageChars) -> _Page:
+    """A page with no text layer, read by Tesseract: its words go through the same lines and blocks."""
+    page = doc[got.number - 1]
+    try:
+        read = ocr.read_page(page, got.width, got.height)
+    finally:
+        page.close()
+    lines = build_lines(read.words, got.width, _dominant_size(read.words))
+    chars = sum(len(w["text"]) for w in read.words)
+    return _Page(got.number, got.width, got.height, lines, [""] * len(lines), chars, ocr=read.confidence)
 
 
 def _read_page(got: PageChars, page) -> tuple[_Page, list[Table]]:
