@@ -109,3 +109,37 @@ def test_pdfchars_boxes_and_baselines_on_a_rendered_page(tmp_path):
         assert c["upright"] and c["x0"] < c["x1"]
         assert c["bottom"] - c["top"] == pytest.approx(c["size"], abs=0.01)
         assert c["top"] < c["baseline"] < c["bottom"]
+
+
+def test_rules_only_pages_with_a_grid_are_parsed_by_pdfminer(tmp_path, monkeypatch):
+    """pdfplumber's table finder (and pdfminer's parse under it) runs only where PDFium's rules may make cells."""
+    from render import render_pdf, render_table_page
+
+    import pipeline.extract.pdf as pdf_mod
+
+    parsed: list[int] = []
+    real = pdf_mod.read_objects
+    monkeypatch.setattr(pdf_mod, "read_objects", lambda page: parsed.append(page.page_number) or real(page))
+    text = "Les coopératives coréennes ont résisté à la crise grâce à leurs réseaux. " * 12
+    plain = render_pdf(tmp_path / "plain.pdf", [[text], [text]], header="Revue", footnotes=[["1 Une note."], []])
+    assert read_pdf(plain).tables == () and parsed == []
+    table = render_table_page(tmp_path / "table.pdf", text, [["Pays", "Membres"], ["Corée", "2 000 000"]], text)
+    found = read_pdf(table).tables
+    assert parsed == [1] and len(found) == 1 and found[0].rows == (("Pays", "Membres"), ("Corée", "2 000 000"))
+
+
+@pytest.mark.realworld
+@needs_realworld
+def test_rules_never_miss_a_table_pdfplumber_finds_on_realworld_pages():
+    import pdfplumber
+
+    checked = 0
+    for name in readable_realworld():
+        path, password = REALWORLD / "pdfs" / name, PASSWORDS.get(name)
+        ours = [p.paths for p in read_document(path, password)]
+        with pdfplumber.open(path, password=password or "") as pdf:
+            for page, may in zip(pdf.pages, ours):
+                tables = [t for t in page.find_tables() if len(t.rows) >= 2 and max(len(r.cells) for r in t.rows) >= 2]
+                checked += bool(tables)
+                assert may or not tables, (name, page.page_number)
+    assert checked >= 10  # pages with ruled tables among them (TALN, the Érudit book chapter)

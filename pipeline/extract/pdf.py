@@ -2,8 +2,8 @@
 
 One `extract_words` pass (pdfplumber's word builder) per page over the chars
 PDFium read (pdfchars.py), and pdfplumber's table finder only on pages that draw
-enough paths to hold ruling lines (pageobjects.py; cell text comes from the same
-words). Geometry (rows, columns, bands)
+horizontal and vertical rules enough for a cell (pageobjects.py; cell text comes
+from the same words). Geometry (rows, columns, bands)
 lives in layout.py, paragraphs and their kinds in paragraphs.py; this module
 removes the page furniture and tells notes and tables from the body. Text
 stays raw: line breaks, hyphens and ligatures as printed; clean.py normalises.
@@ -132,7 +132,7 @@ def _read_page(got: PageChars, page) -> tuple[_Page, list[Table]]:
     chars = sum(len(w["text"]) for w in words)
     found: list[Table] = []
     extra: list[Line] = []
-    objects = read_objects(page) if words and got.paths >= 4 else None  # pdfminer parses only such pages
+    objects = read_objects(page) if words and got.paths else None  # pdfminer parses only pages with a grid
     if objects is not None and objects.ruling >= 4:
         for table in objects.find_tables():
             if len(table.rows) < 2 or max(len(r.cells) for r in table.rows) < 2:

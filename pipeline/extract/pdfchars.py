@@ -23,8 +23,10 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
 from pipeline.extract.glyphmap import FontDecoder
+from pipeline.extract.rules import may_hold_table
 
 HYPHEN_CODE = 0x02  # PDFium's code for a hyphen that ends a line
+GENERATED_CODES = frozenset((0x20, 0x0A, 0x0D, 0x02))  # what PDFium adds: spaces, line breaks
 PATH_OBJECT = raw.FPDF_PAGEOBJ_PATH
 
 
@@ -36,7 +38,7 @@ class PageChars:
     width: float
     height: float
     chars: list[dict]
-    paths: int  # subpaths drawn: lines, rects, curves (a table's rules among them); at least pdfminer's count
+    paths: int  # 1 when the page's ruled edges (rules.py) may hold a table of 2 x 2 cells, else 0
     unmapped: int = 0  # glyphs with no usable Unicode, left out of `chars`
     images: int = 0  # image objects (a scanned page is one big image)
 
@@ -83,68 +85,76 @@ def read_page(doc: pdfium.PdfDocument, index: int, fonts: _Fonts | None = None) 
 
 def _read(page, number: int, fonts: _Fonts) -> PageChars:
     view = _View(page.get_bbox(), page.get_rotation())
-    paths = images = 0
-    for obj in page.get_objects(max_depth=15):  # into form XObjects, as pdfminer goes
-        if obj.type == PATH_OBJECT:
-            paths += _subpaths(obj.raw)
-        elif obj.type == raw.FPDF_PAGEOBJ_IMAGE:
-            images += 1
+    paths, images = _count_objects(page.raw)
+    if paths >= 2:  # enough rules each way for a cell: does pdfplumber's finder see a table in them?
+        paths = int(may_hold_table(page.raw, view.point, view.width, view.height))
     text_page = page.get_textpage()
     chars: list[dict] = []
     unmapped = 0
+    get_unicode, get_object = raw.FPDFText_GetUnicode, raw.FPDFText_GetTextObject
+    get_matrix, get_size, get_box = raw.FPDFText_GetMatrix, raw.FPDFText_GetFontSize, raw.FPDFText_GetLooseCharBox
+    map_error, get_origin = raw.FPDFText_HasUnicodeMapError, raw.FPDFText_GetCharOrigin
     try:
         n = raw.FPDFText_CountChars(text_page)
         lft, rgt, btm, tp = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
         box = raw.FS_RECTF()
-        ox, oy = ctypes.c_double(), ctypes.c_double()
-        name = ctypes.create_string_buffer(256)
-        flags = ctypes.c_int()
         matrix = raw.FS_MATRIX()
-        width = ctypes.c_float()
-        font_of: dict[int, tuple[str, object]] = {}  # text object -> font name, font handle
-        descents: dict[tuple[int, float], float] = {}
+        ox, oy = ctypes.c_double(), ctypes.c_double()
+        fonts_of: dict[int, _Font] = {}  # text object -> its font
+        by_handle: dict[int, _Font] = {}  # font -> its name, descent and widths, read once per page
+        turned = view.rotation != 0
         copyright_next = False
+        codes = _codes(text_page, n)
+        ends: list[float | None] = []  # per char kept: where its glyph ends (a ligature's parts share one)
         for i in range(n):
-            if raw.FPDFText_IsGenerated(text_page, i):
+            code = codes[i] if codes is not None else 0xFFFE
+            if code == 0xFFFE:  # GetText's stand-in for a line-end hyphen (its code is HYPHEN_CODE)
+                code = get_unicode(text_page, i)
+            if code in GENERATED_CODES and raw.FPDFText_IsGenerated(text_page, i):
                 continue
-            code = raw.FPDFText_GetUnicode(text_page, i)
+            obj = get_object(text_page, i)
+            key = _address(obj)
+            font = fonts_of.get(key)
+            if font is None:  # a new text object: its font may be known from another one
+                handle = raw.FPDFTextObj_GetFont(obj)
+                font = by_handle.get(_address(handle))
+                if font is None:
+                    font = by_handle[_address(handle)] = _Font.of(text_page, i, handle)
+                fonts_of[key] = font
             if copyright_next:
                 text, copyright_next = "\u00a9", False
             elif code == HYPHEN_CODE and raw.FPDFText_IsHyphen(text_page, i) == 1:
                 text = "-"
-            elif raw.FPDFText_HasUnicodeMapError(text_page, i) == 1 or _control(code):
+            elif map_error(text_page, i) == 1 or _control(code):
                 text = fonts.decoder(text_page, i).text(code)
                 if text is None:
                     unmapped += 1
                     continue
-                if text == "\u00a9" and i + 1 < n and chr(raw.FPDFText_GetUnicode(text_page, i + 1)) in "cC":
+                if text == "\u00a9" and i + 1 < n and chr(get_unicode(text_page, i + 1)) in "cC":
                     copyright_next = True  # TeX's © is a big circle with a "c" printed in it: "©" where the "c" is
                     continue
             else:
                 text = chr(code)
-            raw.FPDFText_GetLooseCharBox(text_page, i, box)
-            raw.FPDFText_GetCharOrigin(text_page, i, ox, oy)
-            raw.FPDFText_GetMatrix(text_page, i, matrix)
-            a, b, c, d = view.turn(matrix.a, matrix.b) + view.turn(matrix.c, matrix.d)
-            font_size = raw.FPDFText_GetFontSize(text_page, i)
-            size = font_size * math.hypot(c, d)  # the text matrix scales the font
-            upright = abs(b) < 1e-6 and abs(c) < 1e-6 and a > 0 and d > 0
-            handle = _text_object_key(text_page, i)
-            font = font_of.get(handle)
-            if font is None:
-                raw.FPDFText_GetFontInfo(text_page, i, name, 256, flags)
-                font = font_of[handle] = (
-                    name.value.decode("latin-1"), raw.FPDFTextObj_GetFont(raw.FPDFText_GetTextObject(text_page, i))
-                )
+            get_box(text_page, i, box)
+            get_matrix(text_page, i, matrix)
+            get_origin(text_page, i, ox, oy)
+            if turned:
+                a, b, c, d = view.turn(matrix.a, matrix.b) + view.turn(matrix.c, matrix.d)
+            else:
+                a, b, c, d = matrix.a, matrix.b, matrix.c, matrix.d
+            font_size = get_size(text_page, i)
+            upright = -1e-6 < b < 1e-6 and -1e-6 < c < 1e-6 and a > 0 and d > 0
             x, baseline = view.point(ox.value, oy.value)
             ligature = None  # upright chars: the end of PDFium's loose box
             if upright:  # pdfminer's box: the advance wide, the font size tall from the font's descent down
-                bottom = baseline - _descent(descents, font[1], size, -size / 4)
+                size = font_size * d  # the text matrix scales the font
+                bottom = baseline + font.descent * size
                 advance = view.advance(box, ox.value, oy.value)  # PDFium's loose box: at least the glyph's ink
                 ligature = x + advance  # where the glyph ends, if it is a ligature's (its parts share an origin)
-                if raw.FPDFFont_GetGlyphWidth(font[1], code, font_size, width) and width.value > 0:
-                    glyph = width.value * math.hypot(a, b)  # the font's /Widths: where the next glyph starts
-                    advance = glyph if glyph <= 1.5 * advance else advance
+                unit = font.widths.get(code)
+                glyph = (font.width(code) if unit is None else unit) * font_size * a  # /Widths: the next glyph's start
+                if 0 < glyph <= 1.5 * advance:
+                    advance = glyph
                 x0, x1, top = x, x + advance, bottom - size
             else:
                 raw.FPDFText_GetCharBox(text_page, i, lft, rgt, btm, tp)
@@ -160,17 +170,103 @@ def _read(page, number: int, fonts: _Fonts) -> PageChars:
                     "bottom": bottom,
                     "doctop": top,
                     "upright": upright,
-                    "fontname": font[0],
-                    "size": round(size, 4),
+                    "fontname": font.name,
+                    "size": size,
                     "baseline": baseline,
-                    "_end": ligature,
                 }
             )
+            ends.append(ligature)
     finally:
         text_page.close()
-    _split_ligatures(chars)
+    _split_ligatures(chars, ends)
     _clamp_advances(chars)
     return PageChars(number, view.width, view.height, chars, paths, unmapped, images)
+
+
+def _codes(text_page, n: int) -> list[int] | None:
+    """The page's char codes in one call (UTF-16), None when a char outside the BMP breaks the one-to-one."""
+    buf = ctypes.create_string_buffer(2 * (n + 1))
+    got = raw.FPDFText_GetText(text_page, 0, n, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
+    units = memoryview(buf.raw[: 2 * max(0, got - 1)]).cast("H")
+    if len(units) != n or any(0xD800 <= u < 0xE000 for u in units):
+        return None
+    return list(units)
+
+
+def _address(pointer) -> int:
+    return ctypes.c_void_p.from_buffer(pointer).value or 0
+
+
+@dataclass
+class _Font:
+    """One text object's font: name, handle, descent and advance widths per unit of font size."""
+
+    name: str
+    handle: object
+    descent: float  # below the baseline, positive, per unit of size (the FontDescriptor's, as pdfminer reads it)
+    widths: dict[int, float] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, text_page, index: int, handle) -> _Font:
+        name = ctypes.create_string_buffer(256)
+        raw.FPDFText_GetFontInfo(text_page, index, name, 256, ctypes.c_int())
+        value = ctypes.c_float()
+        descent = -value.value / 100 if raw.FPDFFont_GetDescent(handle, ctypes.c_float(100.0), value) else 0.25
+        return cls(name.value.decode("latin-1"), handle, descent)
+
+    def width(self, code: int) -> float:
+        """The advance of the glyph for `code` per unit of font size (0 when the font does not say)."""
+        found = self.widths.get(code)
+        if found is None:
+            value = ctypes.c_float()
+            ok = raw.FPDFFont_GetGlyphWidth(self.handle, code, ctypes.c_float(100.0), ctypes.byref(value))
+            found = self.widths[code] = value.value / 100 if ok else 0.0
+        return found
+
+
+def _count_objects(page) -> tuple[int, int]:
+    """How many ruled edges a table could be made of and how many images the page draws, forms included.
+
+    pdfplumber's table finder needs a cell: two horizontal and two vertical edges at least 3 pt long,
+    from lines and rects (curves and polylines are left out, as pdfminer does). The first number is the
+    smaller of the two counts, an upper bound: a page where it is under 2 holds no table it would find.
+    """
+    across = down = images = 0
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    stack = [(raw.FPDFPage_CountObjects(page), lambda k: raw.FPDFPage_GetObject(page, k))]
+    while stack:
+        count, get = stack.pop()
+        for k in range(count):
+            obj = get(k)
+            kind = raw.FPDFPageObj_GetType(obj)
+            if kind == PATH_OBJECT:
+                rules = _rules(obj)
+                if rules and raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+                    wide, tall = right.value - left.value >= 3, top.value - bottom.value >= 3
+                    across += 2 * rules if wide else 0
+                    down += 2 * rules if tall else 0
+            elif kind == raw.FPDF_PAGEOBJ_IMAGE:
+                images += 1
+            elif kind == raw.FPDF_PAGEOBJ_FORM:
+                stack.append((raw.FPDFFormObj_CountObjects(obj), lambda k, form=obj: raw.FPDFFormObj_GetObject(form, k)))
+    return min(across, down), images
+
+
+def _rules(path) -> int:
+    """Subpaths of straight segments only, of 1, 3 or 4 of them (a line, a rect): at least pdfminer's
+    LTLine + LTRect count for the path, so no table is missed."""
+    n = raw.FPDFPath_CountSegments(path)
+    found = run = 0
+    straight = True
+    for i in range(n):
+        kind = raw.FPDFPathSegment_GetType(raw.FPDFPath_GetPathSegment(path, i))
+        if kind == raw.FPDF_SEGMENT_MOVETO:
+            found += straight and run in (1, 3, 4)
+            run, straight = 0, True
+        else:
+            run += 1
+            straight = straight and kind == raw.FPDF_SEGMENT_LINETO
+    return found + (straight and run in (1, 3, 4))
 
 
 @dataclass(frozen=True)
@@ -221,31 +317,23 @@ class _View:
         return box.right - ox
 
 
-def _descent(cache: dict, font, size: float, fallback: float) -> float:
-    """The font's descent at `size` (its FontDescriptor's, as pdfminer reads it), below the baseline (< 0)."""
-    key = (ctypes.cast(font, ctypes.c_void_p).value or 0, size)
-    found = cache.get(key)
-    if found is None:
-        value = ctypes.c_float()
-        found = cache[key] = value.value if raw.FPDFFont_GetDescent(font, ctypes.c_float(size), value) else fallback
-    return found
-
-
-def _split_ligatures(chars: list[dict]) -> None:
+def _split_ligatures(chars: list[dict], ends: list[float | None]) -> None:
     """Chars drawn by one ligature glyph ("ffi") share its origin: each takes an even share of the glyph's box."""
-    i = 0
-    while i < len(chars):
-        j = i + 1
-        while j < len(chars) and (chars[j]["x0"], chars[j]["baseline"]) == (chars[i]["x0"], chars[i]["baseline"]):
+    n, i = len(chars), 0
+    while i < n - 1:
+        first, nxt = chars[i], chars[i + 1]
+        if nxt["x0"] != first["x0"] or nxt["baseline"] != first["baseline"]:
+            i += 1
+            continue
+        j = i + 2
+        while j < n and chars[j]["x0"] == first["x0"] and chars[j]["baseline"] == first["baseline"]:
             j += 1
-        ends = [c["_end"] for c in chars[i:j] if c["_end"] is not None]
-        if j - i > 1 and ends:
-            x0, step = chars[i]["x0"], (max(ends) - chars[i]["x0"]) / (j - i)
-            for k, c in enumerate(chars[i:j]):
-                c["x0"], c["x1"] = x0 + k * step, x0 + (k + 1) * step
+        known = [e for e in ends[i:j] if e is not None]
+        if known:
+            x0, step = first["x0"], (max(known) - first["x0"]) / (j - i)
+            for k in range(i, j):
+                chars[k]["x0"], chars[k]["x1"] = x0 + (k - i) * step, x0 + (k - i + 1) * step
         i = j
-    for c in chars:
-        del c["_end"]
 
 
 def _clamp_advances(chars: list[dict]) -> None:
@@ -257,21 +345,6 @@ def _clamp_advances(chars: list[dict]) -> None:
                 a["x1"] = b["x0"]
             elif a["x0"] == b["x0"]:
                 a["x1"] = min(a["x1"], b["x1"])
-
-
-def _subpaths(path) -> int:
-    """How many pieces pdfminer makes of a path object (one per move-to): lines and rects are counted from these."""
-    n = raw.FPDFPath_CountSegments(path)
-    if n <= 2:
-        return 1
-    moves = sum(
-        1 for i in range(n) if raw.FPDFPathSegment_GetType(raw.FPDFPath_GetPathSegment(path, i)) == raw.FPDF_SEGMENT_MOVETO
-    )
-    return max(1, moves)
-
-
-def _text_object_key(text_page, index: int) -> int:
-    return ctypes.cast(raw.FPDFText_GetTextObject(text_page, index), ctypes.c_void_p).value or 0
 
 
 def _control(code: int) -> bool:
