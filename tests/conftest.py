@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable
 from typing import ClassVar
 from dataclasses import dataclass
@@ -47,6 +48,18 @@ def tree_state(root: Path) -> dict[str, str]:
 def tree() -> Callable[[Path], dict[str, str]]:
     """`tree(path)`: a snapshot to compare before/after, byte for byte."""
     return tree_state
+
+
+@pytest.fixture
+def tesseract() -> None:
+    """Tesseract with its French and English models, or skip (fail under CI, where the README's command installs it)."""
+    from pipeline.extract import ocr
+
+    if not ocr.available():
+        why = f"Tesseract (fra, eng) is not installed: {ocr.INSTALL}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(why)
+        pytest.skip(why)
 
 
 @pytest.fixture

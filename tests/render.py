@@ -377,3 +377,33 @@ def render_scanned(path: Path, text: str = "A scanned page") -> Path:
     doc.image(image, x=0, y=0, w=PAGE_W, h=PAGE_H)
     doc.output(str(path))
     return Path(path)
+
+
+def render_scan(path: Path, paragraphs: Sequence[str], angle: float = 1.5, dpi: int = 300) -> Path:
+    """An image-only PDF of text printed and scanned slightly askew: the paragraphs, wrapped in one column
+    (DejaVu Serif, 11 pt), drawn on an A4 page at `dpi`, turned by `angle` degrees, embedded as the page's only image."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    files = _font_files()
+    px = dpi / 72
+    font = ImageFont.truetype(str(files[""]), round(11 * px)) if files else ImageFont.load_default()
+    image = Image.new("L", (round(PAGE_W * px), round(PAGE_H * px)), 255)
+    draw = ImageDraw.Draw(image)
+    left, width = MARGIN_X * px, (PAGE_W - 2 * MARGIN_X) * px
+    y, leading = MARGIN_TOP * px, 11 * 1.45 * px
+    for paragraph in paragraphs:
+        line = ""
+        for word in paragraph.split():
+            if line and draw.textlength(f"{line} {word}", font=font) > width:
+                draw.text((left, y), line, font=font, fill=0)
+                y, line = y + leading, word
+            else:
+                line = f"{line} {word}".strip()
+        draw.text((left, y), line, font=font, fill=0)
+        y += leading * 1.8
+    image = image.rotate(angle, resample=Image.BICUBIC, fillcolor=255)
+    doc = _Doc()
+    doc.add_page()
+    doc.image(image, x=0, y=0, w=PAGE_W, h=PAGE_H)
+    doc.output(str(path))
+    return Path(path)

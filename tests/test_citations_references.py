@@ -64,6 +64,20 @@ def test_citations_references_found_in_section_and_footnotes() -> None:
     assert [[text[a:b][:6] for a, b in group] for group in found] == [["Dupont"], ["1 Mart", "2 Dura"]]
 
 
+def test_citations_references_licence_note_after_the_list_is_no_spilled_entry() -> None:
+    """A journal's licence line (a footnote under "Notes" after the list) reads like an entry: it is not
+    the list's next column (International Psychogeriatrics, once its © decoded and the line became a note)."""
+    text = (
+        "References\n\nDupont, J. (2001). Titre. Paris : Seuil.\n\n"
+        "International Psychogeriatrics (2014), 26:1, 147–154 © International Psychogeriatric Association 2013."
+    )
+    paras = paragraphs(text)
+    found = reference_paragraphs(
+        text, [(a, b, k) for (a, b), k in zip(paras, ["heading", "body", "note"])], [(paras[0][0], paras[1][1], "references")]
+    )
+    assert [[text[a:b][:6] for a, b in group] for group in found] == [["Dupont"]]
+
+
 @pytest.mark.parametrize(
     "entry, expected",
     [

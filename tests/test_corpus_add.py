@@ -83,7 +83,11 @@ def test_corpus_add_flags_win_over_pdf_metadata(corpus, pdfs):
     assert not any("metadata" in m for m in result.messages)
 
 
-def test_corpus_scanned_pdf_is_added_and_flagged(corpus, pdfs):
+def test_corpus_scanned_pdf_is_added_and_flagged(corpus, pdfs, monkeypatch):
+    """Without Tesseract (tests/test_extract_ocr.py: with it, the flag is "ocr")."""
+    from pipeline.extract import ocr
+
+    monkeypatch.setattr(ocr, "available", lambda: False)
     result = add_paper(corpus, pdfs.scanned)
     assert result.flags == ("needs_ocr",)
     assert paper_json(result)["rescorpus"]["flags"] == ["needs_ocr"]

@@ -9,6 +9,7 @@ import pytest
 from pipeline import errors
 from pipeline.corpus.add import add_paper
 from pipeline.corpus.papers import PaperRow, iter_papers, list_papers, load_paper
+from pipeline.extract import ocr
 
 
 @pytest.fixture
@@ -21,7 +22,7 @@ def filled(corpus, pdfs):
 
 def test_corpus_list_sorted_by_id(filled):
     assert list_papers(filled) == [
-        PaperRow("a-scan", None, None, None, 1, ("needs_ocr",)),
+        PaperRow("a-scan", None, None, None, 1, ("ocr",) if ocr.available() else ("needs_ocr",)),
         PaperRow("ostrom-2020-economie", 2020, "fr", "Économie sociale et résilience des coopératives", 1, ()),
         PaperRow("vicari-2014-resilience", 2014, None, "Resilience", None, ()),
     ]

@@ -11,7 +11,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import RectangleObject
 from render import render_pdf, render_table_page
 
-from pipeline.corpus.pdffile import open_pdf
+from pipeline.extract.pdffile import open_pdf
 from pipeline.extract.pageobjects import CHAR_KEYS, read_objects
 
 TEXT = "Les coopératives coréennes ont résisté à la crise grâce à leurs réseaux et à la formation des membres. " * 12

@@ -254,7 +254,11 @@ def test_pdf_realworld_running_headers_removed():
 
 @pytest.mark.realworld
 @needs_realworld
-def test_pdf_realworld_scanned_has_no_text_layer():
+def test_pdf_realworld_scanned_has_no_text_layer(monkeypatch):
+    """Without Tesseract (tests/test_extract_ocr.py reads it with it)."""
+    from pipeline.extract import ocr
+
+    monkeypatch.setattr(ocr, "available", lambda: False)
     source = real("en_SCANNED_conference_abstract_imageonly.pdf")
     assert source.has_text_layer is False and source.blocks == ()
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import errors
-from pipeline.corpus import pdffile
+from pipeline.extract import pdffile
 from pipeline.extract.pdf import read_pdf
 
 

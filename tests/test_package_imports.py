@@ -14,8 +14,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "pipeline"
 # Rooms of the same rank (annotate and its layer rooms) may import each other, but not in a circle.
 RANKS = {
     "kernel": 0,  # pipeline/__init__, config, errors, files, spans, workers
-    "corpus": 1,
-    "extract": 2,
+    "extract": 1,  # reading a source file: PDF (PDFium, OCR) or text
+    "corpus": 2,  # papers on disk: `add` reads a PDF's first page and flags with extract
     "annotate": 3,
     "citations": 3,
     "concepts": 3,

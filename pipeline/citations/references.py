@@ -271,7 +271,10 @@ def _spill(
     """Entries that extraction left after the section's end (next column or page): following
     paragraphs that open entries, with at most one continuation paragraph between two of them."""
     numbered = looks_numbered([text[a:b] for a, b in paras])
-    after = [(a, b) for a, b, kind in paragraphs if a >= paras[-1][1] and (kind != "heading" or _entry_like(text[a:b]))]
+    after = [  # footnotes (a licence line under "Notes") are not the list's next column
+        (a, b) for a, b, kind in paragraphs
+        if a >= paras[-1][1] and kind != "note" and (kind != "heading" or _entry_like(text[a:b]))
+    ]
     out: list[tuple[int, int]] = []
     i = 0
     while i < len(after):

@@ -24,11 +24,11 @@ from typing import TYPE_CHECKING, Any
 from pipeline import errors
 from pipeline.corpus.csl import parse_name, set_metadata
 from pipeline.corpus.papers import ID_RE, OURS, PAPER_JSON, SUFFIXES, folder_names, load_paper
-from pipeline.corpus.textbytes import decode_text
+from pipeline.extract.textbytes import decode_text
 from pipeline.files import dumps_json
 
 if TYPE_CHECKING:  # the PDF libraries load only when a PDF is added: `list` and `run` stay quick
-    from pipeline.corpus.pdffile import PdfInfo
+    from pipeline.extract.pdffile import PdfInfo
 
 # A paper's plain text is a few hundred kB (a 100-page book ~1 MB); 50 MB of text is not a paper.
 # A 100-page scan at 600 dpi is ~100-300 MB; past 500 MB a PDF is not a paper either.
@@ -147,6 +147,9 @@ def _kind(mode: int) -> str:
     return next((name for test, name in kinds if test(mode)), "not a regular file")
 
 
+UNDECODED = "undecoded_glyphs:"  # the flag's prefix; the pages follow, "undecoded_glyphs:p2,p3"
+
+
 def _take_pdf(
     source: Path, password: str | None, csl: dict[str, Any], **given: Any
 ) -> tuple[set[str], list[str]]:
@@ -165,18 +168,27 @@ def _take_pdf(
         )
     elif encrypted == "owner":
         messages.append("the PDF carries owner restrictions only; it opens without a password")
-    if not info.has_text_layer:
-        flags.add("needs_ocr")
+    if info.undecoded_pages:
+        flags.add(UNDECODED + ",".join(f"p{n}" for n in info.undecoded_pages))
         messages.append(
-            "no text layer (a scan?): flagged needs_ocr; its text cannot be extracted until it is "
-            "OCRed (e.g. `ocrmypdf in.pdf out.pdf`)"
+            f"glyphs no font mapping decodes on page(s) {', '.join(map(str, info.undecoded_pages))}: left out of the "
+            "text (a symbol or bullet font without Unicode names); flagged"
         )
+    if not info.has_text_layer:
+        from pipeline.extract import ocr
+
+        if ocr.available():
+            flags.add("ocr")
+            messages.append("no text layer (a scan?): flagged ocr; `rescorpus run` reads it with Tesseract (fra+eng)")
+        else:
+            flags.add("needs_ocr")
+            messages.append(ocr.WHY_MISSING)
     return flags, messages
 
 
 def _read_pdf(source: Path, password: str | None) -> tuple[PdfInfo, str | None]:
     """pdf_info, trying no password first; say whether it needed a user password or had an owner one."""
-    from pipeline.corpus.pdffile import open_pdf, pdf_info
+    from pipeline.extract.pdffile import open_pdf, pdf_info
 
     try:
         info = pdf_info(source)

@@ -123,4 +123,6 @@ def assemble(source: Source) -> Extracted:
         tables=source.tables,
         has_text_layer=source.has_text_layer,
         languages=dict(languages),
+        undecoded_pages=source.undecoded_pages,
+        ocr_pages=source.ocr_pages,
     )

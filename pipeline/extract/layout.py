@@ -334,7 +334,7 @@ def _join_words(words: list[dict], size: float) -> str:
         threshold = 1.6 * float(np.median(gaps))
     out = [words[0]["text"]]
     for gap, w in zip(gaps, words[1:]):
-        if gap > threshold:
+        if gap > threshold or w.get("spaced"):  # OCR'd words: the OCR engine parted them
             out.append(" ")
         out.append(w["text"])
     return "".join(out)

@@ -47,6 +47,8 @@ class Source:
     pages: int
     tables: tuple[Table, ...] = ()
     has_text_layer: bool = True
+    undecoded_pages: tuple[int, ...] = ()  # pages with glyphs no font mapping could decode (left out)
+    ocr_pages: tuple[tuple[int, float], ...] = ()  # pages read by OCR: (page, Tesseract's mean word confidence)
 
 
 @dataclass(frozen=True)
@@ -85,12 +87,26 @@ class Extracted:
     tables: tuple[Table, ...] = ()
     has_text_layer: bool = True
     languages: dict[str, int] = field(default_factory=dict)  # language -> characters
+    undecoded_pages: tuple[int, ...] = ()  # pages with glyphs left out: no font mapping decodes them
+    ocr_pages: tuple[tuple[int, float], ...] = ()  # pages read by OCR: (page, mean word confidence 0-100)
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        """What a reader of this paper should know about how its text was got ("ocr", "undecoded_glyphs:p2,p3")."""
+        flags = ["ocr"] if self.ocr_pages else []
+        if self.undecoded_pages:
+            flags.append("undecoded_glyphs:" + ",".join(f"p{n}" for n in self.undecoded_pages))
+        return tuple(flags)
 
     def to_json(self) -> dict:
         """The structure as written to outputs/text/<id>.json (text itself goes to .txt)."""
+        flags = {"flags": list(self.flags)} if self.flags else {}
+        if self.ocr_pages:
+            flags["ocr"] = [{"page": page, "confidence": conf} for page, conf in self.ocr_pages]
         return {
             "pages": self.pages,
             "has_text_layer": self.has_text_layer,
+            **flags,
             "chars": len(self.text),
             "languages": dict(sorted(self.languages.items())),
             "sections": [asdict(s) for s in self.sections],

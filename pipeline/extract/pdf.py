@@ -1,8 +1,9 @@
-"""The PDF reader: pdfplumber words -> lines in reading order -> paragraph blocks.
+"""The PDF reader: PDFium's chars -> words -> lines in reading order -> paragraph blocks.
 
-One `extract_words` pass per page over the chars read by pageobjects.py (and
-pdfplumber's table finder only on pages with ruling lines; cell text comes from
-the same words). Geometry (rows, columns, bands)
+One `extract_words` pass (pdfplumber's word builder) per page over the chars
+PDFium read (pdfchars.py), and pdfplumber's table finder only on pages that draw
+horizontal and vertical rules enough for a cell (pageobjects.py; cell text comes
+from the same words). Geometry (rows, columns, bands)
 lives in layout.py, paragraphs and their kinds in paragraphs.py; this module
 removes the page furniture and tells notes and tables from the body. Text
 stays raw: line breaks, hyphens and ligatures as printed; clean.py normalises.
@@ -27,12 +28,17 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pdfplumber.utils import extract_words
+from pypdfium2 import PdfiumError
 
-from pipeline.corpus.pdffile import MIN_CHARS_PER_PAGE, open_pdf
+from pipeline import errors
+
+from pipeline.extract.pdffile import MIN_CHARS_PER_PAGE, open_pdf
 from pipeline.extract.clean import join_lines
 from pipeline.extract.layout import WORD_GAP, Line, build_lines
 from pipeline.extract.model import Source, Table
 from pipeline.extract.pageobjects import read_objects
+from pipeline.extract import ocr
+from pipeline.extract.pdfchars import PageChars, open_document, read_page
 from pipeline.extract.paragraphs import NOTE_START, Piece, join_continuations, page_pieces
 from pipeline.extract.sections import role_of
 
@@ -64,23 +70,38 @@ class _Page:
     lines: list[Line]
     kinds: list[str]  # per line: "" (text), "table", "note", "drop"
     chars: int
+    unmapped: int = 0  # glyphs with no usable Unicode (left out of the text)
+    ocr: float | None = None  # OCR'd page: Tesseract's mean word confidence
 
 
 def read_pdf(path: Path, password: str | None = None) -> Source:
     """Read a PDF into raw blocks in reading order, with its tables (see the module doc)."""
     pages: list[_Page] = []
     tables: list[Table] = []
-    with open_pdf(Path(path), password) as pdf:
-        for page in pdf.pages:
-            try:
-                got, found = _read_page(page)
-            finally:
-                page.close()
-            pages.append(got)
-            tables.extend(found)
-    chars = sum(p.chars for p in pages)
-    if chars < MIN_CHARS_PER_PAGE * max(1, len(pages)) * 0.5:
-        return Source(blocks=(), pages=len(pages), tables=tuple(tables), has_text_layer=False)
+    with open_pdf(Path(path), password) as pdf:  # the checks (damage, password, bombs) before PDFium reads it
+        try:
+            doc = open_document(path, password)
+        except PdfiumError as exc:  # damage pdfminer lets through
+            raise errors.unreadable_pdf(Path(path), str(exc).splitlines()[0][:120] or "PDFium cannot open it") from None
+        try:
+            for index, page in enumerate(pdf.pages):
+                try:
+                    chars = read_page(doc, index)
+                    if len(chars.chars) < MIN_CHARS_PER_PAGE and chars.images and ocr.available():
+                        got, found = _ocr_page(doc, chars), []
+                    else:
+                        got, found = _read_page(chars, page)
+                finally:
+                    page.close()
+                pages.append(got)
+                tables.extend(found)
+        finally:
+            doc.close()
+    undecoded = tuple(p.number for p in pages if p.unmapped)
+    read = tuple((p.number, p.ocr) for p in pages if p.ocr is not None)
+    layer = sum(p.chars for p in pages if p.ocr is None) >= MIN_CHARS_PER_PAGE * max(1, len(pages)) * 0.5
+    if not layer and not read:
+        return Source(blocks=(), pages=len(pages), tables=tuple(tables), has_text_layer=False, undecoded_pages=undecoded)
     body = _body_size(pages)
     _mark_furniture(pages)
     pieces: list[Piece] = []
@@ -89,16 +110,30 @@ def read_pdf(path: Path, password: str | None = None) -> Source:
         kept = [(ln, k) for ln, k in zip(page.lines, page.kinds) if k != "drop"]
         pieces.extend(page_pieces(kept, page.number, body))
     blocks = join_continuations(_section_kinds(pieces))
-    return Source(blocks=tuple(blocks), pages=len(pages), tables=tuple(tables), has_text_layer=True)
+    return Source(blocks=tuple(blocks), pages=len(pages), tables=tuple(tables), has_text_layer=layer,
+                  undecoded_pages=undecoded, ocr_pages=read)
 
 
-def _read_page(page) -> tuple[_Page, list[Table]]:
-    objects = read_objects(page)
-    words = extract_words(objects.chars, **WORD_OPTIONS)
+def _ocr_page(doc, got: PageChars) -> _Page:
+    """A page with no text layer, read by Tesseract: its words go through the same lines and blocks."""
+    page = doc[got.number - 1]
+    try:
+        read = ocr.read_page(page, got.width, got.height)
+    finally:
+        page.close()
+    lines = build_lines(read.words, got.width, _dominant_size(read.words))
+    chars = sum(len(w["text"]) for w in read.words)
+    return _Page(got.number, got.width, got.height, lines, [""] * len(lines), chars, ocr=read.confidence)
+
+
+def _read_page(got: PageChars, page) -> tuple[_Page, list[Table]]:
+    """One page: PDFium's chars into words and lines; tables from pdfplumber's finder where paths may rule them."""
+    words = extract_words(got.chars, **WORD_OPTIONS)
     chars = sum(len(w["text"]) for w in words)
     found: list[Table] = []
     extra: list[Line] = []
-    if words and objects.ruling >= 4:
+    objects = read_objects(page) if words and got.paths else None  # pdfminer parses only pages with a grid
+    if objects is not None and objects.ruling >= 4:
         for table in objects.find_tables():
             if len(table.rows) < 2 or max(len(r.cells) for r in table.rows) < 2:
                 continue  # one column: boxes around text, not a table
@@ -106,15 +141,15 @@ def _read_page(page) -> tuple[_Page, list[Table]]:
             if sum(1 for r in rows if sum(1 for c in r if c) >= 2) < 2:
                 continue  # a box around a paragraph or a quote, not a table
             x0, top, x1, bottom = (float(v) for v in table.bbox)
-            found.append(Table(page=page.page_number, bbox=(x0, top, x1, bottom), rows=rows))
+            found.append(Table(page=got.number, bbox=(x0, top, x1, bottom), rows=rows))
             inside = [w for w in words if _within(w, (x0, top, x1, bottom))]
             words = [w for w in words if not _within(w, (x0, top, x1, bottom))]
             size = _dominant_size(inside) if inside else 0.0
             text = "\n".join(CELL_SEP.join(c or "" for c in row) for row in rows)
             extra.append(Line(text=text, x0=x0, top=top, x1=x1, bottom=bottom, size=size, bold=False))
-    lines = build_lines(words, float(page.width), _dominant_size(words), extra=extra)
+    lines = build_lines(words, got.width, _dominant_size(words), extra=extra)
     kinds = ["table" if _is_table_line(ln, extra) else "" for ln in lines]
-    return _Page(page.page_number, float(page.width), float(page.height), lines, kinds, chars), found
+    return _Page(got.number, got.width, got.height, lines, kinds, chars, got.unmapped), found
 
 
 def _is_table_line(line: Line, extra: list[Line]) -> bool:

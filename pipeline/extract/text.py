@@ -20,7 +20,7 @@ from pipeline.extract.clean import ends_sentence, merge_continuations
 from pipeline.extract.entrylines import entry_starts
 from pipeline.extract.model import Block, Source
 from pipeline.extract.sections import KEYWORDS_LINE, heading_level, role_of, unnumbered_heading
-from pipeline.corpus.textbytes import decode_text
+from pipeline.extract.textbytes import decode_text
 
 BULLET = re.compile(r"^\s*([-–—•✓▪●*]|\d{1,2}[.)]\s)")
 TABLE_START = re.compile(r"^\s*(tableaux?|table|tabla)\s*(n\s*[°º’'o]?\s*)?\d+\b", re.IGNORECASE)

@@ -42,6 +42,7 @@ class PdfInfo:
     title: str | None = None
     authors: tuple[str, ...] = ()
     doi: str | None = None
+    undecoded_pages: tuple[int, ...] = ()  # pages with glyphs no font mapping decodes (pdfchars.py)
 
 
 def check_pdf_bytes(path: Path) -> None:
@@ -183,21 +184,19 @@ def _close(pdf: pdfplumber.PDF) -> None:
 
 def pdf_info(path: Path, password: str | None = None) -> PdfInfo:
     """Page count, whether there is a text layer, and the metadata worth keeping."""
+    from pipeline.extract.pdfchars import read_document
+
     with open_pdf(path, password) as pdf:
-        chars = 0
-        for page in pdf.pages:
-            try:
-                chars += len(page.chars)
-            except Exception as exc:
-                raise errors.unreadable_pdf(path, f"page {page.page_number}: {_reason(exc)}") from None
-            finally:
-                page.close()
-            if chars >= MIN_CHARS_PER_PAGE * len(pdf.pages):
-                break
+        try:
+            pages = read_document(path, password)  # PDFium, as the reader: the same chars, the same glyph decisions
+        except Exception as exc:  # the checks above let a damaged page through: say which file
+            raise errors.unreadable_pdf(path, _reason(exc)) from None
+        chars = sum(len(p.chars) for p in pages)
         meta = pdf.metadata or {}
         return PdfInfo(
             pages=len(pdf.pages),
             has_text_layer=chars >= MIN_CHARS_PER_PAGE,
+            undecoded_pages=tuple(p.number for p in pages if p.unmapped),
             title=_clean_title(_text(meta.get("Title"))),
             authors=_split_authors(_text(meta.get("Author"))),
             doi=_doi(" ".join(_text(meta.get(k)) or "" for k in ("doi", "Subject", "Keywords"))),
