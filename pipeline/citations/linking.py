@@ -105,12 +105,30 @@ def best_match(c: Callout, refs: Sequence[RefKey], other_years: bool = True) -> 
 
 def other_year(c: Callout, refs: Sequence[RefKey]) -> str | None:
     """No entry has the callout's year ("Farrall et Calverley, 2005" for a 2006 entry): the one
-    entry by exactly those authors, when there is only one (a dated callout only)."""
+    entry by exactly those authors, when there is only one, else the one of theirs a year off
+    (a dated callout only)."""
     if not c.years[0].isdigit():
         return None
     names = [n for n in c.authors if not is_etal(n)]
-    exact = {r.id for r in refs if r.year.isdigit() and score(c, r) >= 100 + 10 * (len(names) - 1)}
-    return exact.pop() if len(exact) == 1 else None
+    exact = {r.id: r for r in refs if r.year.isdigit() and score(c, r) >= 100 + 10 * (len(names) - 1)}
+    if len(exact) == 1:
+        return next(iter(exact))
+    near = [i for i, r in exact.items() if abs(int(r.year) - int(c.years[0])) == 1  # a year one off: a typo
+            and (not c.suffix or r.suffix == c.suffix)]
+    return near[0] if len(near) == 1 else None
+
+
+def confidence(c: Callout, r: RefKey) -> float:
+    """How sure a link is, 0-1: 1 when the entry has the callout's year and its first surname as
+    written; lower for a misspelt surname (its similarity) and for a year the list does not give
+    (0.6: "Farrall et Calverley, 2005" linked to the one 2006 entry by those authors)."""
+    if c.kind in ("numeric", "note"):
+        return 1.0
+    year = 1.0 if r.year in c.years else 0.6
+    names = [n for n in c.authors if not is_etal(n)]
+    if not names or not r.surnames:
+        return year
+    return round(min(year, max(name_score(names[0], s) for s in r.surnames) / 100), 2)
 
 
 def known_author(c: Callout, refs: Sequence[RefKey]) -> bool:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 from pipeline.citations.callouts import YEAR_RE, Callout, find_callouts, is_etal, normalise_year, parse_years
 from pipeline.citations.fields import fold_ascii, parse_entry
-from pipeline.citations.linking import RefKey, best_match, known_author, link, name_score, ref_key
+from pipeline.citations.linking import RefKey, best_match, confidence, known_author, link, name_score, ref_key
 from pipeline.citations.references import Entry, reference_paragraphs, split_entries
 
 SOURCE_RE = re.compile(r"^Sources?\s*:\s*(?P<body>.{4,300}?)\s*\.?\s*$")
@@ -99,6 +99,8 @@ def tag_text(
             attrs["target"] = target
             if len(several := every_target(text, c, keys)) > 1:
                 attrs["targets"] = several
+            if (sure := confidence(c, by_id[target])) < 1:
+                attrs["confidence"] = sure  # a misspelt name, a year off the list's: linked, and said so
         out.append((c, attrs))
     return Found(references, tuple(out))
 
