@@ -207,3 +207,16 @@ def test_evaluate_cli_agree_between_two_annotators(project):
 def test_evaluate_cli_help_has_an_example(command):
     result = CliRunner().invoke(app, [*command, "--help"])
     assert result.exit_code == 0 and "Example" in result.output
+
+
+def test_evaluate_cli_export_of_a_wrong_id_names_the_ids_and_the_closest(project):
+    (project / "other.txt").write_text("Une autre coopérative.\n", encoding="utf-8")
+    add_paper(project / "corpus", project / "other.txt", paper_id="ostrom-1990", lang="fr")
+    result = cli(project, "export", "coop-2012", "--format", "brat")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "'coop-2012': no such paper in" in result.output
+    assert "did you mean 'coop-2021'?" in result.output
+    assert "coop-2021, ostrom-1990" in result.output and "run `rescorpus run` first" not in result.output
+    # an id of the corpus that has no outputs yet: the run is what is missing
+    later = cli(project, "export", "ostrom-1990", "--format", "brat")
+    assert later.exit_code == 1 and "run `rescorpus run` first" in later.output

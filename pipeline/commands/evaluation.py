@@ -198,7 +198,7 @@ def export_cmd(
     """
     from pipeline.evaluation.formats.exchange import export_paper
 
-    result = export_paper(paper, fmt, out, dest, gold if use_gold else None)
+    result = export_paper(paper, fmt, out, dest, gold if use_gold else None, corpus=corpus)
     say(f"{paper}: {_plural(result.spans, result.source + ' span')} written to {', '.join(map(str, result.files))}")
     if result.not_found:
         say(f"{paper}: {_plural(len(result.not_found), 'gold span')} not found in the current text and left out; "
