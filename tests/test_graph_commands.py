@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -54,3 +55,18 @@ def test_kwic_and_contrast_commands(folders) -> None:
     assert result.exit_code == 0 and "year = 2014" in result.output and "training" in result.output
     result = runner.invoke(app, ["contrast", "--by", "colour", "--corpus", str(corpus), "--out", str(out)])
     assert result.exit_code == 1 and "no such field" in result.output
+
+
+def test_contrast_by_year_without_any_year_says_how_to_add_them(tmp_path: Path) -> None:
+    corpus, out = make_outputs(tmp_path)
+    for meta in corpus.glob("*/paper.json"):
+        csl = json.loads(meta.read_text(encoding="utf-8"))
+        del csl["issued"]
+        meta.write_text(json.dumps(csl), encoding="utf-8")
+    build_corpus_outputs(corpus, out)
+    result = runner.invoke(app, ["contrast", "--by", "year", "--corpus", str(corpus), "--out", str(out)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "no paper has a year (2 papers in the corpus database)" in result.output
+    assert '"issued": {"date-parts": [[2020]]}' in result.output and "--year 2020" in result.output
+    assert "no concept annotations" not in result.output
+    assert runner.invoke(app, ["contrast", "--by", "lang", "--corpus", str(corpus), "--out", str(out)]).exit_code == 0

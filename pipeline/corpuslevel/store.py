@@ -26,6 +26,7 @@ import sqlite_utils
 from pipeline.corpuslevel.paperdata import SKIP_SECTIONS, PaperData, memory_digests
 
 from pipeline.corpuslevel.works import Work, reference_index
+from pipeline import errors
 from pipeline.errors import InputError
 
 DB_NAME = "corpus.sqlite"
@@ -236,6 +237,8 @@ def _part_sql(db: sqlite_utils.Database, by: str) -> str:
     if by == "lang":
         return "q.lang"
     if by == "year":
+        if not db.execute("select count(*) from papers where year is not null").fetchone()[0]:
+            raise errors.no_years(db.execute("select count(*) from papers").fetchone()[0])
         return "cast(p.year as text)"
     fields = sorted({k for r in db.query("select meta from papers") for k in json.loads(r["meta"])})
     if by not in fields:
