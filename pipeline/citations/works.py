@@ -12,8 +12,8 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from pipeline.citations.callouts import is_etal
-from pipeline.citations.fields import fold_ascii
+from pipeline.citations.callouts import UPPER, is_etal
+from pipeline.citations.fields import PLACES, fold_ascii
 from pipeline.files import atomic_write_text
 from pipeline.spans import Span, read_jsonl
 
@@ -59,6 +59,19 @@ def work_key(reference_attrs: Mapping) -> str:
     if not surname:  # an author-less work (a law, an interview, a web page): its title and where it appeared
         words += title_words(_source(reference_attrs))[:SOURCE_WORDS]
     return f"{surname or 'anon'}-{year}-{'-'.join(words)}".rstrip("-")
+
+
+# "Paris, P.O.L", "Montréal : Boréal": a place and a publisher, what is left of an entry whose title was lost.
+IMPRINT_ONLY_RE = re.compile(rf"^(?:{PLACES})(?:,\s?[A-Z]{{2}})?\s?[:,]\s?[{UPPER}][^,:;]{{0,60}}$")
+
+
+def is_citable(authors: Iterable[str], title: str) -> bool:
+    """Whether a work can be shown as cited: it has an author, or a title that is more than a place and a
+    publisher (a law, an interview, a web page have no author but a title). Other entries are parsing debris."""
+    if any(str(a).strip(" .,") and not is_etal(str(a)) for a in authors):
+        return True
+    title = str(title).strip(" .")
+    return bool(re.search(r"[^\W\d_]{2}", title)) and not IMPRINT_ONLY_RE.match(title)
 
 
 def _source(attrs: Mapping) -> str:

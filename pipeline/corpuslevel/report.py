@@ -21,7 +21,7 @@ import networkx as nx
 
 from pipeline.corpuslevel.graph import SEED, concept_neighbours
 from pipeline.corpuslevel.paperdata import SENTENCES_PER_CONCEPT
-from pipeline.corpuslevel.works import Work
+from pipeline.corpuslevel.works import Work, most_cited
 from pipeline.files import atomic_write_bytes, atomic_write_text
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f")
@@ -201,8 +201,7 @@ def render_html(
     more = f" (the {TOP_MAP_NODES} most connected shown)" if shown is not citations else ""
     cgraph = _network_figure(shown, f"Citation graph: {sum(1 for _, d in citations.nodes(data=True) if d['kind'] == 'paper')} papers, "
                              f"{sum(1 for _, d in citations.nodes(data=True) if d['kind'] == 'work')} cited works{more}", chover, cpos)  # fmt: skip
-    top = sorted(works, key=lambda w: (-len({p for p, _ in w.cited_by}), w.key))[:TOP_WORKS]
-    work_rows = [[len({p for p, _ in w.cited_by}), w.label, w.title, w.doi] for w in top]
+    work_rows = [[w.papers, w.label, w.title, w.doi] for w in most_cited(works, TOP_WORKS)]
     sentences = script_json(concept_sentences(papers))
     n_concepts = len({c for p in papers for c in p["mentions"]})
     parts = [

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.citations.works import is_citable
 from pipeline.corpuslevel.paperdata import PaperData
 from pipeline.errors import InputError
 from pipeline.spans import Span
@@ -33,6 +34,16 @@ class Work:
     title: str
     doi: str
     cited_by: tuple[tuple[str, str], ...]
+
+    @property
+    def citable(self) -> bool:
+        """Whether it may be shown as a cited work (an author, or a title that is one): see `is_citable`."""
+        return is_citable(self.authors, self.title)
+
+    @property
+    def papers(self) -> int:
+        """How many papers cite it."""
+        return len({p for p, _ in self.cited_by})
 
     @property
     def label(self) -> str:
@@ -117,6 +128,13 @@ def works_lines(works: Iterable[Work]) -> str:
                "cited_by": [{"paper": p, "reference": r} for p, r in w.cited_by]}  # fmt: skip
         lines.append(json.dumps(obj, ensure_ascii=False, sort_keys=True) + "\n")
     return "".join(lines)
+
+
+def most_cited(works: Iterable[Work], top: int | None = None) -> list[Work]:
+    """The works that can be shown as cited (`Work.citable`: never an entry with neither author nor title),
+    by how many papers cite them, then by key; the first `top` of them."""
+    ranked = sorted((w for w in works if w.citable), key=lambda w: (-w.papers, w.key))
+    return ranked if top is None else ranked[:top]
 
 
 def reference_index(works: Iterable[Work]) -> dict[tuple[str, str], str]:
