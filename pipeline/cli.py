@@ -23,7 +23,7 @@ app = typer.Typer(
     name="rescorpus",
     help="An annotated corpus and text-mining pipeline for research on cooperatives, "
     "the social and solidarity economy and organisational resilience.\n\n"
-    "Example:  rescorpus add paper.pdf --lang fr && rescorpus run",
+    "\b\nExample:\n  rescorpus add paper.pdf --lang fr && rescorpus run",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
@@ -102,6 +102,7 @@ def add_cmd(
 
     Nothing in the corpus changes when a file is refused.
 
+    \b
     Examples:
       rescorpus add paper.pdf --lang fr --year 2023 --author "Kamdem, Emmanuel"
       rescorpus add --bib zotero-export.bib
@@ -140,7 +141,9 @@ def add_cmd(
 def list_cmd(corpus: CorpusOpt = DEFAULT_CORPUS, out: OutOpt = DEFAULT_OUT) -> None:
     """List the papers of the corpus: id, year, language, title, pages, flags.
 
-    Example:  rescorpus list --corpus corpus
+    \b
+    Example:
+      rescorpus list --corpus corpus
     """
     from pipeline.corpus.papers import detected_language, list_papers
 
@@ -189,6 +192,7 @@ def run_cmd(
     Only papers whose source, configuration or code changed are processed again.
     A paper that cannot be processed is reported and the others go on (exit code 1 at the end).
 
+    \b
     Examples:
       rescorpus run --corpus corpus --out outputs --jobs 1
       rescorpus run --executor dask --scheduler tcp://scheduler:8786
@@ -241,7 +245,9 @@ def verify_cmd(
 
     Exit code 1 when anything differs, naming each file.
 
-    Example:  rescorpus verify --corpus corpus --out outputs
+    \b
+    Example:
+      rescorpus verify --corpus corpus --out outputs
     """
     from pipeline.config import load_config
     from pipeline.run.manifest import MANIFEST, verify

@@ -13,7 +13,7 @@ DEFAULT_GOLD = Path("annotations/gold")
 GoldOpt = Annotated[Path, typer.Option("--gold", help="Folder of gold files <paper-id>.jsonl.")]
 
 gold_app = typer.Typer(
-    help="Maintain the gold set (annotations/gold/<paper-id>.jsonl).\n\nExample:  rescorpus gold reanchor",
+    help="Maintain the gold set (annotations/gold/<paper-id>.jsonl).\n\n\b\nExample:\n  rescorpus gold reanchor",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -56,10 +56,9 @@ def eval_cmd(
     Gold spans are re-anchored to the current text first. Writes OUT/eval/report.json and report.md.
     With --devset, scores reference lists on the Érudit XML instead (nothing is written).
 
+    \b
     Examples:
-
       rescorpus eval --min-f1 citation=0.8 --min-f1 concept=0.6
-
       rescorpus eval --devset --forms all --jobs 2
     """
     if devset:
@@ -138,7 +137,9 @@ def agree_cmd(
 ) -> None:
     """Agreement between two annotators of one paper: pairwise F1 per label and Krippendorff's alpha on tokens.
 
-    Example:  rescorpus agree outputs/exports/imported/p1.alice.jsonl outputs/exports/imported/p1.bob.jsonl
+    \b
+    Example:
+      rescorpus agree outputs/exports/imported/p1.alice.jsonl outputs/exports/imported/p1.bob.jsonl
     """
     from pipeline.evaluation.agreement import agreement_of_files
     from pipeline.evaluation.report import format_agreement
@@ -163,7 +164,9 @@ def gold_reanchor_cmd(
 ) -> None:
     """Rewrite gold files anchored to the current normalised text (OUT/text/<paper>.txt).
 
-    Example:  rescorpus gold reanchor resilience-cooperatives-coree-maroc
+    \b
+    Example:
+      rescorpus gold reanchor resilience-cooperatives-coree-maroc
     """
     from pipeline.evaluation.gold import reanchor_dir
 
@@ -194,7 +197,9 @@ def export_cmd(
 ) -> None:
     """Write a paper's text and its predicted (or gold) spans for correction in INCEpTION or brat.
 
-    Example:  rescorpus export resilience-cooperatives-coree-maroc --format inception
+    \b
+    Example:
+      rescorpus export resilience-cooperatives-coree-maroc --format inception
     """
     from pipeline.evaluation.formats.exchange import export_paper
 
@@ -223,7 +228,9 @@ def import_cmd(
 ) -> None:
     """Read corrected annotations back from INCEpTION or brat, as the paper's gold file or for `rescorpus agree`.
 
-    Example:  rescorpus import p1.zip --paper resilience-cooperatives-coree-maroc --as-gold --annotator alice
+    \b
+    Example:
+      rescorpus import p1.zip --paper resilience-cooperatives-coree-maroc --as-gold --annotator alice
     """
     from pipeline.corpus.papers import load_paper
     from pipeline.errors import RescorpusError

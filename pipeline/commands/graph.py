@@ -30,7 +30,9 @@ def graph_cmd(
 ) -> None:
     """Build a filtered graph from the annotations in OUT and write it for Gephi, VOSviewer, Cytoscape...
 
-    Example:  rescorpus graph --kind concepts --lang fr --since 2015 --format gexf --format vosviewer
+    \b
+    Example:
+      rescorpus graph --kind concepts --lang fr --since 2015 --format gexf --format vosviewer
     """
     from pipeline.corpuslevel.aggregate import load_graph
     from pipeline.corpuslevel.graph import KINDS, project
@@ -62,7 +64,9 @@ def kwic_cmd(
 ) -> None:
     """Keyword in context from OUT/corpus.sqlite: every occurrence of a concept or term, aligned as TXM prints it.
 
-    Example:  rescorpus kwic gouvernance --lang fr --width 50
+    \b
+    Example:
+      rescorpus kwic gouvernance --lang fr --width 50
     """
     from pipeline.corpuslevel.store import format_kwic, kwic, open_database
 
@@ -84,7 +88,9 @@ def contrast_cmd(
 
     The score is log10 of the hypergeometric probability (+ over, - under); |score| >= 2 is the usual threshold.
 
-    Example:  rescorpus contrast --by lang
+    \b
+    Example:
+      rescorpus contrast --by lang
     """
     from rich.table import Table
 
