@@ -28,8 +28,9 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
-# Off a terminal (pipes, CI logs) tables get room instead of being folded at 80 columns.
-out_console = Console(width=None if sys.stdout.isatty() else 160)
+# Tables take the terminal's width, piped or not (rich asks stdin/stdout/stderr, then $COLUMNS; 80 without any);
+# scripts ask for --format tsv or json instead of parsing a table.
+out_console = Console()
 err_console = Console(stderr=True)
 
 CorpusOpt = Annotated[Path, typer.Option("--corpus", help="Corpus folder (one sub-folder per paper).")]

@@ -109,3 +109,21 @@ def test_corpus_list_shows_the_detected_language_marked_when_metadata_lacks_it(f
     row = next(line for line in result.output.splitlines() if "vicari-2014-resilience" in line)
     assert "fr*" in row
     assert "detected in the text" in result.output
+
+
+LONG_TITLE = "La résilience des coopératives agricoles face aux crises : gouvernance, réseaux et formation des membres"
+
+
+@pytest.mark.parametrize("columns", [60, 100, 200])
+def test_corpus_list_table_takes_the_terminal_width_also_when_piped(filled, pdfs, tmp_path, monkeypatch, columns):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    add_paper(filled, pdfs.plain, paper_id="long-title", title=LONG_TITLE)
+    monkeypatch.setenv("COLUMNS", str(columns))  # what a shell exports; CliRunner's output is no terminal
+    result = CliRunner().invoke(app, ["list", "--corpus", str(filled), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    widest = max(len(line) for line in result.output.splitlines())
+    assert widest <= columns
+    assert widest > 100 or columns <= 100  # given room, the table takes it (the title is shortened to 70)
