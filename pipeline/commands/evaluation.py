@@ -7,7 +7,11 @@ from typing import Annotated, Optional
 
 import typer
 
-from pipeline.cli import DEFAULT_CORPUS, DEFAULT_OUT, CorpusOpt, OutOpt, app, handles_errors, say
+from pipeline.cli import (
+    DEFAULT_CORPUS, DEFAULT_OUT, CorpusOpt, FormatOpt, OutOpt, app, handles_errors, listing_format, note, print_rows,
+    say,
+)
+from pipeline.errors import RescorpusError
 
 DEFAULT_GOLD = Path("annotations/gold")
 GoldOpt = Annotated[Path, typer.Option("--gold", help="Folder of gold files <paper-id>.jsonl.")]
@@ -50,6 +54,7 @@ def eval_cmd(
     ] = "paragraph-lines,wrapped,double-spaced",
     jobs: Annotated[int, typer.Option("--jobs", min=1, help="With --devset: worker processes.")] = 1,
     by_journal: Annotated[bool, typer.Option("--by-journal", help="With --devset: also one row per journal.")] = False,
+    fmt: FormatOpt = "text",
 ) -> None:
     """Score OUT/annotations against the gold set: P/R/F1 per layer and label, outcomes, links, fields.
 
@@ -59,27 +64,34 @@ def eval_cmd(
     \b
     Examples:
       rescorpus eval --min-f1 citation=0.8 --min-f1 concept=0.6
+      rescorpus eval --format tsv > scores.tsv
       rescorpus eval --devset --forms all --jobs 2
     """
+    fmt = listing_format(fmt)
     if devset:
+        if fmt != "text":
+            raise RescorpusError("--format tsv|json is for the gold-set table; `eval --devset` prints text only")
         _eval_devset(erudit, forms, jobs, by_journal)
         return
     from pipeline.evaluation.goldset import below_thresholds, evaluate_gold_set, parse_thresholds
-    from pipeline.evaluation.report import format_table, write_report
+    from pipeline.evaluation.report import TABLE_COLUMNS, format_table, table_rows, write_report
 
     thresholds = parse_thresholds(min_f1 or [])
     result = evaluate_gold_set(gold, corpus, out)
     json_path, md_path = write_report(result, out / "eval")
     for paper, why in result["skipped"].items():
-        say(f"skipped {paper}: {why}")
+        note(f"skipped {paper}: {why}", fmt)
     for paper, info in result["gold"].items():
         lost = info["not_found"]
         line = f"{paper}: {info['n_gold']} gold spans, {info['reanchored']} re-anchored, {len(lost)} not found"
-        say(line + (" (not scored: " + "; ".join(f"{s['label']} {s['text']!r}" for s in lost[:3]) + ")" if lost else ""))
+        note(line + (" (not scored: " + "; ".join(f"{s['label']} {s['text']!r}" for s in lost[:3]) + ")" if lost else ""), fmt)
         if not info["source_matches"]:
-            say(f"{paper}: note: the corpus source differs from the one the gold was labelled on")
-    say(format_table(result))
-    say(f"report: {json_path} and {md_path}")
+            note(f"{paper}: note: the corpus source differs from the one the gold was labelled on", fmt)
+    if fmt == "text":
+        say(format_table(result))
+    else:
+        print_rows(table_rows(result), TABLE_COLUMNS, fmt)
+    note(f"report: {json_path} and {md_path}", fmt)
     failures = below_thresholds(result, thresholds, "strict" if strict else "overlap")
     for failure in failures:
         say(f"below threshold: {failure}", err=True)
