@@ -31,7 +31,11 @@ def _plural(n: int, noun: str) -> str:
 @app.command("eval")
 @handles_errors
 def eval_cmd(
-    gold: GoldOpt = DEFAULT_GOLD,
+    gold: Annotated[
+        Optional[Path], typer.Option("--gold", help="Folder of gold files <paper-id>.jsonl [default: annotations/gold "
+                                     "beside the corpus or here, else the gold set shipped with rescorpus].",
+                                     show_default=False)
+    ] = None,
     min_f1: Annotated[
         Optional[list[str]],
         typer.Option("--min-f1", help="LAYER=VALUE: exit 1 when the layer's micro F1 is below VALUE (0-1); repeat."),
@@ -76,8 +80,10 @@ def eval_cmd(
     from pipeline.evaluation.goldset import below_thresholds, evaluate_gold_set, parse_thresholds
     from pipeline.evaluation.report import TABLE_COLUMNS, format_table, table_rows, write_report
 
+    from pipeline.config import Config
+
     thresholds = parse_thresholds(min_f1 or [])
-    result = evaluate_gold_set(gold, corpus, out)
+    result = evaluate_gold_set(Config(gold=gold).for_corpus(corpus).gold_dir(), corpus, out)
     json_path, md_path = write_report(result, out / "eval")
     for paper, why in result["skipped"].items():
         note(f"skipped {paper}: {why}", fmt)
