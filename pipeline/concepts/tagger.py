@@ -24,7 +24,7 @@ from pipeline.concepts.match import (
 )
 from pipeline.annotate.tokenizer_patterns import factored_token_match
 from pipeline.concepts.scheme import Scheme, SenseRule, load_scheme, write_toml
-from pipeline.config import DEFAULT_SCHEME, SHIPPED_SCHEME
+from pipeline.config import DEFAULT_SCHEME, Config
 
 GROUP = "concepts"
 SKIP_SECTIONS = frozenset({"references", "bibliography"})
@@ -71,9 +71,7 @@ def make_concept_tagger(nlp: Language, name: str, scheme: str | None) -> "Concep
 
 def resolve_scheme(path: str | Path | None) -> Path:
     """The scheme file: as given, else the default (in the working folder, else the one shipped with the package)."""
-    if path:
-        return Path(path)
-    return DEFAULT_SCHEME if DEFAULT_SCHEME.exists() or not SHIPPED_SCHEME.exists() else SHIPPED_SCHEME
+    return Path(path) if path else Config().scheme_path() or DEFAULT_SCHEME  # one rule for the default: config.py's
 
 
 class ConceptTagger:
