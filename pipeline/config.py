@@ -3,6 +3,11 @@
 It is read from `rescorpus.toml` beside the corpus when there is one, else the
 defaults. Its hash is part of every cache key and of the manifest, so changing
 the scheme or a model reprocesses the papers it affects, and only then.
+
+The scheme and the gold set a run uses: the files named by --scheme or `rescorpus.toml`; else those the
+corpus carries (`annotations/concepts/resilience-coop.toml`, `annotations/gold/` beside `corpus/`, or in the
+working folder); else the ones shipped with the package (`pipeline/data/concepts`, `pipeline/data/gold`,
+the repository's `annotations/` as package data), so a run anywhere uses a scheme, and the manifest names it.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ import hashlib
 import json
 import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +26,9 @@ CONFIG_FILE = "rescorpus.toml"
 DEFAULT_SCHEME = Path("annotations/concepts/resilience-coop.toml")
 DEFAULT_MODELS = {"fr": "fr_core_news_sm", "en": "blank:en"}
 DEFAULT_GOLD = Path("annotations/gold")
+SHIPPED = Path(__file__).parent / "data"  # package data: the repository's annotations/concepts and annotations/gold
+SHIPPED_SCHEME = SHIPPED / "concepts" / DEFAULT_SCHEME.name
+SHIPPED_GOLD = SHIPPED / "gold"
 
 
 def available_cpus() -> int:
@@ -36,16 +44,34 @@ class Config:
     """Models per language and the concept scheme file; everything else is code."""
 
     models: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_MODELS))
-    scheme: Path | None = None  # None: the default scheme if present
-    gold: Path = DEFAULT_GOLD  # hand-labelled spans the run evaluates against (outputs/eval/)
+    scheme: Path | None = None  # None: annotations/concepts/resilience-coop.toml here, else the shipped scheme
+    gold: Path | None = None  # hand-labelled spans the run evaluates against (outputs/eval/); None: likewise
+
+    def for_corpus(self, corpus: Path) -> Config:
+        """This configuration with the scheme and gold set `corpus` carries beside it (`annotations/` in its
+        parent folder), where none was named; what it does not carry stays to be found as `scheme_path` says."""
+        root = Path(corpus).parent
+        scheme = self.scheme if self.scheme is not None or not (root / DEFAULT_SCHEME).is_file() else root / DEFAULT_SCHEME
+        gold = self.gold if self.gold is not None or not (root / DEFAULT_GOLD).is_dir() else root / DEFAULT_GOLD
+        return replace(self, scheme=scheme, gold=gold)
 
     def scheme_path(self, root: Path = Path(".")) -> Path | None:
-        path = self.scheme or DEFAULT_SCHEME
-        path = path if path.is_absolute() else root / path
-        return path if path.exists() else None
+        """The scheme file: as named (None when it is missing), else `annotations/...` under `root`, else the shipped one."""
+        if self.scheme is not None:
+            path = self.scheme if self.scheme.is_absolute() else root / self.scheme
+            return path if path.exists() else None
+        local = root / DEFAULT_SCHEME
+        return local if local.exists() else SHIPPED_SCHEME if SHIPPED_SCHEME.is_file() else None
+
+    def gold_dir(self, root: Path = Path(".")) -> Path:
+        """The gold folder: as named, else `annotations/gold` under `root`, else the shipped gold set."""
+        if self.gold is not None:
+            return self.gold if self.gold.is_absolute() else root / self.gold
+        local = root / DEFAULT_GOLD
+        return local if local.is_dir() else SHIPPED_GOLD
 
     def gold_files(self, root: Path = Path(".")) -> list[Path]:
-        folder = self.gold if self.gold.is_absolute() else root / self.gold
+        folder = self.gold_dir(root)
         return sorted(folder.glob("*.jsonl")) if folder.is_dir() else []
 
     def paper_json(self, root: Path = Path(".")) -> dict[str, Any]:
@@ -87,4 +113,4 @@ def load_config(path: Path | None, scheme: Path | None = None) -> Config:
         raise RescorpusError(f"{path}: unknown setting(s) {', '.join(unknown)}; known: models, scheme, gold")
     models = dict(DEFAULT_MODELS) | {str(k): str(v) for k, v in data.get("models", {}).items()}
     chosen = scheme or (Path(data["scheme"]) if "scheme" in data else None)
-    return Config(models=models, scheme=chosen, gold=Path(data.get("gold", DEFAULT_GOLD)))
+    return Config(models=models, scheme=chosen, gold=Path(data["gold"]) if "gold" in data else None)

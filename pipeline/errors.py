@@ -6,6 +6,9 @@ catch `RescorpusError`.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Sequence
+
 
 class RescorpusError(Exception):
     """A problem with the user's input or setup, with a message that says what to do."""
@@ -66,6 +69,15 @@ def encrypted(path: object, wrong: bool = False) -> EncryptedError:
     return EncryptedError(
         f"{path}: the PDF is protected by a password; pass it with --password "
         "or remove the protection"
+    )
+
+
+def encrypted_in_run(paper_id: str, wrong: bool = False) -> EncryptedError:
+    """A protected PDF met by `rescorpus run`, whose --password takes the paper's id (it is never stored)."""
+    what = "wrong password for its protected PDF" if wrong else "its PDF is protected by a password (not stored by `add`)"
+    return EncryptedError(
+        f"{what}; pass it to the run as `rescorpus run --password {paper_id}=PASSWORD` "
+        "(repeat --password for several papers), or remove the protection and add the file again"
     )
 
 
@@ -147,6 +159,16 @@ def no_such_paper(paper_id: str, corpus: object) -> InputError:
     return InputError(f"'{paper_id}': no such paper in {corpus}; `rescorpus list` shows the ids")
 
 
+def unknown_paper(paper_id: str, known: Sequence[str], where: object, shown: int = 10) -> InputError:
+    """A paper id that is none of `known` (the ids in `where`), naming them with the closest as a suggestion."""
+    close = difflib.get_close_matches(paper_id, known, n=1, cutoff=0.5)
+    hint = f"did you mean '{close[0]}'? " if close else ""
+    names = ", ".join(known[:shown]) + (f" and {len(known) - shown} more" if len(known) > shown else "")
+    return InputError(
+        f"'{paper_id}': no such paper in {where}; {hint}the papers there: {names} (`rescorpus list` shows them all)"
+    )
+
+
 def unreadable_bib(path: object, reason: str) -> InputError:
     return InputError(
         f"{path}: cannot read it as a BibTeX (.bib) or CSL-JSON (.json) export ({reason}); export it again from Zotero"
@@ -187,4 +209,12 @@ def pdf_bomb(path: object, what: str) -> InputError:
     return InputError(
         f"{path}: {what}, far past any real paper (a decompression bomb?): refused; "
         "download the paper again from its publisher"
+    )
+
+
+def no_years(papers: int) -> InputError:
+    return InputError(
+        f"no paper has a year ({papers} papers in the corpus database), so there is nothing to contrast by year; "
+        'write it in each corpus/<id>/paper.json as "issued": {"date-parts": [[2020]]} '
+        "(a paper added later: `rescorpus add FILE --year 2020`), then `rescorpus run` again"
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from pipeline.citations.works import build_works, generate_works_jsonl, work_key
+from pipeline.citations.works import build_works, generate_works_jsonl, is_citable, work_key
 from pipeline.spans import Span
 
 
@@ -110,3 +110,13 @@ def test_citations_works_keys_are_unique_whatever_the_fuzzy_match_says() -> None
     keys = [w["key"] for w in works]
     assert len(keys) == len(set(keys))
     assert len([k for k in keys if k.startswith("dupont-2015")]) == 1
+
+
+def test_citations_works_citable_needs_an_author_or_a_title() -> None:
+    assert is_citable(["Ostrom, E."], "")
+    assert is_citable([], "Loi n° 2014-856 du 31 juillet 2014 relative à l’économie sociale et solidaire")
+    assert is_citable([], "Entretien inédit avec Marc Prescott (juillet 2006)")
+    assert is_citable([], "Paris, ville ouverte")  # a title that names a place is still a title
+    for junk in ("Paris, P.O.L", "Paris, P.O.L.", "Montréal : Boréal", "New York, NY: Guilford Press", "", " . ", "12-34"):
+        assert not is_citable([], junk), junk
+    assert not is_citable(["et al."], "Paris, Seuil")

@@ -35,3 +35,21 @@ def test_every_command_has_help_with_an_example(command: tuple[str, ...]) -> Non
     result = CliRunner().invoke(app, [*command, "--help"])
     assert result.exit_code == 0, result.output
     assert "Example" in result.output, f"`rescorpus {' '.join(command)} --help` shows no example"
+
+
+def _help_source(command: tuple[str, ...]) -> str:
+    """The help text as written in the code (docstring or help=), before click lays it out."""
+    found = typer.main.get_command(app)
+    for word in command:
+        found = found.commands[word]
+    return found.help or ""
+
+
+@pytest.mark.parametrize("command", [(), *COMMANDS, ("gold",), ("scheme",)], ids=lambda c: " ".join(c) or "rescorpus")
+def test_every_help_example_is_a_whole_line_of_its_own(command: tuple[str, ...]) -> None:
+    """Piped or at 80 columns, click refolds paragraphs: an example must come out as the line it was written."""
+    examples = [line.strip() for line in _help_source(command).splitlines() if line.strip().startswith("rescorpus ")]
+    assert examples, f"`rescorpus {' '.join(command)} --help`: no example on a line of its own in the help text"
+    lines = [line.strip() for line in CliRunner().invoke(app, [*command, "--help"], terminal_width=80).output.splitlines()]
+    for example in examples:
+        assert example in lines, f"`rescorpus {' '.join(command)} --help` folds {example!r}"

@@ -100,7 +100,7 @@ def test_corpus_user_password_pdf_is_stored_as_is_without_password(corpus, pdfs)
     assert (result.path / "source.pdf").read_bytes() == pdfs.user_pw.read_bytes()
     for path in result.path.iterdir():
         assert pdfs.password.encode() not in path.read_bytes()
-    assert any("--password" in m and "NOT stored" in m for m in result.messages)
+    assert any("NOT stored" in m and f"`rescorpus run --password {result.id}=PASSWORD`" in m for m in result.messages)
 
 
 def test_corpus_owner_password_pdf_needs_nothing(corpus, pdfs):

@@ -110,3 +110,47 @@ def test_corpus_list_shows_the_detected_language_marked_when_metadata_lacks_it(f
     row = next(line for line in result.output.splitlines() if "vicari-2014-resilience" in line)
     assert "fr*" in row
     assert "detected in the text" in result.output
+
+
+LONG_TITLE = "La résilience des coopératives agricoles face aux crises : gouvernance, réseaux et formation des membres"
+
+
+@pytest.mark.parametrize("columns", [60, 100, 200])
+def test_corpus_list_table_takes_the_terminal_width_also_when_piped(filled, pdfs, tmp_path, monkeypatch, columns):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    add_paper(filled, pdfs.plain, paper_id="long-title", title=LONG_TITLE)
+    monkeypatch.setenv("COLUMNS", str(columns))  # what a shell exports; CliRunner's output is no terminal
+    result = CliRunner().invoke(app, ["list", "--corpus", str(filled), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    widest = max(len(line) for line in result.output.splitlines())
+    assert widest <= columns
+    assert widest > 100 or columns <= 100  # given room, the table takes it (the title is shortened to 70)
+
+
+def test_corpus_list_format_tsv_and_json_for_scripts(filled, tmp_path):
+    import csv
+    import io
+
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    out = tmp_path / "out"
+    (out / "text").mkdir(parents=True)
+    (out / "text" / "vicari-2014-resilience.json").write_text('{"languages": {"fr": 250}}')
+    args = ["list", "--corpus", str(filled), "--out", str(out), "--format"]
+    tsv = CliRunner().invoke(app, [*args, "tsv"])
+    assert tsv.exit_code == 0, tsv.output
+    rows = list(csv.DictReader(io.StringIO(tsv.stdout), delimiter="\t"))
+    assert [r["id"] for r in rows] == ["a-scan", "ostrom-2020-economie", "vicari-2014-resilience"]
+    assert rows[0]["flags"] == "needs_ocr" and rows[1]["year"] == "2020" and rows[1]["pages"] == "1"
+    assert (rows[2]["lang"], rows[2]["lang_detected"]) == ("fr", "true")
+    assert "detected in the text" not in tsv.stdout  # notes are for people: not among the rows
+    data = json.loads(CliRunner().invoke(app, [*args, "json"]).stdout)
+    assert data[1] == {"id": "ostrom-2020-economie", "year": 2020, "lang": "fr", "lang_detected": False,
+                       "title": "Économie sociale et résilience des coopératives", "pages": 1, "flags": [], "problem": None}
+    bad = CliRunner().invoke(app, [*args, "csv"])
+    assert bad.exit_code == 1 and "--format csv: use text, tsv or json" in bad.output

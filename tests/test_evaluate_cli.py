@@ -207,3 +207,42 @@ def test_evaluate_cli_agree_between_two_annotators(project):
 def test_evaluate_cli_help_has_an_example(command):
     result = CliRunner().invoke(app, [*command, "--help"])
     assert result.exit_code == 0 and "Example" in result.output
+
+
+def test_evaluate_cli_export_of_a_wrong_id_names_the_ids_and_the_closest(project):
+    (project / "other.txt").write_text("Une autre coopérative.\n", encoding="utf-8")
+    add_paper(project / "corpus", project / "other.txt", paper_id="ostrom-1990", lang="fr")
+    result = cli(project, "export", "coop-2012", "--format", "brat")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "'coop-2012': no such paper in" in result.output
+    assert "did you mean 'coop-2021'?" in result.output
+    assert "coop-2021, ostrom-1990" in result.output and "run `rescorpus run` first" not in result.output
+    # an id of the corpus that has no outputs yet: the run is what is missing
+    later = cli(project, "export", "ostrom-1990", "--format", "brat")
+    assert later.exit_code == 1 and "run `rescorpus run` first" in later.output
+
+
+def test_evaluate_cli_eval_format_tsv_and_json_give_the_table_rows(project):
+    import csv
+    import io
+
+    text = cli(project, "eval")
+    data = cli(project, "eval", "--format", "json")
+    assert data.exit_code == 0, data.output
+    rows = json.loads(data.stdout)  # only the rows on stdout: the per-paper lines and the report paths go to stderr
+    assert f"{PAPER}: 10 gold spans" in data.stderr and "report:" in data.stderr
+    concept = next(r for r in rows if r["layer"] == "concept" and not r["label"] and not r["paragraph_lang"])
+    assert concept == {"layer": "concept", "label": "", "paragraph_lang": "", "gold": 6, "predicted": 4,
+                       "strict_p": 0.25, "strict_r": 0.1667, "strict_f1": 0.2, "overlap_p": 0.5, "overlap_r": 0.3333,
+                       "overlap_f1": 0.4, "correct": 1, "boundary": 1, "wrong_label": 1, "missed": 3, "spurious": 1}
+    # one record per row of the text table, in its order
+    lines = text.stdout.splitlines()
+    head = next(n for n, line in enumerate(lines) if line.startswith("layer/label"))
+    table = [line.split()[0] for line in lines[head + 1 : head + 1 + len(rows)]]
+    assert lines[head + 1 + len(rows)].startswith("citation links:")
+    assert [r["label"] or r["layer"] for r in rows] == table
+    tsv = cli(project, "eval", "--format", "tsv")
+    parsed = list(csv.DictReader(io.StringIO(tsv.stdout), delimiter="\t"))
+    assert [{k: str(v) for k, v in r.items()} for r in rows] == parsed
+    refused = cli(project, "eval", "--devset", "--format", "tsv")
+    assert refused.exit_code == 1 and "eval --devset` prints text only" in refused.output

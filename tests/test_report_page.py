@@ -151,3 +151,21 @@ def test_report_embedded_json_survives_markup_in_the_text(tmp_path: Path) -> Non
     data = json.loads(blocks[0])
     assert ["gamma-en", " ".join(nasty.split())] in data["resilience"]  # sentences come with blanks folded
     assert any("addEventListener" in text or "plotly_click" in text for _, text in parser.scripts)
+
+
+def test_report_most_cited_works_never_lists_an_entry_without_author_or_title(tmp_path: Path) -> None:
+    """"Paris, P.O.L" (a place and a publisher left alone by a split entry) cited by both papers once topped the table."""
+    junk = ("Paris, P.O.L.", {"id": "r9", "title": "Paris, P.O.L"})
+    law = ("Loi n° 2014-856 relative à l’économie sociale et solidaire, 2014.",
+           {"id": "r8", "year": "2014", "title": "Loi n° 2014-856 relative à l’économie sociale et solidaire"})
+    papers = tuple(replace(p, paragraphs=p.paragraphs + ((junk[0], p.lang, "references"), (law[0], p.lang, "references")),
+                           references=p.references + (junk, law)) for p in PAPERS)  # fmt: skip
+    corpus, out = make_outputs(tmp_path, papers)
+    build_corpus_outputs(corpus, out)
+    works = [json.loads(line) for line in (out / "works.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert any(w.get("title") == "Paris, P.O.L" for w in works)  # kept in works.jsonl: its entries link to it
+    page = (out / "report" / "index.html").read_text(encoding="utf-8")
+    table = page.split("<h2>Most cited works</h2>", 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr><td>(\d+)</td><td>(.*?)</td>", table)
+    assert rows[:2] == [("2", html.escape("Loi n° 2014-856 relative à l’économie so, 2014")), ("2", "Ostrom, 1990")]
+    assert "P.O.L" not in table

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from pipeline.cli import app
 from pipeline.config import Config
 from pipeline.corpus import sources
+from pipeline.corpus.add import add_paper
 from pipeline.run.manifest import verify
 from pipeline.run.outcome import STATUS
 from pipeline.run.runner import run
@@ -102,3 +103,19 @@ def test_wrong_types_in_our_own_fields_are_a_broken_folder(corpus: Path, tmp_pat
     meta.write_text(json.dumps(csl), encoding="utf-8")
     result = run(corpus, tmp_path / "out", Config())
     assert list(result.failed) == ["paper-0"] and "broken paper folder" in result.failed["paper-0"]
+
+
+def test_run_protected_pdf_names_the_run_password_form_with_its_id(pdfs, corpus: Path, tmp_path: Path) -> None:
+    add_paper(corpus, pdfs.user_pw, paper_id="locked-2020", password=pdfs.password)
+    out = tmp_path / "out"
+    args = ["run", "--corpus", str(corpus), "--out", str(out), "--jobs", "1"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "locked-2020: its PDF is protected by a password" in result.output
+    assert "`rescorpus run --password locked-2020=PASSWORD`" in result.output
+    wrong = runner.invoke(app, [*args, "--password", "locked-2020=guess"])
+    assert wrong.exit_code == 1 and "wrong password" in wrong.output
+    assert "`rescorpus run --password locked-2020=PASSWORD`" in wrong.output
+    right = runner.invoke(app, [*args, "--password", f"locked-2020={pdfs.password}"])
+    assert right.exit_code == 0, right.output
+    assert (out / "text" / "locked-2020.txt").is_file()

@@ -53,10 +53,15 @@ def bench_cmd(
 
     Reads only --pdfs (and annotations/gold); works in a temporary folder, never in corpus/ or outputs/.
 
-    Example:  rescorpus bench --pdfs ../shared/realworld/pdfs --repeat 3 --json bench.json
+    \b
+    Example:
+      rescorpus bench --pdfs ../shared/realworld/pdfs --repeat 3 --json bench.json
 
-    Scale corpus by hand:  rescorpus bench --make-corpus /tmp/big --scale 200, then
-    rescorpus run --corpus /tmp/big/corpus --out /tmp/big/outputs, then rescorpus bench --recall /tmp/big
+    \b
+    A scale corpus by hand, one command after the other:
+      rescorpus bench --make-corpus /tmp/big --scale 200
+      rescorpus run --corpus /tmp/big/corpus --out /tmp/big/outputs
+      rescorpus bench --recall /tmp/big
     """
     from pipeline.bench.report import run_bench
     from pipeline.files import write_json

@@ -12,7 +12,7 @@ from pipeline.errors import RescorpusError
 
 scheme_app = typer.Typer(
     help="The concept scheme as SKOS: export it for thesaurus tools, import one back as a scheme file.\n\n"
-    "Example:  rescorpus scheme export --format skos --dest resilience-coop.ttl",
+    "\b\nExample:\n  rescorpus scheme export --format skos --dest resilience-coop.ttl",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -38,7 +38,9 @@ def export_cmd(
 ) -> None:
     """Write the concept scheme as SKOS (Turtle): concepts, labels per language, definitions, groups.
 
-    Example:  rescorpus scheme export --format skos --dest resilience-coop.ttl
+    \b
+    Example:
+      rescorpus scheme export --format skos --dest resilience-coop.ttl
     """
     import sys
 
@@ -65,7 +67,9 @@ def import_cmd(
 ) -> None:
     """Read a SKOS thesaurus and write it as a scheme file the tagger uses (pass it with --scheme).
 
-    Example:  rescorpus scheme import thesaurus.ttl --dest annotations/concepts/mine.toml
+    \b
+    Example:
+      rescorpus scheme import thesaurus.ttl --dest annotations/concepts/mine.toml
     """
     from pipeline.concepts.scheme import load_scheme, write_toml
     from pipeline.concepts.skos import read_skos
@@ -94,7 +98,9 @@ def suggest_cmd(
 
     Ranked by C-value weighted by TF-IDF against the rest of the corpus.
 
-    Example:  rescorpus suggest-terms --lang fr --top 20
+    \b
+    Example:
+      rescorpus suggest-terms --lang fr --top 20
     """
     from pipeline.concepts.scheme import load_scheme
     from pipeline.concepts.suggest import corpus_docs, suggest_terms

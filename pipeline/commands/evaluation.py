@@ -7,13 +7,17 @@ from typing import Annotated, Optional
 
 import typer
 
-from pipeline.cli import DEFAULT_CORPUS, DEFAULT_OUT, CorpusOpt, OutOpt, app, handles_errors, say
+from pipeline.cli import (
+    DEFAULT_CORPUS, DEFAULT_OUT, CorpusOpt, FormatOpt, OutOpt, app, handles_errors, listing_format, note, print_rows,
+    say,
+)
+from pipeline.errors import RescorpusError
 
 DEFAULT_GOLD = Path("annotations/gold")
 GoldOpt = Annotated[Path, typer.Option("--gold", help="Folder of gold files <paper-id>.jsonl.")]
 
 gold_app = typer.Typer(
-    help="Maintain the gold set (annotations/gold/<paper-id>.jsonl).\n\nExample:  rescorpus gold reanchor",
+    help="Maintain the gold set (annotations/gold/<paper-id>.jsonl).\n\n\b\nExample:\n  rescorpus gold reanchor",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -27,7 +31,11 @@ def _plural(n: int, noun: str) -> str:
 @app.command("eval")
 @handles_errors
 def eval_cmd(
-    gold: GoldOpt = DEFAULT_GOLD,
+    gold: Annotated[
+        Optional[Path], typer.Option("--gold", help="Folder of gold files <paper-id>.jsonl [default: annotations/gold "
+                                     "beside the corpus or here, else the gold set shipped with rescorpus].",
+                                     show_default=False)
+    ] = None,
     min_f1: Annotated[
         Optional[list[str]],
         typer.Option("--min-f1", help="LAYER=VALUE: exit 1 when the layer's micro F1 is below VALUE (0-1); repeat."),
@@ -50,37 +58,46 @@ def eval_cmd(
     ] = "paragraph-lines,wrapped,double-spaced",
     jobs: Annotated[int, typer.Option("--jobs", min=1, help="With --devset: worker processes.")] = 1,
     by_journal: Annotated[bool, typer.Option("--by-journal", help="With --devset: also one row per journal.")] = False,
+    fmt: FormatOpt = "text",
 ) -> None:
     """Score OUT/annotations against the gold set: P/R/F1 per layer and label, outcomes, links, fields.
 
     Gold spans are re-anchored to the current text first. Writes OUT/eval/report.json and report.md.
     With --devset, scores reference lists on the Érudit XML instead (nothing is written).
 
+    \b
     Examples:
-
       rescorpus eval --min-f1 citation=0.8 --min-f1 concept=0.6
-
+      rescorpus eval --format tsv > scores.tsv
       rescorpus eval --devset --forms all --jobs 2
     """
+    fmt = listing_format(fmt)
     if devset:
+        if fmt != "text":
+            raise RescorpusError("--format tsv|json is for the gold-set table; `eval --devset` prints text only")
         _eval_devset(erudit, forms, jobs, by_journal)
         return
     from pipeline.evaluation.goldset import below_thresholds, evaluate_gold_set, parse_thresholds
-    from pipeline.evaluation.report import format_table, write_report
+    from pipeline.evaluation.report import TABLE_COLUMNS, format_table, table_rows, write_report
+
+    from pipeline.config import Config
 
     thresholds = parse_thresholds(min_f1 or [])
-    result = evaluate_gold_set(gold, corpus, out)
+    result = evaluate_gold_set(Config(gold=gold).for_corpus(corpus).gold_dir(), corpus, out)
     json_path, md_path = write_report(result, out / "eval")
     for paper, why in result["skipped"].items():
-        say(f"skipped {paper}: {why}")
+        note(f"skipped {paper}: {why}", fmt)
     for paper, info in result["gold"].items():
         lost = info["not_found"]
         line = f"{paper}: {info['n_gold']} gold spans, {info['reanchored']} re-anchored, {len(lost)} not found"
-        say(line + (" (not scored: " + "; ".join(f"{s['label']} {s['text']!r}" for s in lost[:3]) + ")" if lost else ""))
+        note(line + (" (not scored: " + "; ".join(f"{s['label']} {s['text']!r}" for s in lost[:3]) + ")" if lost else ""), fmt)
         if not info["source_matches"]:
-            say(f"{paper}: note: the corpus source differs from the one the gold was labelled on")
-    say(format_table(result))
-    say(f"report: {json_path} and {md_path}")
+            note(f"{paper}: note: the corpus source differs from the one the gold was labelled on", fmt)
+    if fmt == "text":
+        say(format_table(result))
+    else:
+        print_rows(table_rows(result), TABLE_COLUMNS, fmt)
+    note(f"report: {json_path} and {md_path}", fmt)
     failures = below_thresholds(result, thresholds, "strict" if strict else "overlap")
     for failure in failures:
         say(f"below threshold: {failure}", err=True)
@@ -138,7 +155,9 @@ def agree_cmd(
 ) -> None:
     """Agreement between two annotators of one paper: pairwise F1 per label and Krippendorff's alpha on tokens.
 
-    Example:  rescorpus agree outputs/exports/imported/p1.alice.jsonl outputs/exports/imported/p1.bob.jsonl
+    \b
+    Example:
+      rescorpus agree outputs/exports/imported/p1.alice.jsonl outputs/exports/imported/p1.bob.jsonl
     """
     from pipeline.evaluation.agreement import agreement_of_files
     from pipeline.evaluation.report import format_agreement
@@ -163,7 +182,9 @@ def gold_reanchor_cmd(
 ) -> None:
     """Rewrite gold files anchored to the current normalised text (OUT/text/<paper>.txt).
 
-    Example:  rescorpus gold reanchor resilience-cooperatives-coree-maroc
+    \b
+    Example:
+      rescorpus gold reanchor resilience-cooperatives-coree-maroc
     """
     from pipeline.evaluation.gold import reanchor_dir
 
@@ -194,11 +215,13 @@ def export_cmd(
 ) -> None:
     """Write a paper's text and its predicted (or gold) spans for correction in INCEpTION or brat.
 
-    Example:  rescorpus export resilience-cooperatives-coree-maroc --format inception
+    \b
+    Example:
+      rescorpus export resilience-cooperatives-coree-maroc --format inception
     """
     from pipeline.evaluation.formats.exchange import export_paper
 
-    result = export_paper(paper, fmt, out, dest, gold if use_gold else None)
+    result = export_paper(paper, fmt, out, dest, gold if use_gold else None, corpus=corpus)
     say(f"{paper}: {_plural(result.spans, result.source + ' span')} written to {', '.join(map(str, result.files))}")
     if result.not_found:
         say(f"{paper}: {_plural(len(result.not_found), 'gold span')} not found in the current text and left out; "
@@ -223,7 +246,9 @@ def import_cmd(
 ) -> None:
     """Read corrected annotations back from INCEpTION or brat, as the paper's gold file or for `rescorpus agree`.
 
-    Example:  rescorpus import p1.zip --paper resilience-cooperatives-coree-maroc --as-gold --annotator alice
+    \b
+    Example:
+      rescorpus import p1.zip --paper resilience-cooperatives-coree-maroc --as-gold --annotator alice
     """
     from pipeline.corpus.papers import load_paper
     from pipeline.errors import RescorpusError

@@ -7,7 +7,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from pipeline.cli import DEFAULT_CORPUS, DEFAULT_OUT, CorpusOpt, OutOpt, app, handles_errors, out_console, say
+from pipeline.cli import (
+    DEFAULT_CORPUS, DEFAULT_OUT, CorpusOpt, FormatOpt, OutOpt, app, handles_errors, listing_format, note, out_console,
+    print_rows, say,
+)
 from pipeline.errors import RescorpusError
 from pipeline.files import EXPORTS
 
@@ -30,7 +33,9 @@ def graph_cmd(
 ) -> None:
     """Build a filtered graph from the annotations in OUT and write it for Gephi, VOSviewer, Cytoscape...
 
-    Example:  rescorpus graph --kind concepts --lang fr --since 2015 --format gexf --format vosviewer
+    \b
+    Example:
+      rescorpus graph --kind concepts --lang fr --since 2015 --format gexf --format vosviewer
     """
     from pipeline.corpuslevel.aggregate import load_graph
     from pipeline.corpuslevel.graph import KINDS, project
@@ -59,15 +64,24 @@ def kwic_cmd(
     width: Annotated[int, typer.Option(min=5, help="Characters of context on each side.")] = 40,
     corpus: CorpusOpt = DEFAULT_CORPUS,
     out: OutOpt = DEFAULT_OUT,
+    fmt: FormatOpt = "text",
 ) -> None:
     """Keyword in context from OUT/corpus.sqlite: every occurrence of a concept or term, aligned as TXM prints it.
 
-    Example:  rescorpus kwic gouvernance --lang fr --width 50
+    \b
+    Examples:
+      rescorpus kwic gouvernance --lang fr --width 50
+      rescorpus kwic 'résilien*' --format tsv > resilience.tsv
     """
-    from pipeline.corpuslevel.store import format_kwic, kwic, open_database
+    from dataclasses import asdict
 
+    from pipeline.corpuslevel.store import KWIC_COLUMNS, format_kwic, kwic, open_database
+
+    fmt = listing_format(fmt)
     lines = kwic(open_database(out), query, lang=lang, width=width)
-    for line in format_kwic(lines, width):
+    if fmt != "text":
+        print_rows([asdict(x) for x in lines], KWIC_COLUMNS, fmt)
+    for line in format_kwic(lines, width) if fmt == "text" else ():
         say(line)
     say(f"{len(lines)} occurrence{'' if len(lines) == 1 else 's'} of {query!r}", err=True)
 
@@ -79,25 +93,34 @@ def contrast_cmd(
     top: Annotated[int, typer.Option(min=1, help="Concepts shown per part (most over- and under-represented).")] = 10,
     corpus: CorpusOpt = DEFAULT_CORPUS,
     out: OutOpt = DEFAULT_OUT,
+    fmt: FormatOpt = "text",
 ) -> None:
     """Which concepts are over- or under-represented in each part of the corpus: Lafon's specificity score.
 
     The score is log10 of the hypergeometric probability (+ over, - under); |score| >= 2 is the usual threshold.
 
-    Example:  rescorpus contrast --by lang
+    \b
+    Examples:
+      rescorpus contrast --by lang
+      rescorpus contrast --by year --top 5 --format json
     """
     from rich.table import Table
 
-    from pipeline.corpuslevel.store import contrast, open_database
+    from pipeline.corpuslevel.store import contrast, open_database, shown_specificities
 
+    fmt = listing_format(fmt)
     rows = contrast(open_database(out), by)
     if not rows:
-        say(f"no concept annotations to contrast in {out}/corpus.sqlite")
+        note(f"no concept annotations to contrast in {out}/corpus.sqlite", fmt)
+    parts = shown_specificities(rows, top)
+    if fmt != "text":
+        columns = ("by", "part", "concept", "score", "f_part", "F_corpus", "expected", "tokens_part", "tokens_corpus")
+        print_rows([{"by": by, "part": r.part, "concept": r.concept, "score": r.score, "f_part": r.f, "F_corpus": r.F,
+                     "expected": r.expected, "tokens_part": r.t, "tokens_corpus": r.T}
+                    for shown in parts.values() for r in shown], columns, fmt)  # fmt: skip
         return
-    for part in sorted({r.part for r in rows}):
-        these = [r for r in rows if r.part == part and r.F]
-        shown = these[:top] + [r for r in these[top:][-top:] if r.score < 0]
-        table = Table(title=f"{by} = {part} ({these[0].t} of {these[0].T} tokens)", title_justify="left")
+    for part, shown in parts.items():
+        table = Table(title=f"{by} = {part} ({shown[0].t} of {shown[0].T} tokens)", title_justify="left")
         for col in ("concept", "score", "f (part)", "F (corpus)", "expected"):
             table.add_column(col, justify="left" if col == "concept" else "right")
         for r in shown:

@@ -19,13 +19,12 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-import pipeline
 from pipeline.concepts.match import (
     SKIPPABLE, Hit, Phrase, TokenKeys, Trie, fold, label_keys, stem, token_keys,
 )
 from pipeline.annotate.tokenizer_patterns import factored_token_match
 from pipeline.concepts.scheme import Scheme, SenseRule, load_scheme, write_toml
-from pipeline.config import DEFAULT_SCHEME
+from pipeline.config import DEFAULT_SCHEME, Config
 
 GROUP = "concepts"
 SKIP_SECTIONS = frozenset({"references", "bibliography"})
@@ -71,12 +70,8 @@ def make_concept_tagger(nlp: Language, name: str, scheme: str | None) -> "Concep
 
 
 def resolve_scheme(path: str | Path | None) -> Path:
-    """The scheme file: as given, else the default (relative to the working folder or the project)."""
-    candidate = Path(path) if path else DEFAULT_SCHEME
-    if candidate.is_absolute() or candidate.exists():
-        return candidate
-    project = Path(pipeline.__file__).resolve().parents[1] / candidate
-    return project if project.exists() else candidate
+    """The scheme file: as given, else the default (in the working folder, else the one shipped with the package)."""
+    return Path(path) if path else Config().scheme_path() or DEFAULT_SCHEME  # one rule for the default: config.py's
 
 
 class ConceptTagger:

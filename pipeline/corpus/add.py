@@ -118,6 +118,11 @@ def add_paper(
     n = csl.get("number-of-pages")
     pages = f" ({n} page{'s' if n != 1 else ''})" if n else ""
     messages.insert(0, f"added '{new_id}'{pages} from {source.name}")
+    if "encrypted" in flags:
+        messages.append(
+            "the PDF is password-protected: the password was NOT stored; pass it to every run as "
+            f"`rescorpus run --password {new_id}=PASSWORD`"
+        )
     return AddResult(id=new_id, path=folder, flags=tuple(sorted(flags)), messages=tuple(messages))
 
 
@@ -162,10 +167,7 @@ def _take_pdf(
     if from_pdf:
         messages.append(f"taken from the PDF's own metadata: {', '.join(from_pdf)} (check them in paper.json)")
     if encrypted == "user":
-        flags.add("encrypted")
-        messages.append(
-            "the PDF is password-protected: the password was NOT stored; pass the same --password to `rescorpus run`"
-        )
+        flags.add("encrypted")  # its message names the id, known later: see add_paper
     elif encrypted == "owner":
         messages.append("the PDF carries owner restrictions only; it opens without a password")
     if info.undecoded_pages:

@@ -18,6 +18,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from pathlib import Path
 
 import networkx as nx
@@ -26,6 +27,7 @@ import sqlite_utils
 from pipeline.corpuslevel.paperdata import SKIP_SECTIONS, PaperData, memory_digests
 
 from pipeline.corpuslevel.works import Work, reference_index
+from pipeline import errors
 from pipeline.errors import InputError
 
 DB_NAME = "corpus.sqlite"
@@ -209,6 +211,9 @@ def kwic(db: sqlite_utils.Database, query: str, lang: str | None = None, width: 
     return lines
 
 
+KWIC_COLUMNS = tuple(f.name for f in dataclass_fields(KwicLine))
+
+
 def format_kwic(lines: Sequence[KwicLine], width: int = 40) -> list[str]:
     """TXM-style lines: reference, left context right-aligned, the keyword, right context."""
     ref_w = max((len(f"{x.paper}:{x.start}") for x in lines), default=0)
@@ -236,6 +241,8 @@ def _part_sql(db: sqlite_utils.Database, by: str) -> str:
     if by == "lang":
         return "q.lang"
     if by == "year":
+        if not db.execute("select count(*) from papers where year is not null").fetchone()[0]:
+            raise errors.no_years(db.execute("select count(*) from papers").fetchone()[0])
         return "cast(p.year as text)"
     fields = sorted({k for r in db.query("select meta from papers") for k in json.loads(r["meta"])})
     if by not in fields:
@@ -268,6 +275,17 @@ def contrast(db: sqlite_utils.Database, by: str) -> list[Specificity]:
             f, F, t, T = counts[(p, label)], totals[label], tokens[p], total_tokens
             rows.append(Specificity(p, label, f, F, t, T, round(F * t / T, 3) if T else 0.0, lafon(f, F, t, T)))
     return sorted(rows, key=lambda r: (r.part, -r.score, r.concept))
+
+
+def shown_specificities(rows: Sequence[Specificity], top: int) -> dict[str, list[Specificity]]:
+    """Per part, in part order, what `rescorpus contrast` shows: the `top` most over-represented concepts of the
+    part, then the `top` most under-represented (negative score); concepts absent from the corpus left out."""
+    shown = {}
+    for part in sorted({r.part for r in rows}):
+        these = [r for r in rows if r.part == part and r.F]
+        if these:
+            shown[part] = these[:top] + [r for r in these[top:][-top:] if r.score < 0]
+    return shown
 
 
 def lafon(f: int, F: int, t: int, T: int) -> float:

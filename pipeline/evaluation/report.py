@@ -112,21 +112,46 @@ def write_report(result: Mapping[str, Any], out_dir: str | Path) -> tuple[Path, 
     return json_path, md_path
 
 
+def _table_entries(result: Mapping[str, Any]) -> list[tuple[str, str, str, str, Mapping[str, Any]]]:
+    """The rows of the terminal table: (name as shown, layer, label, paragraph language, counts), in order."""
+    entries = []
+    for layer, lr in micro_of(result)["layers"].items():
+        if not lr["scored"]:
+            continue
+        entries.append((layer, layer, "", "", lr))
+        entries += [("  " + lab, layer, lab, "", c) for lab, c in lr["labels"].items()]
+    for lang, lr in result.get("by_language", {}).items():
+        if lr["scored"] and lr["n_gold"] + lr["n_predicted"]:
+            entries.append((f"concept ({lang} paras)", "concept", "", lang, lr))
+    return entries
+
+
+TABLE_COLUMNS = ("layer", "label", "paragraph_lang", "gold", "predicted", "strict_p", "strict_r", "strict_f1",
+                 "overlap_p", "overlap_r", "overlap_f1", *OUTCOMES)  # fmt: skip
+
+
+def table_rows(result: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The terminal table's rows as records (`TABLE_COLUMNS`; P/R/F1 as fractions 0-1, to 4 decimals) for
+    `rescorpus eval --format tsv|json`: a layer's row has no label, a per-language row names its language."""
+    rows = []
+    for _, layer, label, lang, c in _table_entries(result):
+        row: dict[str, Any] = {"layer": layer, "label": label, "paragraph_lang": lang, "gold": c["n_gold"],
+                               "predicted": c["n_predicted"]}  # fmt: skip
+        for match in ("strict", "overlap"):
+            for key, name in (("precision", "p"), ("recall", "r"), ("f1", "f1")):
+                row[f"{match}_{name}"] = round(c[match][key], 4)
+        row.update({k: c["outcomes"][k] for k in OUTCOMES})
+        rows.append(row)
+    return rows
+
+
 def format_table(result: Mapping[str, Any]) -> str:
     """A compact table for the terminal: one row per layer and label, then links, fields and notes."""
     micro = micro_of(result)
     widths = [22, 5, 5, 6, 6, 6, 6, 6, 6, 5, 5, 5, 5, 5]
     head = ["layer/label", "gold", "pred", "P", "R", "F1", "ovP", "ovR", "ovF1", "C", "B", "W", "M", "S"]
     fmt = lambda cells: " ".join(c.ljust(w) if k == 0 else c.rjust(w) for k, (c, w) in enumerate(zip(cells, widths)))  # noqa: E731
-    lines = [fmt(head)]
-    for layer, lr in micro["layers"].items():
-        if not lr["scored"]:
-            continue
-        lines.append(fmt(_row(layer, lr)))
-        lines += [fmt(_row("  " + lab, c)) for lab, c in lr["labels"].items()]
-    for lang, lr in result.get("by_language", {}).items():
-        if lr["scored"] and lr["n_gold"] + lr["n_predicted"]:
-            lines.append(fmt(_row(f"concept ({lang} paras)", lr)))
+    lines = [fmt(head)] + [fmt(_row(name, c)) for name, _, _, _, c in _table_entries(result)]
     links = micro["links"]
     lines.append(f"citation links: {_share(links)}" + ("" if links["total"] else " (no gold citation has a target)"))
     lines.append("reference fields: " + ", ".join(f"{f} {_share(v)}" for f, v in micro["fields"].items()))

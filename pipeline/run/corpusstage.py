@@ -76,7 +76,7 @@ def evaluate_into(corpus: Path, out: Path, config: Config) -> list[Path]:
     if not config.gold_files():
         return []
     try:
-        result = evaluate_gold_set(config.gold, corpus, out)
+        result = evaluate_gold_set(config.gold_dir(), corpus, out)
     except RescorpusError:  # no gold paper is in this corpus
         return []
     return list(write_report(result, folder))

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.config import Config
-from pipeline.errors import RescorpusError
+from pipeline.errors import EncryptedError, RescorpusError, encrypted_in_run
 from pipeline.files import csv_text, dumps_json
 
 if TYPE_CHECKING:  # the extraction libraries load only in processes that extract
@@ -57,7 +57,10 @@ def process(job: Job) -> Computed:
     from pipeline.corpuslevel.paperdata import digest_files
     from pipeline.extract import extract
 
-    extracted = extract(Path(job.source), password=job.password)
+    try:
+        extracted = extract(Path(job.source), password=job.password)
+    except EncryptedError:  # the run's --password takes ID=PASSWORD, not add's bare --password
+        raise encrypted_in_run(job.paper_id, wrong=bool(job.password)) from None
     files = paper_outputs(job.paper_id, extracted)
     files[f"annotations/{job.paper_id}.jsonl"] = annotate(extracted, job.config, job.paper_id)
     return Computed(files, digest_files(job.paper_id, job.csl, files))

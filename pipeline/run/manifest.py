@@ -115,6 +115,7 @@ def verify(
     file) and outputs the manifest records that the recomputation does not give.
     """
     manifest_path = manifest_path or Path(out) / MANIFEST
+    config = config.for_corpus(corpus)  # as `run` resolves it
     recorded = json.loads(Path(manifest_path).read_text(encoding="utf-8"))
     current = build_manifest(corpus, out, config)
     diffs = compare(recorded, current) + changed_sources(corpus)

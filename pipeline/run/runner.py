@@ -41,7 +41,7 @@ def run(
     corpus, out = Path(corpus), Path(out)
     with writing_to(out):
         claim(out)
-        return _run(corpus, out, config or Config(), progress, passwords, jobs, executor, scheduler)
+        return _run(corpus, out, (config or Config()).for_corpus(corpus), progress, passwords, jobs, executor, scheduler)
 
 
 def _run(

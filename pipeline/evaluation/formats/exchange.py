@@ -14,6 +14,8 @@ import zlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from pipeline import errors
+from pipeline.corpus.papers import folder_names
 from pipeline.errors import InputError
 from pipeline.evaluation.gold import (
     Gold,
@@ -56,16 +58,23 @@ class Imported:
 
 
 def export_paper(
-    paper: str, fmt: str, out: str | Path, dest: str | Path | None = None, gold_dir: str | Path | None = None
+    paper: str,
+    fmt: str,
+    out: str | Path,
+    dest: str | Path | None = None,
+    gold_dir: str | Path | None = None,
+    corpus: str | Path | None = None,
 ) -> Exported:
     """Write `paper`'s text and spans for INCEpTION or brat into `dest` (default OUT/export/<fmt>).
 
     With `gold_dir`, the gold spans (re-anchored to the current text) are exported instead of
-    the predicted ones of OUT/annotations.
+    the predicted ones of OUT/annotations. An id that is no paper of `corpus` (or, without it, of
+    OUT/text) is refused naming the ids there, the closest first.
     """
     if fmt not in FORMATS:
         raise InputError(f"format {fmt!r}: use one of {', '.join(FORMATS)}")
     out = Path(out)
+    check_paper_id(paper, out, corpus)
     text = paper_text(out, paper)
     not_found: tuple[Span, ...] = ()
     if gold_dir is not None:
@@ -86,6 +95,20 @@ def export_paper(
         atomic_write_text(dest / "annotation.conf", brat_config(s.label for s in spans))
         files = (dest / f"{paper}.txt", dest / f"{paper}.ann", dest / "annotation.conf")
     return Exported(files, len(spans), source, tuple(not_found))
+
+
+def check_paper_id(paper: str, out: Path, corpus: str | Path | None = None) -> None:
+    """Refuse an id that names no paper: of the corpus when there is one, else of OUT/text (what a run wrote).
+
+    An id of the corpus without outputs yet passes: `paper_text` then says to run first."""
+    if (out / "text" / f"{paper}.txt").is_file():
+        return
+    if corpus is not None and Path(corpus).is_dir():
+        known, where = sorted(folder_names(Path(corpus))), Path(corpus)
+    else:
+        known, where = sorted(p.stem for p in (out / "text").glob("*.txt")), out / "text"
+    if known and paper not in known:
+        raise errors.unknown_paper(paper, known, where)
 
 
 # An INCEpTION export of a 100-page paper is a few MB of XMI (its text ~1 MB, spans a few each);
