@@ -9,7 +9,7 @@ keep their brackets ("[3–5]").
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 UPPER = "A-ZÀ-ÖØ-ÞĀ-ſ"
@@ -294,19 +294,21 @@ def _plain_gap(text: str, a: int, b: int) -> bool:
 
 def numeric(text: str, lo: int = 0, hi: int | None = None, limit: int = 999) -> list[Callout]:
     """Numeric bracket groups "[3]", "[3–5]", "[3, 7]" (brackets included), numbers within `limit`."""
-    out: list[Callout] = []
-    for m in NUMERIC_RE.finditer(text, lo, len(text) if hi is None else hi):
-        numbers = expand_numbers(m.group("body"))
-        if numbers and max(numbers) <= limit and min(numbers) >= 1:
-            out.append(Callout(m.start(), m.end(), "numeric", numbers=numbers))
-    return out
+    found = NUMERIC_RE.finditer(text, lo, len(text) if hi is None else hi)
+    return _number_groups(((m, m.group("body")) for m in found), limit)
 
 
 def superscripts(text: str, lo: int = 0, hi: int | None = None, limit: int = 999) -> list[Callout]:
     """Superscript number groups ("⁵,⁶", "²⁻³"), numbers within `limit` (those of a numbered list)."""
+    found = SUPERSCRIPT_RE.finditer(text, lo, len(text) if hi is None else hi)
+    return _number_groups(((m, m.group().translate(FROM_SUPERSCRIPT)) for m in found), limit)
+
+
+def _number_groups(found: Iterable[tuple[re.Match, str]], limit: int) -> list[Callout]:
+    """A numeric callout per (match, its numbers as "3–5, 7") whose numbers all lie in 1..`limit`."""
     out: list[Callout] = []
-    for m in SUPERSCRIPT_RE.finditer(text, lo, len(text) if hi is None else hi):
-        numbers = expand_numbers(m.group().translate(FROM_SUPERSCRIPT))
+    for m, body in found:
+        numbers = expand_numbers(body)
         if numbers and max(numbers) <= limit and min(numbers) >= 1:
             out.append(Callout(m.start(), m.end(), "numeric", numbers=numbers))
     return out

@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from pipeline.citations.callouts import YEAR_RE, Callout, find_callouts, is_etal, normalise_year, parse_years
+from pipeline.citations.callouts import FROM_SUPERSCRIPT, YEAR_RE, Callout, find_callouts, is_etal, normalise_year, parse_years
 from pipeline.citations.fields import fold_ascii, parse_entry
 from pipeline.citations.linking import RefKey, best_match, confidence, known_author, link, name_score, ref_key
 from pipeline.citations.references import Entry, reference_paragraphs, split_entries
@@ -245,7 +245,6 @@ def _join_open_brackets(text: str, ranges: list[tuple[int, int]]) -> list[tuple[
 
 
 NOTE_MARKER_RE = re.compile(r"(?<=[a-zà-ÿ»”’.,;:)])(?P<n>\d{1,3})(?=[\s.,;:)]|$)|(?P<sup>[¹²³⁴⁵⁶⁷⁸⁹⁰]+)")
-SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
 
 def _note_number(text: str, e: Entry) -> int | None:
@@ -258,7 +257,7 @@ def note_markers(text: str, ranges: Sequence[tuple[int, int]], numbers: set[int]
     out: list[Callout] = []
     for a, b in ranges:
         for m in NOTE_MARKER_RE.finditer(text, a, b):
-            n = int((m.group("n") or m.group("sup").translate(SUPERSCRIPTS)))
+            n = int((m.group("n") or m.group("sup").translate(FROM_SUPERSCRIPT)))
             if n in numbers:
                 out.append(Callout(m.start(), m.end(), "note", numbers=(n,)))
     return out

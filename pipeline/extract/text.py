@@ -82,14 +82,14 @@ def parse_text(text: str) -> Source:
         nxt = lines[i + 1] if i + 1 < len(lines) else None
         standalone = _standalone(line, nxt, current, width)
         level = heading_level(line.text) if standalone else 0
-        named = role_of(line.text) != "body"
-        if level and not named and (role in ("notes", "references") or parted and not _alone(line, nxt, current, wrapped, parted, width)):
+        line_role = role_of(line.text) if level else "body"  # an unnumbered heading below is "body" too
+        if level and line_role == "body" and (role in ("notes", "references") or parted and not _alone(line, nxt, current, wrapped, parted, width)):
             level = 0  # "21 Voir ..." in the notes, "9 Brocco, S., ..." in a numbered list, a line of a paragraph
         if (not level and standalone and seen_prose and not in_table and role != "references"
                 and _alone(line, nxt, current, wrapped, parted, width) and unnumbered_heading(line.text)):
             level = 1
         if level:
-            role = role_of(line.text)
+            role = line_role
         seen_prose = seen_prose or _prose(line.text, width, wrapped)
         if TABLE_START.match(line.text) and not in_table:
             flush()
