@@ -289,3 +289,45 @@ def test_citations_references_list_given_line_by_line_parted_into_entries() -> N
     lines = [line for e in ours for line in textwrap.wrap(e, 72)]
     found = [" ".join(e.split()) for e in entries("\n\n".join(lines))]
     assert found == ours
+
+
+def _wrapped_list(ours: list[str], width: int = 72) -> str:
+    import textwrap
+
+    return "\n\n".join(line for e in ours for line in textwrap.wrap(e, width))
+
+
+def test_citations_references_shortened_author_list_is_one_entry() -> None:
+    # APA shortens a long author list with "..." before the last author: that last author's
+    # "Sharma, S. (2013)." is not the head of a glued entry.
+    ours = [
+        "Allal, L. & Saada-Robert, M. (1992). La métacognition : cadre conceptuel pour l’étude des "
+        "régulations en situation scolaire. Archives de Psychologie (60), 265-296.",
+        "Arain, M., Haque, M., Johal, L., Mathur, P., Nel, W., Rais, A.,... Sharma, S. (2013). Maturation "
+        "of the adolescent brain. Neuropsychiatric Disease and Treatment (9), 449-461.",
+        "Baïetto, M.-C., Barthelemy, A. & Gadeau, L. (2003). Pour une clinique de la relation éducative. "
+        "Paris, France : L’Harmattan.",
+    ]
+    assert [" ".join(e.split()) for e in entries("\n\n".join(ours))] == ours
+    assert [" ".join(e.split()) for e in entries(_wrapped_list(ours, 50))] == ours
+
+
+def test_citations_references_list_subheadings_are_no_entries() -> None:
+    # Law and history lists part themselves under their own headings ("Lois", "Jurisprudence",
+    # "Fuentes primarias"): those lines are neither entries nor the head of the next one.
+    ours = [
+        "White, R. (2013). Resource Extraction Leaves Something Behind: Environmental Justice and Mining. "
+        "International Journal for Crime and Justice, 2(1), 50-64.",
+        "Lois",
+        "Code civil du Québec, L.Q., 1991, c. 64.",
+        "Loi affirmant le caractère collectif des ressources en eau et visant à renforcer leur protection, "
+        "R.L.R.Q. 2009, c. 21.",
+        "Jurisprudence",
+        "Québec (Procureur général) c. Moses, 2010 CSC 17, [2010] 1 R.C.S. 557.",
+    ]
+    want = [e for e in ours if e not in ("Lois", "Jurisprudence")]
+    assert [" ".join(e.split()) for e in entries("\n\n".join(ours))] == want
+    # Wrapped, the law entries may run together (no author head parts them), but no heading is in one.
+    wrapped = entries(_wrapped_list(ours, 50))
+    assert wrapped[0].startswith("White") and wrapped[-1].endswith("R.C.S. 557.")
+    assert not any(word in e for e in wrapped for word in ("Lois", "Jurisprudence"))

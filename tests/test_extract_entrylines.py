@@ -69,3 +69,21 @@ def test_extract_entrylines_training_remakes_the_shipped_weights(capsys) -> None
         pytest.skip(f"the development data is not at {DEVSET}: the weights cannot be refitted here")
     assert entry_lines.main(["--devset", str(DEVSET), "--check"]) == 0
     assert "same weights" in capsys.readouterr().out
+
+
+def test_extract_entrylines_repeated_author_opens_and_open_author_list_goes_on() -> None:
+    # Lines as a PDF's text gives them (88 columns). "---." repeats the last author: a new entry,
+    # however short the entry before; a line that ends inside an author list ("..., Rais, A.,...",
+    # "... &") never ends an entry.
+    lines = [
+        "Tilly, Charles. Popular Contention in Great Britain 1758-1834. Cambridge,",
+        "Massachusetts: Harvard UP, 1995.",
+        "Wells, Roger. Insurrection: The British Experience. Gloucester: Alan Sutton,1983.",
+        "---. “Insurrection.” McCalman 558-9.",
+        "Whale, John. Imagination Under Pressure 1789-1832:Aesthetics, Politics and",
+        "Utility. Cambridge: Cambridge UP, 2000.",
+        "Canadian Association of Occupational Therapists (CAOT) &",
+        "Association of Canadian Occupational Therapy University Programs (ACOTUP). (2012). Position",
+        "statement: Professional responsibility in fieldwork education. Ottawa: CAOT.",
+    ]
+    assert entry_starts(lines, 88) == {2, 3, 4, 6}

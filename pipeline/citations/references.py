@@ -43,9 +43,10 @@ CONTINUATION_WORDS = {
 }
 TERMINAL_RE = re.compile(r"(?:[.!?»”\")\]]|https?://\S+|\b10\.\d{4,9}/\S+)\s*$")
 # A glued entry inside a paragraph: "... Paris, Gallimard. Binet, Laurent (2015). La ..."; never after an
-# initial ("Amegashie, F., A. Brilleau, S. Coulibaly ... (2005)" is one entry).
+# initial ("Amegashie, F., A. Brilleau, S. Coulibaly ... (2005)" is one entry) nor after the ellipsis of a
+# shortened author list ("Rais, A.,... Sharma, S. (2013)").
 GLUED_HEAD_RE = re.compile(
-    rf"(?<=[.)»”] )(?<!\b[{UPPER}]\. )(?=[{UPPER}][\w’'\-]+ \((?:{YEAR_NUM}[a-z]?)\)[.,] "
+    rf"(?<=[.)»”] )(?<!\b[{UPPER}]\. )(?<!\.\.\. )(?=[{UPPER}][\w’'\-]+ \((?:{YEAR_NUM}[a-z]?)\)[.,] "
     rf"|(?:[{UPPER}][{UPPER}’'\-]+ )+(?:[{UPPER}]\.[\s-]?)+(?:[^().]|(?<=\b[{UPPER}])\.){{0,160}}?\((?:{YEAR_NUM}[a-z]?)\)[.,] |(?:(?:d[’']|de |van |von |le |la |St-)?[{UPPER}][\w’'\-]+(?: [\w’'\-]+){{0,2}},"
     rf" (?:[{UPPER}][\w\-]+|[{UPPER}]\.(?:[ -]?[{UPPER}]\.)*)"
     rf"(?:[^().]|(?<=\b[{UPPER}])\.|\.(?=-)){{0,160}}?\s?(?:\((?:dir|éds?|eds?)\.\)\s?)?\((?:{YEAR_NUM}[a-z]?|s\.\s?d\.|n\.\s?d\.)\)))"
@@ -135,10 +136,23 @@ def _left_open(para: str) -> bool:
     return para.count("(") > para.count(")") or para.count("«") > para.count("»") or para.count("“") > para.count("”")
 
 
+SUBHEADING_RE = re.compile(r"[A-ZÀ-Þ][\w’'\-]*(?: [\w’'\-]+){0,3}")
+
+
+def _subheading(text: str, paras: Sequence[tuple[int, int]], i: int) -> bool:
+    """A list's own sub-heading ("Lois", "Jurisprudence", "Fuentes primarias", "Sources"): a line of
+    at most four words, no digit and no punctuation, alone after a closed entry (or first) and before more."""
+    body = text[paras[i][0] : paras[i][1]].strip()
+    if not SUBHEADING_RE.fullmatch(body) or any(ch.isdigit() for ch in body) or i + 1 >= len(paras):
+        return False
+    return i == 0 or bool(TERMINAL_RE.search(text[paras[i - 1][0] : paras[i - 1][1]]))
+
+
 def split_entries(text: str, paragraphs: Sequence[tuple[int, int]], notes: bool = False) -> list[Entry]:
     """Entries of a reference list given its paragraphs (offsets into `text`), in order; with
     `notes`, every paragraph that opens with a note number is an entry."""
     paras = [(s, e) for s, e in paragraphs if text[s:e].strip()]
+    paras = [(s, e) for i, (s, e) in enumerate(paras) if not _subheading(text, paras, i)]
     numbered = looks_numbered([text[s:e] for s, e in paras])
     whole = not numbered and one_entry_each([text[s:e] for s, e in paras])
     groups: list[list[int]] = []  # [start, end] of each entry so far

@@ -145,6 +145,12 @@ def _weights() -> tuple[float, ...]:
     return tuple(data["weights"])
 
 
+# Two shapes decide a break whatever the model says: a repeated author ("---.", "———,") opens an
+# entry, and an author list left open ("Rais, A.,...", "Smith, J. &", "Dupont, M. et") goes on.
+REPEATED_AUTHOR = re.compile(r"^(?:-{2,}|—{1,3}|_{2,}|–{2,})\s?[.,]")
+OPEN_AUTHORS = re.compile(r"(?:,\s?\.\.\.|,\s?…|&|\b(?:and|et|und|y))$")
+
+
 def entry_starts(lines: Sequence[str], width: float, weights: Sequence[float] | None = None) -> set[int]:
     """Indices of the lines (past the first) that open a new entry, left to right."""
     w = weights if weights is not None else _weights()
@@ -152,9 +158,14 @@ def entry_starts(lines: Sequence[str], width: float, weights: Sequence[float] | 
     starts: set[int] = set()
     entry: list[str] = [lines[0]] if lines else []
     for i in range(1, len(lines)):
-        x = expand(line_features(lines[i - 1], lines[i], width, entry, share))
-        z = sum(a * b for a, b in zip(w, x))
-        if 1 / (1 + math.exp(-z)) >= 0.5:
+        if OPEN_AUTHORS.search(lines[i - 1].rstrip()):
+            opens = False
+        elif REPEATED_AUTHOR.match(lines[i].lstrip()):
+            opens = True
+        else:
+            x = expand(line_features(lines[i - 1], lines[i], width, entry, share))
+            opens = 1 / (1 + math.exp(-sum(a * b for a, b in zip(w, x)))) >= 0.5
+        if opens:
             starts.add(i)
             entry = [lines[i]]
         else:
