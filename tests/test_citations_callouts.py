@@ -62,6 +62,9 @@ def attrs(text: str) -> list[dict]:
         ("(for a critique, see Smith and Jones, 2001; Lee, 2003)", ["Smith and Jones, 2001", "Lee, 2003"]),
         ("(voir Lemay, Roy et Dubé Tremblay, 2021 [dans ce numéro] ; Roy, 2010)",
          ["Lemay, Roy et Dubé Tremblay, 2021", "Roy, 2010"]),
+        # Chicago author-date: the pages after the year with no comma; narrative too.
+        ("the poem's reception (Fulford 2013 29-68; Curran 1986 12).", ["Fulford 2013 29-68", "Curran 1986 12"]),
+        ("as Fulford (2013 29) argues", ["Fulford (2013 29)"]),
     ],
 )
 def test_citations_callouts_forms(text: str, expected: list[str]) -> None:
@@ -78,6 +81,7 @@ def test_citations_callouts_forms(text: str, expected: list[str]) -> None:
         "Entre 2016 et 2020 le nombre a doublé (2020).",
         "La période symboliste (1857-1898) est riche.",
         "Le rapport (mai 2016) est paru.",
+        "Les chiffres (INSEE 2010 2011) divergent.",
     ],
 )
 def test_citations_callouts_not_callouts(text: str) -> None:

@@ -19,10 +19,12 @@ YEAR = (
     r"|s\.\s?d\.|n\.\s?d\.|sans date|sous presse|in press|forthcoming|à paraître)"
 )
 YEARS = rf"{YEAR}(?:\s*[,;]\s*{YEAR})*"
-# Page locators kept inside the span: ", p. 212", " : 59", ", pp. 3-7", ": 101, note 1", ", chap. 2".
+# Page locators kept inside the span: ", p. 212", " : 59", ", pp. 3-7", ": 101, note 1", ", chap. 2", " 29-68".
 LOCATOR = (
     r"(?:\s*[,:]\s*(?:(?:pp?|S|chap|ch|vol|t|n°|no|para|§)\.?\s*)?(?:\d+|(?<=p\. )[ivxlc]+)(?:\s*[-–]\s*\d+)?"
-    r"(?:\s*,\s*(?:note|n\.)\s*\d+)?(?:\s*,\s*\d+(?:\s*[-–]\s*\d+)?)*)"
+    r"(?:\s*,\s*(?:note|n\.)\s*\d+)?(?:\s*,\s*\d+(?:\s*[-–]\s*\d+)?)*"
+    # Chicago author-date and MLA with a year give the pages after a space: "(Fulford 2013 29-68)".
+    r"|\s+(?!(?:1[5-9]|20)\d\d\b)\d{1,4}(?:\s*[-–]\s*\d{1,4})?(?=\s*(?:$|[)\]])))"
 )
 YEAR_RE = re.compile(YEAR)
 # A lead word after some prose inside the bracket: "(pour une critique, voir Dupont, 2002)".
