@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 
 UPPER = "A-ZÀ-ÖØ-ÞĀ-ſ"
 YEAR = (
-    r"(?:(?:1[5-9]\d\d|20[0-4]\d)(?:[a-z](?![a-zA-Z]))?(?:\s?/\s?(?:1[5-9]\d\d|20[0-4]\d)[a-z]?)?"
+    r"(?:(?:1[5-9]\d\d|20[0-4]\d)(?:[a-rt-z](?![a-zA-Z]))?(?:\s?/\s?(?:1[5-9]\d\d|20[0-4]\d)[a-z]?)?"
     r"(?:\s?\[(?:1[5-9]\d\d|20[0-4]\d)\])?"
     r"|s\.\s?d\.|n\.\s?d\.|sans date|sous presse|in press|forthcoming|à paraître)"
 )
-YEARS = rf"{YEAR}(?:\s*[,;]\s*{YEAR})*"
+YEARS = rf"{YEAR}(?:(?:\s*[,;]\s*|\s+(?:et|and|&)\s+){YEAR})*"
 # Page locators kept inside the span: ", p. 212", " : 59", ", pp. 3-7", ": 101, note 1", ", chap. 2", " 29-68".
 LOCATOR = (
     r"(?:\s*[,:]\s*(?:(?:pp?|S|chap|ch|vol|t|n°|no|para|§)\.?\s*)?(?:\d+|(?<=p\. )[ivxlc]+)(?:\s*[-–]\s*\d+)?"
@@ -29,11 +29,14 @@ LOCATOR = (
 YEAR_RE = re.compile(YEAR)
 # A lead word after some prose inside the bracket: "(pour une critique, voir Dupont, 2002)".
 INNER_LEAD_RE = re.compile(
-    rf"(?<=[\s,])(?:voir(?: aussi| notamment| par exemple)?|see(?: also)?|cf\.|e\.g\.,?|par exemple|notamment)[\s,:]+(?=[{UPPER}]|d[’']|de |van )",
+    rf"(?<=[\s,])(?:voir(?: aussi| notamment| par exemple)?|see(?: also)?|cf\.|e\.g\.,?|par exemple|notamment|"
+    rf"according to|reviewed in|quoted in|qtd\. in|cited in|cité dans|d[’']après|selon)[\s,:]+(?=[{UPPER}]|d[’']|de |van )",
     re.IGNORECASE,
 )
 # A remark in square brackets after the year: "[dans ce numéro]", "[this issue]", "[trad.]".
 BRACKET_NOTE_RE = re.compile(r"(?<=[\da-z.])\s*\[[^\]\d]{1,40}\]$")
+# A remark after the locator, in lower case: ", translated by the author", ", nous soulignons", ", emphasis added".
+REMARK_RE = re.compile(r",\s+(?!(?:pp?|chap|ch|vol|t|n°|no|para|note|n)\.?\s*\d)[a-zà-ÿ][^;]*$")
 SEGMENT_RE = re.compile(rf"^(?P<authors>[^\d()\[\];=<>]{{1,200}}?)\s*,?\s+(?P<years>{YEARS})(?P<loc>{LOCATOR})?\s*$")
 YEARS_ONLY_RE = re.compile(rf"^(?P<years>{YEARS})(?P<loc>{LOCATOR})?\s*$")
 NARRATIVE_TAIL_RE = re.compile(rf"\s?[(\[](?P<years>{YEARS})(?P<loc>{LOCATOR})?[)\]]")
@@ -48,6 +51,8 @@ LEAD_RE = re.compile(
     r"^(?:(?:voir(?: aussi| surtout| notamment| par exemple| à ce sujet)?|see(?: also)?|cf\.?|c\.f\.|e\.g\.,?|"
     r"i\.e\.,?|ex\.|par exemple|notamment|dont|for (?:a )?(?:review|example|instance),?(?: see)?|"
     r"for example|among others|entre autres|cité(?:e|s)? (?:dans|par|in)|cited (?:in|by)|as cited in|"
+    r"(?:as )?quoted (?:in|by)|qtd\. in|reviewed (?:in|by)|according to|adapted from|adapté(?:e|s)? de|"
+    r"repris (?:dans|de|par)|traduit (?:dans|par)|see especially|voir en particulier|"
     r"d'après|selon|in|dans|also|aussi|and|et|ou|or|sources?\s*:|par ex\.|p\. ex\.|e\. g\.|"
     r"véase|ver|por ejemplo|citado en)[\s,:]+)+",
     re.IGNORECASE,
@@ -198,6 +203,9 @@ def parenthetical(text: str, lo: int = 0, hi: int | None = None) -> list[Callout
             core = seg[offset:].rstrip()
             note = BRACKET_NOTE_RE.search(core)  # "McCuish, 2020 [dans ce numéro]"
             core = core[: note.start()] if note else core
+            remark = REMARK_RE.search(core) if not SEGMENT_RE.match(core) else None
+            if remark and SEGMENT_RE.match(core[: remark.start()]):
+                core = core[: remark.start()]  # "Qian 1979: 62, translated by the author"
             if not core:
                 continue
             cstart = base + s + offset

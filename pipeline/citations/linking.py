@@ -3,6 +3,7 @@ against full author lists; numeric callouts to the numbered entry."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -30,12 +31,18 @@ def ref_key(ref_id: str, attrs: Mapping, number: int | None = None) -> RefKey:
     names = [n for n in attrs.get("authors", []) if not is_etal(n)]
     return RefKey(
         ref_id,
-        tuple(fold_ascii(n) for n in names),
+        tuple(fold_ascii(_unbracketed(n)) for n in names),
         str(attrs.get("year", "")),
         str(attrs.get("suffix", "")),
         number,
         fold_ascii(" ".join(names)),
     )
+
+
+def _unbracketed(name: str) -> str:
+    """An author slot without its glosses: "Liji Zhengyi (禮記正義) [The Correct Meaning of Liji]" -> "Liji Zhengyi"."""
+    bare = re.sub(r"\s*(?:\([^()]*\)|\[[^\[\]]*\])", "", name).strip()
+    return bare if fold_ascii(bare) else name
 
 
 def name_score(written: str, surname: str) -> float:
@@ -58,6 +65,9 @@ def score(callout: Callout, ref: RefKey) -> float:
     first = name_score(names[0], ref.surnames[0])
     if first < FUZZY_MIN and len(names) == 1:
         first = max(first, fuzz.token_set_ratio(fold_ascii(names[0]), ref.whole) * 0.95)
+        # a name given whole where the list parts it: "Seng You 1995" for "Seng, You (1995)"
+        if len(words := re.findall(r"[^\W\d_][\w’'\-]*", names[0])) > 1 and fold_ascii(words[0]) == ref.surnames[0]:
+            first = max(first, 90.0)
     if first < FUZZY_MIN:
         return 0.0
     total = first

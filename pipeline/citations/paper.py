@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 from pipeline.citations.callouts import FROM_SUPERSCRIPT, YEAR_RE, Callout, find_callouts, is_etal, normalise_year, parse_years
 from pipeline.citations.fields import fold_ascii, parse_entry
+from pipeline.citations.mla import author_page_callouts, works, year_last_style
 from pipeline.citations.linking import RefKey, best_match, confidence, known_author, link, name_score, ref_key
 from pipeline.citations.references import Entry, reference_paragraphs, split_entries
 
@@ -73,12 +74,15 @@ def tag_text(
         sources + [c for c in callouts if not any(c.start < s.end and s.start < c.end for s in sources)],
         key=lambda c: c.start,
     )
+    # Humanities lists with the year last ("Family, Given. Title. Place: Publisher, Year."): callouts
+    # give author and page, and "Title (1796)" in the prose is a work's date, not a callout.
+    year_last = bool(keys) and not numbered and year_last_style([text[e.start : e.end] for e in entries])
     if keys:
         callouts = [
             c if known_author(c, keys) else _drop_particle(text, c)
             for c in callouts
             if c.kind not in ("narrative", "standalone") or known_author(c, keys)
-            or (c.kind == "narrative" and (_plausible_surnames(text, c) or _known_later_author(c, keys)))
+            or (c.kind == "narrative" and not year_last and (_plausible_surnames(text, c) or _known_later_author(c, keys)))
         ]
         dated = dated_mentions(text, ranges, keys)
         callouts = sorted(callouts + [d for d in dated if not any(d.start < c.end and c.start < d.end for c in callouts)],
@@ -89,6 +93,10 @@ def tag_text(
     for i, (c, t) in enumerate(zip(callouts, targets)):
         if keys and t is None and c.kind in ("parenthetical", "narrative") and len(c.authors) > 1:
             callouts[i], targets[i] = _drop_leading_words(text, c, keys)
+    if year_last:
+        pages = author_page_callouts(text, ranges, works(ids, [text[e.start : e.end] for e in entries], parsed), [(c.start, c.end) for c in callouts])
+        merged = sorted([*zip(callouts, targets), *pages], key=lambda ct: ct[0].start)
+        callouts, targets = [c for c, _ in merged], [t for _, t in merged]
     by_id = {k.id: k for k in keys}
     callouts = [trim_narrative(text, c, by_id[t]) if t and c.kind == "narrative" else c for c, t in zip(callouts, targets)]
     out = []
