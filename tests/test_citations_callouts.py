@@ -65,6 +65,14 @@ def attrs(text: str) -> list[dict]:
         # Chicago author-date: the pages after the year with no comma; narrative too.
         ("the poem's reception (Fulford 2013 29-68; Curran 1986 12).", ["Fulford 2013 29-68", "Curran 1986 12"]),
         ("as Fulford (2013 29) argues", ["Fulford (2013 29)"]),
+        # leads and remarks around the callout stay out of it; several years joined by "et"
+        ("the decoys (quoted in Ding 1966: 2737). It", ["Ding 1966: 2737"]),
+        ("fungi (reviewed in Brasier et al. 2004)", ["Brasier et al. 2004"]),
+        ("(0.97 and 0.92, respectively, according to Comeau et al. 2015)", ["Comeau et al. 2015"]),
+        ("(Qian 1979: 62, translated by the author)", ["Qian 1979: 62"]),
+        ("(Dupont, 2003, p. 4, nous soulignons)", ["Dupont, 2003, p. 4"]),
+        ("le rôle de l’État (Ferraton & Frobert, 2003 et 2017 ; Martinet, 2012)",
+         ["Ferraton & Frobert, 2003 et 2017", "Martinet, 2012"]),
     ],
 )
 def test_citations_callouts_forms(text: str, expected: list[str]) -> None:
@@ -82,6 +90,7 @@ def test_citations_callouts_forms(text: str, expected: list[str]) -> None:
         "La période symboliste (1857-1898) est riche.",
         "Le rapport (mai 2016) est paru.",
         "Les chiffres (INSEE 2010 2011) divergent.",
+        "(Chartism was to do the same in the 1830s and 1840s)",
     ],
 )
 def test_citations_callouts_not_callouts(text: str) -> None:
@@ -139,7 +148,8 @@ def test_citations_callouts_never_crash_never_outside(text: str) -> None:
 
 FRAGMENT = st.sampled_from(
     ["(", ")", "[", "]", " ", ", ", "; ", " et ", " & ", "et al.", "Dupont", "de Moor", "s. d.", "2001",
-     "2014a", "p. 12", " : ", "\n", "Tableau", "n = 3", "é", "’"]
+     "2014a", "p. 12", " : ", "\n", "Tableau", "n = 3", "é", "’", " 29-68", "quoted in ", ", translated by the author",
+     " et ", "1830s", "Seng You"]
 )
 
 

@@ -195,3 +195,41 @@ def test_citations_linking_near_misses_linked_with_a_lower_confidence() -> None:
     assert 0.8 <= sure[0] < 1 and sure[1] == 0.6 and sure[2] == 0.6
     ((_, exact),) = _attrs("Comme le notent (Defourny, 2001).", REFS)
     assert exact.get("target") == "ref-defourny-2001" and "confidence" not in exact
+
+
+WORKS_CITED = (
+    "Works Cited\n\n"
+    "Malthus, Thomas. An Essay on the Principle of Population. London: J. Johnson, 1798.\n\n"
+    "McGann, Andrew. Cultural Politics in the 1790s. Cambridge: Cambridge UP, 1999.\n\n"
+    "McGann, Jerome, ed. The New Oxford Book of Romantic Period Verse. Oxford: Oxford UP, 1993.\n\n"
+    "Wells, Roger. Insurrection: The British Experience. Gloucester: Alan Sutton, 1983.\n\n"
+    "---. “Insurrection.” Radical Movements. Ed. Iain McCalman. Oxford: Oxford UP, 2001. 558-59.\n\n"
+    "Wollstonecraft, Mary. Vindication of the Rights of Woman. London: J. Johnson, 1792.\n\n"
+    "Southey, Robert. Joan of Arc, an Epic Poem. Bristol: Cottle, 1796.\n\n"
+    "Tilly, Charles. Popular Contention in Great Britain 1758-1834. Cambridge, MA: Harvard UP, 1995."
+)
+
+
+def test_citations_linking_author_page_callouts_of_a_works_cited_list() -> None:
+    # MLA: the list gives the year last, the prose gives author and page; the author's second work
+    # is told by its title (quoted: an article), a title alone by the author the prose named last,
+    # a given name picks one of two McGanns; "Joan of Arc (1796)" is a poem's date, not a callout.
+    body = (
+        "Population outruns food (Malthus 68), the radicals were hanged (Wells, “Insurrection” 555; "
+        "Tilly, ch. 8), and the verse tradition survived (Jerome McGann 133-4). Wollstonecraft answered "
+        "Burke in kind (Vindication 179). Southey’s Joan of Arc (1796) was read widely (see also Wells). "
+        "Nothing here is a callout (57), nor (Table 3)."
+    )
+    assert tag(body, WORKS_CITED) == [
+        ("Malthus 68", "ref-malthus-1798"),
+        ("Wells, “Insurrection” 555", "ref-wells-2001"),
+        ("Tilly, ch. 8", "ref-tilly-1995"),
+        ("Jerome McGann 133-4", "ref-mcgann-1993"),
+        ("Vindication 179", "ref-wollstonecraft-1792"),
+        ("Wells", "ref-wells-1983"),
+    ]
+
+
+def test_citations_linking_author_year_paper_reads_no_yearless_brackets() -> None:
+    # The same brackets in an author-year paper are no callouts: only lists with the year last read them.
+    assert tag("Population outruns food (Malthus 68) and (Wells).") == []

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from conftest import REPO
+
 from pipeline.evaluation.erudit import SHAPES, read_article
 from pipeline.cli import app
 from pipeline.evaluation.devset import held_out, report_rows, score_article
@@ -44,3 +46,24 @@ def test_devset_eval_unknown_form_is_refused_saying_which_exist(erudit: Path) ->
 def test_devset_eval_missing_folder_says_what_to_pass(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["eval", "--devset", "--erudit", str(tmp_path / "nowhere")])
     assert result.exit_code == 1 and "--erudit DIR" in result.output
+
+
+def test_devset_eval_callouts_on_the_articles_labelled_by_reading(erudit: Path) -> None:
+    # The hand-labelled callouts of six articles of six journals (author-year FR and EN, numeric
+    # superscripts, MLA author-page, titles as authors; one held out, labelled last): the issue's
+    # thresholds, strict match, on each part.
+    from pipeline.evaluation.devset_callouts import callout_rows, score_callout_gold
+
+    scores = score_callout_gold(erudit, REPO / "annotations" / "gold" / "devset")
+    assert {s.part for s in scores} == {"development", "held-out"} and all(s.text_matches for s in scores)
+    assert len({s.journal for s in scores}) == len(scores) >= 5
+    for row in callout_rows(scores):
+        if row["article"] == "all":
+            assert row["f1"] >= 0.95 and row["link_accuracy"] >= 0.95, row
+
+
+def test_devset_eval_command_prints_callout_table(erudit: Path) -> None:
+    result = CliRunner().invoke(app, ["eval", "--devset", "--erudit", str(erudit), "--forms", "paragraph-lines"])
+    assert result.exit_code == 0, result.output
+    assert "callouts and links on the Érudit articles labelled by reading" in result.output
+    assert "erudit-1058611ar" in result.output and "held-out" in result.output

@@ -140,6 +140,23 @@ def _eval_devset(erudit: Path | None, forms: str, jobs: int, by_journal: bool) -
     for (form, _part), t in summarise(scores, lambda s: (s.form, s.part)).items():
         for e in t.errors:
             say(f"error ({form}): {e}", err=True)
+    _eval_devset_callouts(folder)
+
+
+def _eval_devset_callouts(folder: Path) -> None:
+    """Callouts and links on the Érudit articles labelled by reading (annotations/gold/devset)."""
+    from pipeline.evaluation.devset_callouts import callout_rows, score_callout_gold, shipped_callout_gold
+
+    gold = Path("annotations/gold/devset") if Path("annotations/gold/devset").is_dir() else shipped_callout_gold()
+    if not gold.is_dir() or not any(gold.glob("erudit-*.jsonl")):
+        say(f"no callout gold at {gold}: callouts not scored", err=True)
+        return
+    say("")
+    say(f"callouts and links on the Érudit articles labelled by reading ({gold}), strict match")
+    say(f"{'article':<18} {'part':<12} {'journal':<30} {'gold':>4} {'pred':>4}  {'P/R/F1':<17}  links")
+    for r in callout_rows(score_callout_gold(folder, gold)):
+        say(f"{r['article']:<18} {r['part']:<12} {r['journal'][:30]:<30} {r['gold']:>4} {r['predicted']:>4}  "
+            f"{r['p']:.3f} {r['r']:.3f} {r['f1']:.3f}  {r['links_correct']}/{r['links_total']} {r['link_accuracy']:.3f}")
 
 
 @app.command("agree")
