@@ -331,3 +331,23 @@ def test_citations_references_list_subheadings_are_no_entries() -> None:
     wrapped = entries(_wrapped_list(ours, 50))
     assert wrapped[0].startswith("White") and wrapped[-1].endswith("R.C.S. 557.")
     assert not any(word in e for e in wrapped for word in ("Lois", "Jurisprudence"))
+
+
+def test_citations_references_short_year_last_entries_given_line_by_line() -> None:
+    # A French humanities list ("NOM, Prénom, Titre, Lieu, Éditeur, année."), most entries one line,
+    # copied out of a PDF with a blank line after every line: few lines are cut mid-phrase, yet the
+    # paragraphs are lines, and the entries are told apart by the line model, not by a year up front.
+    ours = [
+        "BOURDIEU, Pierre, La distinction, Paris, Minuit, 1979.",
+        "BOUDREAU, Annette et Lise DUBOIS, « J'parle pas comme les Français de France ni comme les Anglais », "
+        "Revue de l'Université de Moncton, vol. 26, no 1, 1993, p. 147-168.",
+        "CALVET, Louis-Jean, La guerre des langues et les politiques linguistiques, Paris, Payot, 1987.",
+        "GADET, Françoise, La variation sociale en français, Paris, Ophrys, 2003.",
+        "HELLER, Monica, Éléments d'une sociolinguistique critique, Paris, Didier, 2002.",
+        "LABOV, William, Sociolinguistique, Paris, Minuit, 1976.",
+        "LAFONTAINE, Dominique, Le parti pris des mots : normes et attitudes linguistiques, Bruxelles, Mardaga, 1986.",
+        "MOREAU, Marie-Louise (dir.), Sociolinguistique : concepts de base, Liège, Mardaga, 1997.",
+        "THIBAULT, Pierrette, « Le français parlé », dans Gérard Grandguillaume (dir.), Langues et sociétés, "
+        "Paris, PUF, 2000, p. 12-40.",
+    ]
+    assert [" ".join(e.split()) for e in entries(_wrapped_list(ours, 88))] == ours

@@ -201,14 +201,14 @@ def split_entries(text: str, paragraphs: Sequence[tuple[int, int]], notes: bool 
 
 def _line_width(paras: Sequence[str]) -> float | None:
     """The line width when a list's paragraphs are its lines rather than its entries: many of them, short,
-    of much the same length (full lines), a third or more cut mid-phrase (a comma, a word in lower case
-    last), else None."""
+    of much the same length (full lines), some cut mid-phrase (a comma, a word in lower case last:
+    one in ten, at least two; short entries of one line each leave few cut), else None."""
     if len(paras) < 6:
         return None
     lengths = sorted(len(p) for p in paras)
     p90, median = lengths[int(0.9 * (len(lengths) - 1))], lengths[len(lengths) // 2]
     cut = sum(_left_open(p) for p in paras)
-    return float(p90) if p90 < 130 and median >= 0.55 * p90 and cut >= len(paras) / 3 else None
+    return float(p90) if p90 < 130 and median >= 0.55 * p90 and cut >= max(2, len(paras) / 10) else None
 
 
 def _year_before_sentence_end(body: str) -> bool:
