@@ -93,3 +93,18 @@ def test_extract_text_thin_paragraphs_borrow_or_use_their_label():
     # A list of names reads as German to a detector; it is not evidence enough for a third language.
     assert detect("Yonghui Wu, Mike Schuster, Zhifeng Chen, Quoc V Le, Wolfgang Macherey") in (None, "en")
     assert {p.lang for p in e.paragraphs} == {"fr", "en", "es"}
+
+
+def test_extract_text_page_numbers_at_form_feeds_are_dropped_and_the_sentence_goes_on() -> None:
+    # pdftotext's output: a form feed between pages, the folio alone on the page's last (or first)
+    # line. The number is page furniture: gone, and the paragraph cut by the break is one paragraph.
+    text = (
+        "Introduction\n\nLes coopératives coréennes ont traversé la crise asiatique de 1997 sans perdre\n"
+        "leurs membres, comme le montrent plusieurs études de\n\n3\n\fcas menées dans les régions rurales.\n\n"
+        "Une autre page commence ici, avec 12 membres.\n\n- 4 -\n\fFin du texte.\n"
+    )
+    src = parse_text(text)
+    bodies = [b.text.replace("\n", " ") for b in src.blocks if b.kind == "body"]
+    assert bodies[0].endswith("plusieurs études de cas menées dans les régions rurales.")
+    assert not any(b.strip() in ("3", "- 4 -") for b in bodies)
+    assert "12 membres" in bodies[1]

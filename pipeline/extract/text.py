@@ -141,13 +141,14 @@ def _lines(text: str) -> list[Line]:
     indented = sum(1 for i in nonblank if re.match(r"^ \S", raw[i]))
     # One-space indents mark page starts only when they are rare (a text's own indentation is not).
     space_pages = "\f" not in text and 0 < indented < 0.08 * len(nonblank)
+    folio = _folios(raw) if "\f" in text else set()
     page, out, blanks = 1, [], 0
     for i, t in enumerate(raw):
         if "\f" in t:
             page += t.count("\f")
             t = t.replace("\f", "")
-        if not t.strip():
-            blanks += 1
+        if not t.strip() or i in folio:
+            blanks += 0 if i in folio else 1
             continue
         if space_pages and re.match(r"^ \S", t) and out:
             page += 1
@@ -155,6 +156,28 @@ def _lines(text: str) -> list[Line]:
         out.append(Line(text=t.strip(), page=page, blank_before=blank_before))
         blanks = 0
     return out
+
+
+FOLIO = re.compile(r"^\s*(?:[-–—]\s*)?(?:(?:page|p\.)\s*)?\d{1,4}(?:\s*(?:/|sur|of)\s*\d{1,4})?(?:\s*[-–—])?\s*$", re.IGNORECASE)
+
+
+def _folios(raw: list[str]) -> set[int]:
+    """The page numbers of a text with form feeds (pdftotext's): a line of a number alone, the last
+    before a page break or the first after one. Dropped, so a sentence goes on across the break."""
+    found: set[int] = set()
+    for b in (i for i, t in enumerate(raw) if "\f" in t):
+        parts = [p for p in raw[b].split("\f") if p.strip()]
+        if parts and all(FOLIO.match(p) for p in parts):
+            found.add(b)  # "\f12": the number on the break's own line
+            continue
+        before, after = raw[b].split("\f")[0], raw[b].split("\f")[-1]
+        for side, step in ((after, 1), (before, -1)):
+            if side.strip():
+                continue
+            j = next((k for k in range(b + step, len(raw) if step > 0 else -1, step) if raw[k].strip()), None)
+            if j is not None and "\f" not in raw[j] and FOLIO.match(raw[j]):
+                found.add(j)
+    return found
 
 
 def _alone(line: Line, nxt: Line | None, current: list[Line], wrapped: bool, parted: bool, width: float) -> bool:
