@@ -106,7 +106,7 @@ def author_page_callouts(
 
 def _segment(text: str, start: int, end: int, known: Sequence[Work]) -> tuple[Callout, str | None] | None:
     seg = text[start:end]
-    lead = LEAD_RE.match(seg) or re.match(r"(?:qtd\.\s+in|see\s+also|see|cf\.)\s+", seg, re.IGNORECASE)
+    lead = LEAD_RE.match(seg)
     if lead:
         start, seg = start + lead.end(), seg[lead.end():]
     seg = seg.rstrip(" .,")
@@ -120,8 +120,8 @@ def _segment(text: str, start: int, end: int, known: Sequence[Work]) -> tuple[Ca
     target = _target(who, known, text[max(0, start - 1500) : start])
     if target is None and not m.group("loc"):
         return None  # no locator and no listed author: a remark, not a citation
-    if target is None and not who[:1] in "“\"‘" and len(words) > 4:
-        return None
+    if target is None and who[:1] not in "“\"‘" and len(words) > 4:
+        return None  # a clause in brackets, not a short title
     name = words[0] if _is_author(words[0], known) else ""
     return Callout(start, start + len(seg), "author-page", (name,) if name else ()), target
 
@@ -165,8 +165,11 @@ def _by_title(candidates: list[Work], title: list[str], quoted: bool, fallback: 
     having = [w for w in candidates if set(title) <= set(w.title)]
     if not having:
         return candidates[0].id if fallback and candidates else None
-    ranked = sorted(having, key=lambda w: (tuple(w.title[: len(title)]) != tuple(title), w.quoted != quoted))
+
+    def rank(w: Work) -> tuple[bool, bool]:
+        return tuple(w.title[: len(title)]) != tuple(title), w.quoted != quoted
+
+    ranked = sorted(having, key=rank)
     best = ranked[0]
-    tied = [w for w in ranked if (tuple(w.title[: len(title)]) == tuple(title), w.quoted == quoted)
-            == (tuple(best.title[: len(title)]) == tuple(title), best.quoted == quoted)]
+    tied = [w for w in ranked if rank(w) == rank(best)]
     return best.id if fallback or len(tied) == 1 else None
