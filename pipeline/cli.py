@@ -156,7 +156,8 @@ def add_cmd(
     if bib is not None:
         from pipeline.corpus.bib import add_bib
 
-        outcomes = add_bib(corpus, bib)
+        with progress_display("entries", advance_on=("adding",)) as report:
+            outcomes = add_bib(corpus, bib, progress=report)
         for o in outcomes:
             if o.ok:
                 for msg in o.result.messages:
@@ -313,7 +314,8 @@ def verify_cmd(
     if not manifest.exists():
         raise RescorpusError(f"{manifest}: no manifest; make one with `rescorpus run`")
     say(f"recomputing {corpus}/ in a scratch folder and comparing with {manifest} ...")
-    diffs = verify(corpus, out, config, manifest, rerun=lambda c, o: run(c, o, config))
+    with progress_display("papers") as report:
+        diffs = verify(corpus, out, config, manifest, rerun=lambda c, o: run(c, o, config, progress=report))
     for d in diffs:
         say(f"  {d.path}: {d.what}")
     if diffs:

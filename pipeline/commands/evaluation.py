@@ -9,7 +9,7 @@ import typer
 
 from pipeline.cli import (
     DEFAULT_CONFIG, DEFAULT_CORPUS, DEFAULT_OUT, ConfigOpt, CorpusOpt, FormatOpt, OutOpt, app, handles_errors,
-    listing_format, note, print_rows, say,
+    listing_format, note, print_rows, progress_display, say,
 )
 from pipeline.errors import RescorpusError
 
@@ -125,7 +125,12 @@ def _eval_devset(erudit: Path | None, forms: str, jobs: int, by_journal: bool) -
         except ImportError:
             raise RescorpusError("PDF layouts are rendered with fpdf2: pip install -e '.[test]', or pass text "
                                  "shapes only with --forms") from None
-    scores = score_devset(folder, chosen, jobs, note=lambda m: say(m, err=True))
+    import sys
+
+    with progress_display("papers", advance_on=()) as report:
+        # a terminal gets a bar that names each paper scored; a log a line every 20 papers
+        scores = score_devset(folder, chosen, jobs, note=None if sys.stderr.isatty() else lambda m: say(m, err=True),
+                              progress=report if sys.stderr.isatty() else None)  # fmt: skip
     say(f"reference entries of {folder}, strict (same normalised text) and fuzzy (ratio >= 90), one to one")
     say(f"{'form':<16} {'part':<12} {'papers':>6} {'gold':>5} {'pred':>5}  {'strict P/R/F1':<17}  "
         f"{'fuzzy P/R/F1':<17}  outside errors")
