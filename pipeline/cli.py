@@ -156,7 +156,8 @@ def add_cmd(
     if bib is not None:
         from pipeline.corpus.bib import add_bib
 
-        outcomes = add_bib(corpus, bib)
+        with progress_display("entries", advance_on=("adding",)) as report:
+            outcomes = add_bib(corpus, bib, progress=report)
         for o in outcomes:
             if o.ok:
                 for msg in o.result.messages:
@@ -313,7 +314,8 @@ def verify_cmd(
     if not manifest.exists():
         raise RescorpusError(f"{manifest}: no manifest; make one with `rescorpus run`")
     say(f"recomputing {corpus}/ in a scratch folder and comparing with {manifest} ...")
-    diffs = verify(corpus, out, config, manifest, rerun=lambda c, o: run(c, o, config))
+    with progress_display("papers") as report:
+        diffs = verify(corpus, out, config, manifest, rerun=lambda c, o: run(c, o, config, progress=report))
     for d in diffs:
         say(f"  {d.path}: {d.what}")
     if diffs:
@@ -322,11 +324,14 @@ def verify_cmd(
     say(f"verified: every output in {out}/ is what {corpus}/ gives, byte for byte")
 
 
-class _progress:
-    """A progress bar on a terminal, one plain line per paper otherwise (logs, CI)."""
+class progress_display:
+    """A progress bar on a terminal, one plain line per step otherwise (logs, CI): `with progress_display("papers")
+    as report: report(paper_id, status)`. Statuses in `advance_on` start the next item of `total` (None: unknown)."""
 
-    def __init__(self, what: str) -> None:
+    def __init__(self, what: str, total: int | None = None, advance_on: tuple[str, ...] = ("extracting",)) -> None:
         self.what = what
+        self.total = total
+        self.advance_on = advance_on
         self.bar = None
 
     def __enter__(self):
@@ -335,11 +340,11 @@ class _progress:
 
             self.bar = Progress(console=err_console, transient=True)
             self.bar.start()
-            self.task = self.bar.add_task(self.what, total=None)
+            self.task = self.bar.add_task(self.what, total=self.total)
 
             def report(paper_id: str, status: str) -> None:
                 self.bar.update(self.task, description=f"{paper_id}: {status}")
-                if status == "extracting":
+                if status in self.advance_on:
                     self.bar.advance(self.task)
 
             return report
@@ -352,6 +357,9 @@ class _progress:
     def __exit__(self, *exc) -> None:
         if self.bar is not None:
             self.bar.stop()
+
+
+_progress = progress_display
 
 
 def _n(count: int, noun: str) -> str:

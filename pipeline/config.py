@@ -56,17 +56,23 @@ class Config:
         return replace(self, scheme=scheme, gold=gold)
 
     def scheme_path(self, root: Path = Path(".")) -> Path | None:
-        """The scheme file: as named (None when it is missing), else `annotations/...` under `root`, else the shipped one."""
+        """The scheme file: as named (an error when it is missing: never another scheme in its place), else
+        `annotations/...` under `root`, else the shipped one."""
         if self.scheme is not None:
             path = self.scheme if self.scheme.is_absolute() else root / self.scheme
-            return path if path.exists() else None
+            if not path.is_file():
+                raise RescorpusError(f"{path}: no such scheme file; {_SCHEME_HINT}")
+            return path
         local = root / DEFAULT_SCHEME
         return local if local.exists() else SHIPPED_SCHEME if SHIPPED_SCHEME.is_file() else None
 
     def gold_dir(self, root: Path = Path(".")) -> Path:
         """The gold folder: as named, else `annotations/gold` under `root`, else the shipped gold set."""
         if self.gold is not None:
-            return self.gold if self.gold.is_absolute() else root / self.gold
+            path = self.gold if self.gold.is_absolute() else root / self.gold
+            if not path.is_dir():
+                raise RescorpusError(f"{path}: no such gold folder; {_GOLD_HINT}")
+            return path
         local = root / DEFAULT_GOLD
         return local if local.is_dir() else SHIPPED_GOLD
 
@@ -96,12 +102,21 @@ class Config:
         return _digest(self.to_json(root))
 
 
+_SCHEME_HINT = (f"give the path of a scheme file (.toml), or name none to use {DEFAULT_SCHEME} beside the corpus "
+                "(else the scheme shipped with rescorpus)")
+_GOLD_HINT = (f"give a folder of gold files <paper-id>.jsonl, or name none to use {DEFAULT_GOLD}/ beside the corpus "
+              "(else the gold set shipped with rescorpus)")
+
+
 def _digest(settings: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()
 
 
-def load_config(path: Path | None, scheme: Path | None = None) -> Config:
-    """Read `rescorpus.toml` (models per language, scheme); flags given on the command line win."""
+def load_config(path: Path | None, scheme: Path | None = None, gold: Path | None = None) -> Config:
+    """Read `rescorpus.toml` (models per language, scheme, gold); flags given on the command line win.
+
+    A scheme or gold set named (by flag or file) must exist: a missing one is an error saying which and what
+    to do, never a silent fall back to another scheme. Relative paths are taken from the working folder."""
     data: dict[str, Any] = {}
     if path is not None and path.exists():
         try:
@@ -112,5 +127,18 @@ def load_config(path: Path | None, scheme: Path | None = None) -> Config:
     if unknown:
         raise RescorpusError(f"{path}: unknown setting(s) {', '.join(unknown)}; known: models, scheme, gold")
     models = dict(DEFAULT_MODELS) | {str(k): str(v) for k, v in data.get("models", {}).items()}
-    chosen = scheme or (Path(data["scheme"]) if "scheme" in data else None)
-    return Config(models=models, scheme=chosen, gold=Path(data["gold"]) if "gold" in data else None)
+    for key in ("scheme", "gold"):
+        if key in data and not isinstance(data[key], str):
+            raise RescorpusError(f"{path}: {key} must be a path in quotes, e.g. {key} = \"annotations/...\"")
+    if scheme is not None and not scheme.is_file():
+        raise RescorpusError(f"--scheme {scheme}: no such file; {_SCHEME_HINT.replace('name none', 'leave --scheme out')}")
+    if gold is not None and not gold.is_dir():
+        raise RescorpusError(f"--gold {gold}: no such folder; {_GOLD_HINT.replace('name none', 'leave --gold out')}")
+    named = {key: Path(data[key]) for key in ("scheme", "gold") if key in data}
+    for key, hint, exists in (("scheme", _SCHEME_HINT, Path.is_file), ("gold", _GOLD_HINT, Path.is_dir)):
+        if key in named and (scheme if key == "scheme" else gold) is None and not exists(named[key]):
+            raise RescorpusError(f"{path}: {key} = \"{data[key]}\": no such {'file' if key == 'scheme' else 'folder'} "
+                                 f"(paths are taken from the working folder); fix the path, or remove the line to use "
+                                 f"{DEFAULT_SCHEME if key == 'scheme' else str(DEFAULT_GOLD) + '/'} beside the corpus "
+                                 f"(else the one shipped with rescorpus)")
+    return Config(models=models, scheme=scheme or named.get("scheme"), gold=gold or named.get("gold"))

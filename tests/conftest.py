@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from collections.abc import Callable
 from typing import ClassVar
 from dataclasses import dataclass
@@ -60,6 +61,18 @@ def tesseract() -> None:
         if os.environ.get("CI") == "true":
             pytest.fail(why)
         pytest.skip(why)
+
+
+@pytest.fixture
+def chromium() -> str:
+    """Debian's Chromium (the report's browser test), or skip (fail under CI, where the README's command installs it)."""
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
+        why = "Debian's chromium is not installed (apt-get install chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(why)
+        pytest.skip(why)
+    return found
 
 
 @pytest.fixture

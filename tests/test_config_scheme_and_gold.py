@@ -76,3 +76,41 @@ def test_run_a_corpus_carrying_its_own_scheme_uses_it_and_editing_it_reprocesses
     assert sorted(again.processed) == ["pandemic-coops", "souss-2023"] and again.cached == []
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["config"]["scheme_sha256"] == _sha(own)
+
+
+@pytest.mark.parametrize(
+    ("args", "toml", "named"),
+    [
+        (["run", "--scheme", "mine.toml"], None, "--scheme mine.toml: no such file"),
+        (["verify", "--scheme", "mine.toml"], None, "--scheme mine.toml: no such file"),
+        (["run"], 'scheme = "annotations/concepts/mine.toml"\n', 'scheme = "annotations/concepts/mine.toml": no such file'),
+        (["eval", "--gold", "my-gold"], None, "--gold my-gold: no such folder"),
+        (["eval"], 'gold = "my-gold"\n', 'gold = "my-gold": no such folder'),
+        (["run"], 'gold = "my-gold"\n', 'gold = "my-gold": no such folder'),
+    ],
+)
+def test_config_a_named_scheme_or_gold_set_that_is_missing_is_an_error_not_the_shipped_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], toml: str | None, named: str
+) -> None:
+    """A typo in --scheme, --gold or rescorpus.toml stops the command with exit 1, saying which path and what to
+    do; the run does not go on with the shipped scheme (no outputs/ appears)."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(REPO / "corpus" / FOUNDING, tmp_path / "corpus" / FOUNDING)
+    if toml is not None:
+        (tmp_path / "rescorpus.toml").write_text(toml, encoding="utf-8")
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1, result.output
+    line = result.output.strip().splitlines()[-1]
+    assert line.startswith("error: ") and named in line, result.output
+    assert ("leave --" in line) if toml is None else ("fix the path, or remove the line" in line and "rescorpus.toml" in line)
+    assert "shipped with rescorpus" in line and "Traceback" not in result.output
+    assert not (tmp_path / "outputs").exists()
+
+
+def test_config_a_scheme_named_in_code_that_is_missing_is_an_error(tmp_path: Path) -> None:
+    from pipeline.errors import RescorpusError
+
+    with pytest.raises(RescorpusError, match="no such scheme file"):
+        Config(scheme=tmp_path / "gone.toml").paper_json()
+    with pytest.raises(RescorpusError, match="no such gold folder"):
+        Config(gold=tmp_path / "gone").gold_files()

@@ -6,7 +6,6 @@ import hashlib
 import html
 import json
 import re
-import shutil
 import struct
 import subprocess
 from dataclasses import replace
@@ -17,9 +16,6 @@ import pytest
 from corpus_outputs import PAPERS, make_outputs
 
 from pipeline.corpuslevel.aggregate import build_corpus_outputs
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]]:
@@ -86,14 +82,13 @@ sentences:document.querySelectorAll('#sentences li').length,errors:__errors,
 requests:performance.getEntriesByType('resource').map(function(r){return r.name})}));},300);});</script>"""
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)")
-def test_report_page_in_headless_chromium(built, tmp_path: Path) -> None:
+def test_report_page_in_headless_chromium(built, tmp_path: Path, chromium: str) -> None:
     out, _ = built
     page = (out / "report" / "index.html").read_text(encoding="utf-8")
     probe = tmp_path / "probe.html"
     probe.write_text(page.replace("<head>", "<head>" + PROBE_HEAD, 1).replace("</body>", PROBE_TAIL + "</body>"), encoding="utf-8")
     run = subprocess.run(
-        [CHROMIUM, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+        [chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
          f"--user-data-dir={tmp_path / 'profile'}", "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9",
          "--virtual-time-budget=15000", "--dump-dom", probe.as_uri()],
         capture_output=True, text=True, timeout=180,

@@ -7,7 +7,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from pipeline.cli import DEFAULT_CORPUS, DEFAULT_OUT, CorpusOpt, OutOpt, app, handles_errors, say
+from pipeline.cli import (
+    DEFAULT_CONFIG, DEFAULT_CORPUS, DEFAULT_OUT, ConfigOpt, CorpusOpt, OutOpt, app, handles_errors, progress_display, say,
+)
 from pipeline.errors import RescorpusError
 
 scheme_app = typer.Typer(
@@ -93,24 +95,32 @@ def suggest_cmd(
     scheme: SchemeFileOpt = None,
     corpus: CorpusOpt = DEFAULT_CORPUS,
     out: OutOpt = DEFAULT_OUT,
+    config_file: ConfigOpt = DEFAULT_CONFIG,
 ) -> None:
     """List candidate terms the scheme lacks, mined from the corpus, best first, with two contexts each.
 
-    Ranked by C-value weighted by TF-IDF against the rest of the corpus.
+    Ranked by C-value weighted by TF-IDF against the rest of the corpus. Reads the texts `rescorpus run` wrote
+    to OUT/text (papers not run yet are extracted) and uses the scheme the run uses.
 
     \b
     Example:
       rescorpus suggest-terms --lang fr --top 20
     """
     from pipeline.concepts.scheme import load_scheme
-    from pipeline.concepts.suggest import corpus_docs, suggest_terms
-    from pipeline.config import DEFAULT_MODELS
+    from pipeline.concepts.suggest import corpus_passages, rank_terms
+    from pipeline.config import load_config
+    from pipeline.corpus.papers import folder_names
 
     if lang not in ("fr", "en"):
         raise RescorpusError(f"--lang {lang}: use fr or en")
     if not corpus.is_dir():
         raise RescorpusError(f"{corpus}: no corpus folder here; add a paper with `rescorpus add FILE` or pass --corpus")
-    found = suggest_terms(corpus_docs(corpus, out, DEFAULT_MODELS), load_scheme(_scheme_path(scheme)), lang, top, min_freq)
+    config = load_config(config_file, scheme).for_corpus(corpus)  # the scheme `rescorpus run` tags with
+    chosen = load_scheme(config.scheme_path())
+    papers: list[str] = []
+    with progress_display("papers", total=len(folder_names(corpus)), advance_on=("reading", "extracting")) as report:
+        found = rank_terms(corpus_passages(corpus, out, config.models, lang, report, papers), papers, chosen, lang,
+                           top, min_freq)  # fmt: skip
     if not found:
         say(f"no candidate seen {min_freq} times or more in {lang} paragraphs of {corpus}/")
         return

@@ -8,8 +8,8 @@ from typing import Annotated, Optional
 import typer
 
 from pipeline.cli import (
-    DEFAULT_CORPUS, DEFAULT_OUT, CorpusOpt, FormatOpt, OutOpt, app, handles_errors, listing_format, note, print_rows,
-    say,
+    DEFAULT_CONFIG, DEFAULT_CORPUS, DEFAULT_OUT, ConfigOpt, CorpusOpt, FormatOpt, OutOpt, app, handles_errors,
+    listing_format, note, print_rows, progress_display, say,
 )
 from pipeline.errors import RescorpusError
 
@@ -59,6 +59,7 @@ def eval_cmd(
     jobs: Annotated[int, typer.Option("--jobs", min=1, help="With --devset: worker processes.")] = 1,
     by_journal: Annotated[bool, typer.Option("--by-journal", help="With --devset: also one row per journal.")] = False,
     fmt: FormatOpt = "text",
+    config_file: ConfigOpt = DEFAULT_CONFIG,
 ) -> None:
     """Score OUT/annotations against the gold set: P/R/F1 per layer and label, outcomes, links, fields.
 
@@ -80,10 +81,10 @@ def eval_cmd(
     from pipeline.evaluation.goldset import below_thresholds, evaluate_gold_set, parse_thresholds
     from pipeline.evaluation.report import TABLE_COLUMNS, format_table, table_rows, write_report
 
-    from pipeline.config import Config
+    from pipeline.config import load_config
 
     thresholds = parse_thresholds(min_f1 or [])
-    result = evaluate_gold_set(Config(gold=gold).for_corpus(corpus).gold_dir(), corpus, out)
+    result = evaluate_gold_set(load_config(config_file, gold=gold).for_corpus(corpus).gold_dir(), corpus, out)
     json_path, md_path = write_report(result, out / "eval")
     for paper, why in result["skipped"].items():
         note(f"skipped {paper}: {why}", fmt)
@@ -124,7 +125,12 @@ def _eval_devset(erudit: Path | None, forms: str, jobs: int, by_journal: bool) -
         except ImportError:
             raise RescorpusError("PDF layouts are rendered with fpdf2: pip install -e '.[test]', or pass text "
                                  "shapes only with --forms") from None
-    scores = score_devset(folder, chosen, jobs, note=lambda m: say(m, err=True))
+    import sys
+
+    with progress_display("papers", advance_on=()) as report:
+        # a terminal gets a bar that names each paper scored; a log a line every 20 papers
+        scores = score_devset(folder, chosen, jobs, note=None if sys.stderr.isatty() else lambda m: say(m, err=True),
+                              progress=report if sys.stderr.isatty() else None)  # fmt: skip
     say(f"reference entries of {folder}, strict (same normalised text) and fuzzy (ratio >= 90), one to one")
     say(f"{'form':<16} {'part':<12} {'papers':>6} {'gold':>5} {'pred':>5}  {'strict P/R/F1':<17}  "
         f"{'fuzzy P/R/F1':<17}  outside errors")

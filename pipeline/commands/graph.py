@@ -9,7 +9,7 @@ import typer
 
 from pipeline.cli import (
     DEFAULT_CORPUS, DEFAULT_OUT, CorpusOpt, FormatOpt, OutOpt, app, handles_errors, listing_format, note, out_console,
-    print_rows, say,
+    print_rows, progress_display, say,
 )
 from pipeline.errors import RescorpusError
 from pipeline.files import EXPORTS
@@ -46,11 +46,14 @@ def graph_cmd(
     if not (out / "text").is_dir():
         raise RescorpusError(f"{out}/text: no per-paper outputs yet; run `rescorpus run --out {out}` first")
     ids = [p.strip() for p in papers.split(",") if p.strip()] if papers else None
-    chosen, _, graph = load_graph(corpus, out, lang=lang, ids=ids, since=since, until=until)
-    if not chosen:
-        raise RescorpusError("no paper matches these filters; `rescorpus list` shows ids, years and languages")
-    g = project(graph, kind, min_weight=min_weight)
-    written = export_graph(g, to or out / EXPORTS / "graph" / kind, fmt or FORMATS)
+    with progress_display("graph", advance_on=()) as report:
+        report(kind, f"reading the papers' outputs in {out}/")
+        chosen, _, graph = load_graph(corpus, out, lang=lang, ids=ids, since=since, until=until)
+        if not chosen:
+            raise RescorpusError("no paper matches these filters; `rescorpus list` shows ids, years and languages")
+        report(kind, f"graph of {len(chosen)} papers: writing {', '.join(fmt or FORMATS)}")
+        g = project(graph, kind, min_weight=min_weight)
+        written = export_graph(g, to or out / EXPORTS / "graph" / kind, fmt or FORMATS)
     say(f"{kind} graph of {len(chosen)} papers: {g.number_of_nodes()} nodes, {g.number_of_edges()} links")
     for path in written:
         say(f"  {path}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
@@ -84,7 +84,29 @@ def phrases_en(tokens: Sequence, stopwords: frozenset[str]) -> Iterable[tuple[in
         run = []
 
 
-def collect(docs: Iterable[Doc], lang: str, covered: set[str]) -> tuple[dict[str, Counter], dict[str, Counter], dict[str, list[str]]]:
+@dataclass(frozen=True)
+class Passage:
+    """One paragraph of a paper to mine: its tokens, and the text their `idx` offsets index."""
+
+    paper: str
+    tokens: Sequence  # spaCy tokens: text, idx, pos_, is_alpha, lower_
+    text: str
+    start: int  # the paragraph's place in `text` (examples stop at its edges)
+    end: int
+
+
+def doc_passages(docs: Iterable[Doc], lang: str) -> Iterator[Passage]:
+    """The paragraphs of paper Docs in `lang`, outside their reference sections."""
+    for doc in docs:
+        paper = doc.user_data.get("paper", "")
+        refs = [s for s in doc.spans.get("sections", []) if s.label_ == "references"]
+        for para in doc.spans.get("lang", []):
+            if para.label_ != lang or any(r.start <= para.start < r.end for r in refs):
+                continue
+            yield Passage(paper, list(para), doc.text, para.start_char, para.end_char)
+
+
+def collect(passages: Iterable[Passage], lang: str, covered: set[str]) -> tuple[dict[str, Counter], dict[str, Counter], dict[str, list[str]]]:
     """Per candidate key: frequency per paper, written forms, example contexts."""
     from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP
 
@@ -92,28 +114,22 @@ def collect(docs: Iterable[Doc], lang: str, covered: set[str]) -> tuple[dict[str
     freq: dict[str, Counter] = defaultdict(Counter)
     forms: dict[str, Counter] = defaultdict(Counter)
     examples: dict[str, list[str]] = defaultdict(list)
-    for doc in docs:
-        paper = doc.user_data.get("paper", "")
-        blocked = {s.label_ for s in doc.spans.get("sections", []) if s.label_ == "references"}
-        refs = [s for s in doc.spans.get("sections", []) if s.label_ in blocked]
-        for para in doc.spans.get("lang", []):
-            if para.label_ != lang or any(r.start <= para.start < r.end for r in refs):
+    for passage in passages:
+        tokens, text, paper = passage.tokens, passage.text, passage.paper
+        spans = phrases_fr(tokens) if lang == "fr" else phrases_en(tokens, stop)
+        for a, b in spans:
+            words = [t.text for t in tokens[a:b]]
+            key = _key(words)
+            if key in covered or any(part in covered for part in key.split()):
                 continue
-            tokens = list(para)
-            spans = phrases_fr(tokens) if lang == "fr" else phrases_en(tokens, stop)
-            for a, b in spans:
-                words = [t.text for t in tokens[a:b]]
-                key = _key(words)
-                if key in covered or any(part in covered for part in key.split()):
-                    continue
-                freq[key][paper] += 1
-                text = doc.text[tokens[a].idx : tokens[b - 1].idx + len(tokens[b - 1])]
-                forms[key][text.lower() if lang == "en" else text] += 1
-                if len(examples[key]) < 2:
-                    start, end = tokens[a].idx, tokens[b - 1].idx + len(tokens[b - 1])
-                    left = doc.text[max(para.start_char, start - CONTEXT) : start]
-                    right = doc.text[end : min(para.end_char, end + CONTEXT)]
-                    examples[key].append(" ".join(f"{left}[{doc.text[start:end]}]{right}".split()))
+            freq[key][paper] += 1
+            start, end = tokens[a].idx, tokens[b - 1].idx + len(tokens[b - 1])
+            written = text[start:end]
+            forms[key][written.lower() if lang == "en" else written] += 1
+            if len(examples[key]) < 2:
+                left = text[max(passage.start, start - CONTEXT) : start]
+                right = text[end : min(passage.end, end + CONTEXT)]
+                examples[key].append(" ".join(f"{left}[{written}]{right}".split()))
     return freq, forms, examples
 
 
@@ -163,13 +179,23 @@ def covered_keys(scheme: Scheme, lang: str) -> set[str]:
     return keys
 
 
-def suggest_terms(docs: Iterable[Doc], scheme: Scheme, lang: str = "fr", top: int = 30, min_freq: int = 2) -> list[Candidate]:
-    """The `top` candidate terms of a language that the scheme does not cover, best first."""
+def suggest_terms(
+    docs: Iterable[Doc], scheme: Scheme, lang: str = "fr", top: int = 30, min_freq: int = 2
+) -> list[Candidate]:
+    """The `top` candidate terms of a language that the scheme does not cover, best first (from paper Docs)."""
     docs = list(docs)
-    freq, forms, examples = collect(docs, lang, covered_keys(scheme, lang))
+    return rank_terms(doc_passages(docs, lang), [d.user_data.get("paper", "") for d in docs], scheme, lang, top, min_freq)
+
+
+def rank_terms(
+    passages: Iterable[Passage], papers: Iterable[str], scheme: Scheme, lang: str = "fr", top: int = 30, min_freq: int = 2
+) -> list[Candidate]:
+    """The `top` candidate terms in `passages` that the scheme does not cover, best first; `papers` are all the
+    corpus's papers (those without a passage in the language count in the TF-IDF contrast too)."""
+    freq, forms, examples = collect(passages, lang, covered_keys(scheme, lang))
     totals = {k: sum(c.values()) for k, c in freq.items() if sum(c.values()) >= min_freq}
     cval = c_values(totals)
-    papers = sorted({d.user_data.get("paper", "") for d in docs})
+    papers = sorted(set(papers))
     spec = specificity({k: freq[k] for k in totals}, papers)
     # one paper alone gives no contrast: C-value decides
     scored = {k: cval[k] * (spec.get(k, 1.0) if len(papers) > 1 else 1.0) for k in totals}
@@ -187,26 +213,47 @@ def suggest_terms(docs: Iterable[Doc], scheme: Scheme, lang: str = "fr", top: in
     ]
 
 
-def corpus_docs(corpus, out, models: Mapping[str, str]) -> Iterable[Doc]:
-    """The corpus's paper Docs: from OUT/text/<id>.txt|.json when `rescorpus run` wrote them, else extracted."""
+def corpus_passages(
+    corpus, out, models: Mapping[str, str], lang: str, progress: Callable[[str, str], None] | None = None,
+    papers: list[str] | None = None,
+) -> Iterator[Passage]:
+    """The paragraphs in `lang` of the corpus's papers, outside their reference sections, tokenised (and, in
+    French, POS-tagged) by the run's pipeline for the language: the text and structure are read from
+    OUT/text/<id>.txt|.json where `rescorpus run` wrote them (else the paper is extracted), and only these
+    paragraphs are parsed, with only the components POS needs (no sentence splitter, no lemmatizer: the tags
+    are the run's). `progress(paper id, status)` hears of each paper; `papers` receives every paper's id."""
     import json
     from pathlib import Path
 
-    from pipeline.annotate.nlp import build_doc
+    from pipeline.annotate.nlp import BATCH_SIZE, pipeline_for
     from pipeline.corpus.papers import iter_papers
     from pipeline.extract import extract
-    from pipeline.extract.model import Extracted, Paragraph, Section
 
+    nlp = pipeline_for(lang, models)
+    lean = [name for name in ("senter", "parser", "lemmatizer", "rescorpus_lowercase_lemmas", "sentencizer", "ner")
+            if name in nlp.pipe_names]  # fmt: skip
     for paper in iter_papers(Path(corpus)):
+        if papers is not None:
+            papers.append(paper.id)
         txt, meta = Path(out) / "text" / f"{paper.id}.txt", Path(out) / "text" / f"{paper.id}.json"
         if txt.exists() and meta.exists():
+            if progress:
+                progress(paper.id, "reading")
             data = json.loads(meta.read_text(encoding="utf-8"))
-            extracted = Extracted(
-                text=txt.read_text(encoding="utf-8"),
-                pages=data.get("pages", 0),
-                paragraphs=tuple(Paragraph(**p) for p in data.get("paragraphs", [])),
-                sections=tuple(Section(**s) for s in data.get("sections", [])),
-            )
+            text = txt.read_text(encoding="utf-8")
+            paragraphs = [(p["start"], p["end"], p["lang"]) for p in data.get("paragraphs", [])]
+            sections = [(s["start"], s["end"], s["role"]) for s in data.get("sections", [])]
         else:
+            if progress:
+                progress(paper.id, "extracting")
             extracted = extract(paper.source)
-        yield build_doc(extracted, models, paper.id)
+            text = extracted.text
+            paragraphs = [(p.start, p.end, p.lang) for p in extracted.paragraphs]
+            sections = [(s.start, s.end, s.role) for s in extracted.sections]
+        refs = [(a, b) for a, b, role in sections if role == "references"]
+        chosen = [(a, b) for a, b, plang in paragraphs if plang == lang and not any(r <= a < e for r, e in refs)]
+        if progress:
+            progress(paper.id, f"tagging {len(chosen)} paragraph{'' if len(chosen) == 1 else 's'}")
+        with nlp.select_pipes(disable=lean):
+            for (a, b), pdoc in zip(chosen, nlp.pipe((text[a:b] for a, b in chosen), batch_size=BATCH_SIZE)):
+                yield Passage(paper.id, list(pdoc), text[a:b], 0, b - a)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -93,10 +93,15 @@ class BibOutcome:
         return self.result is not None
 
 
-def add_bib(corpus: Path, bib_file: Path) -> list[BibOutcome]:
-    """Add every entry of a BibTeX or CSL-JSON export; a bad entry is reported, the others added."""
+def add_bib(
+    corpus: Path, bib_file: Path, progress: Callable[[str, str], None] | None = None
+) -> list[BibOutcome]:
+    """Add every entry of a BibTeX or CSL-JSON export; a bad entry is reported, the others added.
+    `progress(entry key, "adding")` hears of each entry before it is added (the outcomes say what became of it)."""
     outcomes = []
     for entry in read_bib(bib_file):
+        if progress:
+            progress(entry.key, "adding")
         outcomes.append(_add_entry(Path(corpus), entry))
     return outcomes
 

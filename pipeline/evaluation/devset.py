@@ -116,27 +116,33 @@ def _task(args: tuple[Article, str, str]) -> PaperScore:
 
 
 def score_devset(
-    devset: Path, forms: Sequence[str] = SHAPES, jobs: int = 1, note: Callable[[str], None] | None = None
+    devset: Path, forms: Sequence[str] = SHAPES, jobs: int = 1, note: Callable[[str], None] | None = None,
+    progress: Callable[[str, str], None] | None = None,
 ) -> list[PaperScore]:
-    """Every article with an exact reference list, in every form, in a fixed order."""
+    """Every article with an exact reference list, in every form, in a fixed order. `note` hears a line every
+    20 papers; `progress(article id, "scored FORM i/n")` of every paper scored."""
     out = held_out()
     articles = [a for a in usable_articles(devset) if a.exact_references and a.reference_entries]
     tasks = [(a, form, "held-out" if a.id in out else "development") for form in forms for a in articles]
+
+    def done(i: int, task: tuple[Article, str, str]) -> None:
+        if progress:
+            progress(task[0].id, f"scored {task[1]} {i}/{len(tasks)}")
+        if note and i % 20 == 0:
+            note(f"{i}/{len(tasks)} papers scored")
+
+    results = []
     if jobs <= 1:
-        results = []
         for i, t in enumerate(tasks, 1):
             results.append(_task(t))
-            if note and i % 20 == 0:
-                note(f"{i}/{len(tasks)} papers scored")
+            done(i, t)
         return results
     import multiprocessing
 
     with multiprocessing.get_context("spawn").Pool(jobs) as pool:
-        results = []
-        for i, r in enumerate(pool.imap(_task, tasks, chunksize=2), 1):
+        for i, (t, r) in enumerate(zip(tasks, pool.imap(_task, tasks, chunksize=2)), 1):
             results.append(r)
-            if note and i % 20 == 0:
-                note(f"{i}/{len(tasks)} papers scored")
+            done(i, t)
         return results
 
 
