@@ -233,3 +233,12 @@ def test_citations_linking_author_page_callouts_of_a_works_cited_list() -> None:
 def test_citations_linking_author_year_paper_reads_no_yearless_brackets() -> None:
     # The same brackets in an author-year paper are no callouts: only lists with the year last read them.
     assert tag("Population outruns food (Malthus 68) and (Wells).") == []
+
+
+def test_citations_linking_bare_suffixes_and_a_trailing_comma() -> None:
+    # "(Defourny, 2014a, b)" cites 2014a and 2014b; "(Emery et Trist, 1965,)" keeps its typo out of the span.
+    got = _attrs("Deux ouvrages (Defourny, 2014a, b) et un article (Emery et Trist, 1965,) le disent.", REFS)
+    assert [(t, a.get("target"), a.get("targets")) for t, a in got] == [
+        ("Defourny, 2014a, b", "ref-defourny-2014", ["ref-defourny-2014", "ref-defourny-2014b"]),
+        ("Emery et Trist, 1965", "ref-emery-1965", None),
+    ]

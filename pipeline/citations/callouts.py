@@ -18,7 +18,9 @@ YEAR = (
     r"(?:\s?\[(?:1[5-9]\d\d|20[0-4]\d)\])?"
     r"|s\.\s?d\.|n\.\s?d\.|sans date|sous presse|in press|forthcoming|à paraître)"
 )
-YEARS = rf"{YEAR}(?:(?:\s*[,;]\s*|\s+(?:et|and|&)\s+){YEAR})*"
+# several years of one author group: "2004, 2011", "1990; 2005", "1999 et 2003", "2001a, b" (a bare suffix)
+_YEAR_ONE = rf"{YEAR}(?:(?<=\d[a-z])(?:\s*,\s*[a-h](?![\w.]))+)?"
+YEARS = rf"{_YEAR_ONE}(?:(?:\s*[,;]\s*|\s+(?:et|and|&)\s+){_YEAR_ONE})*"
 # Page locators kept inside the span: ", p. 212", " : 59", ", pp. 3-7", ": 101, note 1", ", chap. 2", " 29-68".
 LOCATOR = (
     r"(?:\s*[,:]\s*(?:(?:pp?|S|chap|ch|vol|t|n°|no|para|§)\.?\s*)?(?:\d+|(?<=p\. )[ivxlc]+)(?:\s*[-–]\s*\d+)?"
@@ -200,7 +202,7 @@ def parenthetical(text: str, lo: int = 0, hi: int | None = None) -> list[Callout
             if not found and not _author_year(seg[offset:].rstrip()):
                 inner = list(INNER_LEAD_RE.finditer(seg, offset))  # "(pour la critique, voir Farrall, 2002 ; ...)"
                 offset = inner[-1].end() if inner else offset
-            core = seg[offset:].rstrip()
+            core = seg[offset:].rstrip().removesuffix(",").rstrip()  # "(Dumas et Roy, 1997,)"
             note = BRACKET_NOTE_RE.search(core)  # "McCuish, 2020 [dans ce numéro]"
             core = core[: note.start()] if note else core
             remark = REMARK_RE.search(core) if not SEGMENT_RE.match(core) else None

@@ -14,6 +14,7 @@ from pipeline.citations.mla import author_page_callouts, works, year_last_style
 from pipeline.citations.linking import RefKey, best_match, confidence, known_author, link, name_score, ref_key
 from pipeline.citations.references import Entry, reference_paragraphs, split_entries
 
+YEAR_OR_SUFFIX_RE = re.compile(rf"{YEAR_RE.pattern}|(?<=\d[a-z],|[a-z], )\s?(?P<bare>[a-h])(?![\w.])")
 REPEATED_AUTHOR_RE = re.compile(r"^(?:-{2,}|—{1,3}|_{2,}|–{2,})\s?[.,]")
 SOURCE_RE = re.compile(r"^Sources?\s*:\s*(?P<body>.{4,300}?)\s*\.?\s*$")
 MONTHS = (
@@ -123,8 +124,13 @@ def every_target(text: str, c: Callout, keys: Sequence[RefKey]) -> list[str]:
     if c.kind in ("numeric", "note"):
         by_number = {k.number: k.id for k in keys if k.number is not None}
         found = [by_number.get(n) for n in c.numbers]
-    elif len(c.years) > 1 or len(YEAR_RE.findall(text, c.start, c.end)) > 1:
-        years = [normalise_year(m.group(0)) for m in YEAR_RE.finditer(text, c.start, c.end)]
+    elif len(c.years) > 1 or len(list(YEAR_OR_SUFFIX_RE.finditer(text, c.start, c.end))) > 1:
+        years: list[tuple[str, str]] = []
+        for m in YEAR_OR_SUFFIX_RE.finditer(text, c.start, c.end):  # "2001a, b": b is 2001b
+            if not m.group("bare"):
+                years.append(normalise_year(m.group(0)))
+            elif years:
+                years.append((years[-1][0], m.group("bare")))
         found = [best_match(replace(c, years=(y,), suffix=suf), keys) for y, suf in years]
     else:
         return []
