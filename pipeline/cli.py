@@ -370,10 +370,15 @@ def _short(text: str | None, width: int) -> str | None:
     return text if not text or len(text) <= width else text[: width - 1] + "…"
 
 
+SHORT_COLUMNS = {"year", "lang", "pages", "papers", "n", "count", "gold", "pred"}
+
+
 def _table(title: str, columns: list[str], rows: list[list[object]]) -> Table:
+    """A table that fits the terminal (80 columns when piped): short columns never wrap, the others
+    (ids included) fold, so a long id never squeezes the title to a letter a line."""
     table = Table(title=title, show_lines=False, title_justify="left")
-    for i, col in enumerate(columns):
-        table.add_column(col, overflow="fold", no_wrap=i == 0)
+    for col in columns:
+        table.add_column(col, no_wrap=col in SHORT_COLUMNS, overflow="fold")
     for row in rows:
         table.add_row(*("" if c is None else str(c) for c in row))
     return table

@@ -155,3 +155,19 @@ def test_corpus_list_format_tsv_and_json_for_scripts(filled, tmp_path):
                        "title": "Économie sociale et résilience des coopératives", "pages": 1, "flags": [], "problem": None}
     bad = CliRunner().invoke(app, [*args, "csv"])
     assert bad.exit_code == 1 and "--format csv: use text, tsv or json" in bad.output
+
+
+def test_corpus_list_long_ids_fold_and_leave_the_title_readable(filled, pdfs, tmp_path, monkeypatch):
+    # Regression: ids as `add` makes them from file names ("en-erudit-mi2018-sauvage-happy-cultural-...")
+    # never wrapped, so on 80 columns the title came out one letter a line.
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    add_paper(filled, pdfs.plain, paper_id="en-erudit-mi2018-sauvage-happy-cultural-cooperation-long-name",
+              title=LONG_TITLE)
+    monkeypatch.setenv("COLUMNS", "80")
+    result = CliRunner().invoke(app, ["list", "--corpus", str(filled), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert max(len(line) for line in result.output.splitlines()) <= 80
+    assert "résilience des" in result.output and "coopératives" in result.output  # words, not letters
