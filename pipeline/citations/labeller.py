@@ -187,22 +187,32 @@ def label(text: str) -> list[tuple[int, int, str]]:
 
 
 def stretches(text: str, labelled: list[tuple[int, int, str]]) -> dict[str, str]:
-    """The first stretch of each label: from its first token to the last before another label begins
-    (O tokens inside are kept), trimmed of the punctuation around it."""
-    found: dict[str, tuple[int, int]] = {}
-    done: set[str] = set()
+    """The first stretch of each label: from a token of it to the last before another label begins (O tokens
+    inside are kept), trimmed of the punctuation around it. A title, container, publisher or place of fewer than
+    three letters (a stray initial "J.") gives way to the label's next stretch."""
+    groups: dict[str, list[list[int]]] = {}
     current = None
     for a, b, tag in labelled:
         if tag == "O":
             continue
-        if tag != current and current is not None:
-            done.add(current)
-        current = tag
-        if tag in done:
-            continue
-        start = found.get(tag, (a, b))[0]
-        found[tag] = (start, b)
-    return {tag: _trim(text[a:b]) for tag, (a, b) in found.items()}
+        if tag != current:
+            groups.setdefault(tag, []).append([a, b])
+            current = tag
+        else:
+            groups[tag][-1][1] = b
+    out = {}
+    for tag, spans in groups.items():
+        for a, b in spans:
+            close = re.match(r"\s?\)", text[b:])
+            if close and text[a:b].count("(") > text[a:b].count(")"):
+                b += close.end()  # "Le sens du jeu (qui a gagné ?)": the bracket the labeller left out
+            value = _trim(text[a:b])
+            if tag not in ("title", "container", "publisher", "place") or sum(c.isalpha() for c in value) >= 3:
+                out[tag] = value
+                break
+        else:
+            out[tag] = _trim(text[spans[0][0]:spans[0][1]])
+    return out
 
 
 def _trim(value: str) -> str:
@@ -226,6 +236,12 @@ def fields(text: str) -> dict[str, str]:
             found["year"] = y.group(0)[:4]
         else:
             del found["year"]
+    if "container" in found and (at := text.find(found["container"])) >= 0:
+        acronym = re.match(r"\s?\(([A-Z][\w\-]{1,15})\)", text[at + len(found["container"]):])
+        if acronym:  # "ACL workshop (SemEval)", "Journal of Co-operative Studies (JCS)": the name's own acronym
+            found["container"] += " " + acronym.group(0).strip()
+            if found.get("publisher", "").strip("()") == acronym.group(1):
+                del found["publisher"]
     for key in ("doi", "url"):
         if key in found:
             found[key] = re.sub(r"^(?:doi\s*:?\s*|https?://(?:dx\.)?doi\.org/)", "", found[key], flags=re.I) \
@@ -255,7 +271,11 @@ def _looks_given(piece: str) -> bool:
     if _is_initials(piece):
         return True
     first = words[0].rstrip(".").lower()
-    return first in GIVEN or (len(words) == 2 and _is_initials(words[1]) and "." in words[1] and words[0][1:].islower())
+    names = [w for w in words if not _is_initials(w)]
+    if names and all(w.rstrip(".").lower() in GIVEN for w in names):
+        return True
+    return len(words) == 2 and _is_initials(words[1]) and "." in words[1] and words[0][1:].islower() \
+        and words[0].lower() in GIVEN
 
 
 def _one_person(piece: str) -> tuple[str, str]:
