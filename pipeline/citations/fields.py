@@ -173,7 +173,8 @@ ENTRY_NUMBER_RE = re.compile(r"^\s*(?:\[\d{1,3}\]|\(\d{1,3}\)|\d{1,3}\.(?!\d)|\d
 def parse_entry(entry: str) -> dict:
     """Fields of one reference entry (only those found): the learned labeller's (`labeller.fields`) for
     authors, year and LEARNED_FIELDS; the rules' year suffix ("2014a") and "n.d." for an entry without a year;
-    the rules' field wherever the labeller gives none."""
+    the rules' field where the labeller gives none, except the title (the rules invent titles for entries that
+    have none: on GROBID's evaluation, filling titles from the rules took title F1 from 0.79 to 0.55)."""
     from pipeline.citations.labeller import fields as learned_fields
     from pipeline.citations.labeller import persons
 
@@ -187,6 +188,7 @@ def parse_entry(entry: str) -> dict:
     elif rules.get("authors"):  # an institution before its year ("Alliance coopérative internationale (2015)."):
         out["authors"] = rules["authors"]  # the labeller, finding no author, shifts every stretch by one
         learned = {k: v for k, v in learned.items() if k not in ("title", "container")}
+        learned.update({k: rules[k] for k in ("title", "container") if rules.get(k)})
     year = learned.get("year") or (rules.get("year") if rules.get("year") != "n.d." else None)
     if year:
         out["year"] = year
@@ -197,13 +199,40 @@ def parse_entry(entry: str) -> dict:
     if learned.get("title"):  # "(traduit par A. Roy)", "(Report No. 5)", ", 2nd ed." are notes, not the title
         learned["title"] = TITLE_NOTE_RE.sub("", learned["title"]).rstrip(" .,") or learned["title"]
     shorter = rules.get("container")
-    if shorter and learned.get("container", "").endswith(shorter) and ". " in learned["container"][: -len(shorter)]:
+    if shorter and learned.get("container", "").endswith(shorter) and re.search(r"\b\d{4}\.\s", learned["container"][: -len(shorter)]):
         learned["container"] = shorter  # "Global Journal of Care 2012. Glob J Care": the journal's last name
     for key in LEARNED_FIELDS + RULE_FIRST_FIELDS:
-        value = (rules.get(key) or learned.get(key)) if key in RULE_FIRST_FIELDS else (learned.get(key) or rules.get(key))
+        value = learned.get(key) or (rules.get(key) if key not in ("title", "doi", "url") else None)
+        if key in RULE_FIRST_FIELDS and rules.get(key) and (not value or fold_ascii(rules[key]).startswith(fold_ascii(value))):
+            value = rules[key]  # the rules' DOI or URL where it rejoins what a line wrap cut of the labeller's
         if value:
             out[key] = value
     return out
+
+
+CSL_KEYS = {"title": "title", "container": "container-title", "volume": "volume", "issue": "issue", "pages": "page",
+            "doi": "DOI", "url": "URL", "publisher": "publisher", "place": "publisher-place"}
+
+
+def csl_item(entry: str) -> dict:
+    """One reference string as a CSL-JSON item (what `rescorpus parse-refs` prints)."""
+    parsed = parse_entry(entry)
+    item: dict = {"type": "article-journal" if parsed.get("container") and parsed.get("volume") else
+                  "chapter" if parsed.get("container") else "book" if parsed.get("publisher") else "document"}
+    if parsed.get("persons"):
+        item["author"] = [{"family": f, "given": g} if g else {"family": f} for f, g in parsed["persons"]]
+    elif parsed.get("authors"):
+        item["author"] = [{"literal": a} for a in parsed["authors"]]
+    if parsed.get("editor"):
+        from pipeline.citations.labeller import persons
+
+        item["editor"] = [{"family": f, "given": g} if g else {"family": f} for f, g in persons(parsed["editor"])]
+    if parsed.get("year", "n.d.") != "n.d.":
+        item["issued"] = {"date-parts": [[int(parsed["year"])]]}
+    for key, csl in CSL_KEYS.items():
+        if parsed.get(key):
+            item[csl] = parsed[key]
+    return item
 
 
 def parse_entry_rules(entry: str) -> dict:

@@ -216,7 +216,8 @@ def stretches(text: str, labelled: list[tuple[int, int, str]]) -> dict[str, str]
 
 
 def _trim(value: str) -> str:
-    value = value.strip(" ,;:.")
+    initial = re.search(r"(?:^|[\s.\-])[A-ZÀ-Ý]\.$", value.rstrip(" ,;:"))  # "Ostrom, E." keeps its point
+    value = value.strip(" ,;:.") + ("." if initial else "")
     for o, c in ("()", "[]", "«»", "“”", '""'):
         if value.startswith(o) and value.endswith(c) and len(value) > 2:
             value = value[1:-1].strip(" ,;:.")

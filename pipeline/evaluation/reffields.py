@@ -217,9 +217,9 @@ def gold_fields(item: Labelled) -> dict[str, str]:
 
 def rule_fields(text: str) -> dict[str, str]:
     """The rule parser's fields under the scored names."""
-    from pipeline.citations.fields import parse_entry
+    from pipeline.citations.fields import parse_entry_rules
 
-    return fields_from_entry(parse_entry(text))
+    return fields_from_entry(parse_entry_rules(text))
 
 
 def fields_from_entry(parsed: dict) -> dict[str, str]:
