@@ -8,7 +8,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from pipeline.evaluation.reffields import crf_fields, fields_from_entry, read_tei_folder, rule_fields, score
+from pipeline.evaluation.reffields import (crf_fields, erudit_labelled, fields_from_entry, read_tei_folder, rule_fields,
+                                           score, score_known)
 
 TARGETS = {"micro_f1": 0.90, "title": 0.88, "container": 0.85, "first_author": 0.95, "year": 0.97}
 SHOWN = ("title", "container", "first_author", "year", "volume", "issue", "pages", "publisher", "doi")
@@ -28,8 +29,13 @@ def _parse_entry_fields(text: str) -> dict[str, str]:
 PARSERS = {"crf": crf_fields, "parse_entry": _parse_entry_fields, "rules": rule_fields}
 
 
-def bench_reference_fields(folder: Path, repeat: int = 1) -> tuple[list[dict], dict]:
-    """(rows as dicts: stage, figure, value, unit, target, met), details."""
+def default_erudit() -> Path:
+    return Path(__file__).resolve().parents[3] / "shared" / "devset" / "erudit"
+
+
+def bench_reference_fields(folder: Path, repeat: int = 1, erudit: Path | None = None) -> tuple[list[dict], dict]:
+    """(rows as dicts: stage, figure, value, unit, target, met), details. With `erudit` (a folder of Érudit XML):
+    also accuracy on the fields Érudit's typography fixes (`erudit_labelled`), held-out split only."""
     items = read_tei_folder(folder)
     scored = score(items, PARSERS)
     rows: list[dict] = []
@@ -61,8 +67,18 @@ def bench_reference_fields(folder: Path, repeat: int = 1) -> tuple[list[dict], d
         rows.append({"stage": "reference fields", "figure": f"{name}: speed", "value": rate, "unit": "entries/CPU-s",
                      "target": f"target > {SPEED_TARGET}" if name == "crf labeller" else "",
                      "met": (rate or 0) > SPEED_TARGET if name == "crf labeller" else None})
-    for r in rows:
-        r["figure"] = f"{where}: {r['figure']}" if r is rows[0] else r["figure"]
+    rows[0]["figure"] = f"{where}: {rows[0]['figure']}"
+    if erudit is not None and erudit.is_dir():
+        pairs = erudit_labelled(erudit, held=True)
+        known = score_known(pairs, PARSERS)
+        scored["erudit_held_out"] = known
+        for name, r in known.items():
+            rows.append({"stage": "reference fields", "figure": f"erudit held-out ({r['entries']} entries, fields from "
+                         f"typography): {name}: micro accuracy", "value": r["micro_accuracy"], "unit": "accuracy",
+                         "target": "", "met": None})
+            for k, v in r["fields"].items():
+                rows.append({"stage": "reference fields", "figure": f"erudit held-out: {name}: {k} (gold {v['gold']})",
+                             "value": v["accuracy"], "unit": "accuracy", "target": "", "met": None})
     return rows, scored
 
 

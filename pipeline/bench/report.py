@@ -91,7 +91,8 @@ def run_bench(
     grobid = bench_reffields.default_grobid()
     if grobid.is_dir():
         note(f"reference fields: CRF, parse_entry and rules on {grobid}")
-        field_rows, details["reference_fields"] = bench_reffields.bench_reference_fields(grobid, repeat)
+        field_rows, details["reference_fields"] = bench_reffields.bench_reference_fields(
+            grobid, repeat, erudit=devset or bench_reffields.default_erudit())
         rows += [Row(r["stage"], r["figure"], r["value"], r["unit"], r["target"], r["met"]) for r in field_rows]
     else:
         rows.append(Row("reference fields", "field micro-F1", None, "", note=f"no GROBID evaluation files at {grobid}"))

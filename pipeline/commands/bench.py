@@ -45,7 +45,8 @@ def bench_cmd(
     reference_fields: Annotated[
         Optional[Path],
         typer.Option("--reference-fields", help="Only score reference fields (CRF, parse_entry, rules side by side) on "
-                     "the GROBID citation TEI files of DIR, print their speed, and stop.", show_default=False),
+                     "the GROBID citation TEI files of DIR (and the Érudit held-out split of --devset), print their "
+                     "speed, and stop.", show_default=False),
     ] = None,
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the figures as JSON here.")] = None,
     refextract_python: Annotated[
@@ -82,7 +83,7 @@ def bench_cmd(
         _recall(recall)
         return
     if reference_fields is not None:
-        _reference_fields(reference_fields, repeat, json_out)
+        _reference_fields(reference_fields, repeat, json_out, devset)
         return
     if not pdfs.is_dir():
         raise RescorpusError(f"{pdfs}: no such folder of PDFs; pass --pdfs DIR")
@@ -148,13 +149,13 @@ def _recall(folder: Path) -> None:
     out_console.print(table)
 
 
-def _reference_fields(folder: Path, repeat: int, json_out: Path | None) -> None:
-    from pipeline.bench.reffields import bench_reference_fields
+def _reference_fields(folder: Path, repeat: int, json_out: Path | None, devset: Path | None) -> None:
+    from pipeline.bench.reffields import bench_reference_fields, default_erudit
     from pipeline.files import write_json
 
     if not folder.is_dir() or not any(folder.glob("*.xml")):
         raise RescorpusError(f"{folder}: no GROBID citation TEI files (*.xml) here; pass --reference-fields DIR")
-    rows, details = bench_reference_fields(folder, repeat)
+    rows, details = bench_reference_fields(folder, repeat, erudit=devset or default_erudit())
     table = Table(title=f"reference fields: {folder}/, best of {repeat}", title_justify="left")
     for i, col in enumerate(COLUMNS):
         table.add_column(col, overflow="fold", no_wrap=i == 0, justify="right" if col == "value" else "left")
