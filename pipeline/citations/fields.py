@@ -189,6 +189,12 @@ def parse_entry(entry: str) -> dict:
         out["authors"] = rules["authors"]  # the labeller, finding no author, shifts every stretch by one
         learned = {k: v for k, v in learned.items() if k not in ("title", "container")}
         learned.update({k: rules[k] for k in ("title", "container") if rules.get(k)})
+    tail = VANCOUVER_TAIL_RE.search(entry)
+    if tail and not entry[tail.end():].strip(" .;") and learned.get("year") and tail.group("year") != learned["year"] \
+            and tail.group("year") in entry[entry.find(learned.get("container", "")):]:
+        # "Global Journal of Care 2012. Glob J Care 2011, 9(2):1–5": two years, and the Vancouver tail
+        # ("Journal year, vol(issue):pages") at the end says which is the journal's
+        learned["year"], learned["container"] = tail.group("year"), tail.group("container").strip()
     year = learned.get("year") or (rules.get("year") if rules.get("year") != "n.d." else None)
     if year:
         out["year"] = year

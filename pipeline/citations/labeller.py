@@ -121,7 +121,9 @@ def features(text: str, spans: list[tuple[int, int]]) -> list[list[str]]:
     shapes = [f[1][3:] for f in own]
     lows = [f[0][2:] for f in own]
     n = len(words)
+    digit_at = [i for i, sh in enumerate(shapes) if sh[0] == "d" or sh == "year"]
     out: list[list[str]] = []
+    nxt = 0
     stops = years = commas = 0
     quote = paren = 0
     for i, w in enumerate(words):
@@ -136,6 +138,18 @@ def features(text: str, spans: list[tuple[int, int]]) -> list[list[str]]:
             f.append("inparen")
         if i > 0 and spans[i][0] == spans[i - 1][1]:
             f.append("glued")
+        while nxt < len(digit_at) and digit_at[nxt] <= i:
+            nxt += 1
+        f.append("todigit=" + (str(min(digit_at[nxt] - i, 6)) if nxt < len(digit_at) else "none"))
+        if i + 1 < n and words[i + 1] == "." and w[:1].isupper() and len(w) <= 6:
+            f.append("abbr")
+        if i > 0:
+            f.append("w-1|w=" + lows[i - 1] + "|" + lows[i])
+        if i + 1 < n:
+            f.append("w|w+1=" + lows[i] + "|" + lows[i + 1])
+        for k in (-3, 3):
+            if 0 <= i + k < n:
+                f.append(f"w[{k}]=" + lows[i + k])
         for k in (-2, -1, 1, 2):
             j = i + k
             if 0 <= j < n:
@@ -228,9 +242,26 @@ def _trim(value: str) -> str:
     return value
 
 
+def _head_note_is_title(labelled: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """With no title found, a note that comes straight after the author and year ("LÉVESQUE, B. (2005). L’économie
+    sociale au Québec. Montréal : PUQ.", "Alliance X. (2009). World Report. Available at: ...") is the title."""
+    tags = [t for _a, _b, t in labelled]
+    if "title" in tags or "note" not in tags:
+        return labelled
+    first = tags.index("note")
+    before = [t for t in tags[:first] if t != "O"]
+    if not before or set(before) - {"author", "year"}:
+        return labelled
+    end = first
+    while end < len(tags) and tags[end] in ("note", "O") and not (tags[end] == "O" and end + 1 < len(tags)
+                                                                    and tags[end + 1] not in ("note", "O")):
+        end += 1
+    return [(a, b, "title" if first <= i < end and t == "note" else t) for i, (a, b, t) in enumerate(labelled)]
+
+
 def fields(text: str) -> dict[str, str]:
     """Every field of one reference string the CRF finds, as text (the year as its four digits)."""
-    found = stretches(text, label(text))
+    found = stretches(text, _head_note_is_title(label(text)))
     if "year" in found:
         y = re.search(r"(?:1[5-9]\d\d|20[0-3]\d)([a-z])?\b", found["year"])
         if y:

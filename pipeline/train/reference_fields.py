@@ -22,7 +22,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 MODEL = Path(__file__).resolve().parents[1] / "data" / "reference_fields.crfsuite"
-PARAMS = {"c1": 0.05, "c2": 0.01, "max_iterations": 200, "feature.possible_transitions": True, "feature.minfreq": 2}
+# Chosen on GROBID's corpus alone (a fifth of its files, by crc32 of the name, held out of fitting): field micro-F1
+# there 0.892 with c1=0.05/200 iterations, 0.896 with c1=0.15/300 (and a smaller model), 0.898 with c1=0.02/c2=0.1
+# (a model twice the size).
+PARAMS = {"c1": 0.15, "c2": 0.01, "max_iterations": 300, "feature.possible_transitions": True, "feature.minfreq": 2}
 
 
 def sequences(items) -> tuple[list, list]:
