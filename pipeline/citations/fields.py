@@ -181,6 +181,31 @@ def parse_entry(entry: str) -> dict:
     rules = parse_entry_rules(entry)
     learned = learned_fields(ENTRY_NUMBER_RE.sub("", entry, count=1).strip())
     out: dict = {}
+    tail = VANCOUVER_TAIL_RE.search(entry)
+    if tail and not entry[tail.end():].strip(" .;") and learned.get("container") != tail.group("container").strip():
+        # A Vancouver tail at the end ("Reprod Health Matters 2006, 14(27):27–39.") says where the journal is: the
+        # labeller may run the title into it ("... crisis. Reprod Health Matters"), take the year into it
+        # ("Br Med J 2000"), or read a year of a repeated title ("Global Journal of Care 2012. Glob J Care 2011")
+        journal = tail.group("container").strip()
+        title = learned.get("title", "")
+        if title.endswith(journal) and re.search(r"[.?!]\s*$", title[: -len(journal)]):
+            learned["title"] = title[: -len(journal)].rstrip(" .")
+        learned["container"], learned["year"] = journal, tail.group("year")
+        learned.update({k: v for k, v in (("volume", tail.group("vol")), ("issue", tail.group("issue")),
+                                          ("pages", re.sub(r"\s", "", tail.group("pages")))) if v})
+    if learned.get("author") and re.match(r"^[^:]{2,120}:\s", learned["author"]) and rules.get("title") \
+            and learned["author"].split(":", 1)[1].strip() and rules["title"].startswith(learned["author"].split(":", 1)[1].strip()):
+        learned["author"] = learned["author"].split(":", 1)[0]  # "WHS: Global Health Indicators Part": a colon
+        learned["title"] = rules["title"]  # ends a Vancouver author list
+    title, container = learned.get("title", ""), learned.get("container", "")
+    ask = re.match(r"^(.{2,200}?[?!])\s+\S", container)
+    t0 = entry.find(title) if title else -1
+    c0 = entry.find(container, t0 + len(title)) if ask and t0 >= 0 else -1
+    if c0 >= 0 and not entry[t0 + len(title) : c0].strip(" .,:;"):
+        # "... recidivism : What works ! Criminology", "... all-time low. Will the recession reverse that? Time
+        # Magazine": a sentence that ends in ? or ! before the journal closes the title
+        learned["title"] = entry[t0 : c0 + len(ask.group(1))]
+        learned["container"] = container[len(ask.group(1)) :].strip()
     people = persons(learned["author"]) if "author" in learned else []
     if people:
         out["authors"] = [family for family, _given in people]
@@ -189,12 +214,6 @@ def parse_entry(entry: str) -> dict:
         out["authors"] = rules["authors"]  # the labeller, finding no author, shifts every stretch by one
         learned = {k: v for k, v in learned.items() if k not in ("title", "container")}
         learned.update({k: rules[k] for k in ("title", "container") if rules.get(k)})
-    tail = VANCOUVER_TAIL_RE.search(entry)
-    if tail and not entry[tail.end():].strip(" .;") and learned.get("year") and tail.group("year") != learned["year"] \
-            and tail.group("year") in entry[entry.find(learned.get("container", "")):]:
-        # "Global Journal of Care 2012. Glob J Care 2011, 9(2):1–5": two years, and the Vancouver tail
-        # ("Journal year, vol(issue):pages") at the end says which is the journal's
-        learned["year"], learned["container"] = tail.group("year"), tail.group("container").strip()
     year = learned.get("year") or (rules.get("year") if rules.get("year") != "n.d." else None)
     if year:
         out["year"] = year

@@ -292,8 +292,8 @@ EDITOR_MARK_RE = re.compile(r"\s*[(\[]?\s*\b(?:eds?|éds?|dir|coord|hrsg|editors
 
 def _is_initials(piece: str) -> bool:
     toks = piece.replace(".", ". ").split()
-    return bool(toks) and all(INITIALS_RE.match(t) for t in toks) and (
-        "." in piece or len(piece.replace(" ", "").replace("-", "")) <= 3)
+    bare = piece.replace(" ", "").replace("-", "")
+    return bool(toks) and all(INITIALS_RE.match(t) for t in toks) and ("." in piece or len(bare) <= 3 and bare.isupper())
 
 
 def _looks_given(piece: str) -> bool:
