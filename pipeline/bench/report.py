@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from pipeline.bench import reffields as bench_reffields
 from pipeline.bench import scale as bench_scale
 from pipeline.bench.stages import (EndToEndBench, ExtractionBench, TaggingBench, bench_end_to_end, bench_extraction,
                              bench_tagging)
@@ -87,6 +88,14 @@ def run_bench(
     details = {"machine": bench_scale.machine(), "extraction": extraction.to_json(), "tagging": tagging.to_json(),
                "end_to_end": end.to_json(), "end_to_end_jobs": [e.to_json() for e in ends], "references": references.to_json()}
     rows = extraction_rows(extraction) + tagging_rows(tagging, end) + [row for e in ends for row in end_rows(e)] + [GROBID_ROW] + reference_rows(references)
+    grobid = bench_reffields.default_grobid()
+    if grobid.is_dir():
+        note(f"reference fields: CRF, parse_entry and rules on {grobid}")
+        field_rows, details["reference_fields"] = bench_reffields.bench_reference_fields(
+            grobid, repeat, erudit=devset or bench_reffields.default_erudit())
+        rows += [Row(r["stage"], r["figure"], r["value"], r["unit"], r["target"], r["met"]) for r in field_rows]
+    else:
+        rows.append(Row("reference fields", "field micro-F1", None, "", note=f"no GROBID evaluation files at {grobid}"))
     if scale:
         note(f"scale: a corpus of {scale} papers, --jobs 1 and 2 (each run in its own process)")
         figures = bench_scale.bench_scale(n=scale, rerun_n=min(scale, 100), tagging=False, devset=devset)

@@ -42,6 +42,12 @@ def bench_cmd(
         typer.Option("--recall", help="Only print the reference-list recall per shape of DIR/outputs against "
                      "DIR/generated.json (a --make-corpus folder after `rescorpus run`) and stop."),
     ] = None,
+    reference_fields: Annotated[
+        Optional[Path],
+        typer.Option("--reference-fields", help="Only score reference fields (CRF, parse_entry, rules side by side) on "
+                     "the GROBID citation TEI files of DIR (and the Érudit held-out split of --devset), print their "
+                     "speed, and stop.", show_default=False),
+    ] = None,
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the figures as JSON here.")] = None,
     refextract_python: Annotated[
         Optional[Path],
@@ -62,6 +68,10 @@ def bench_cmd(
       rescorpus bench --make-corpus /tmp/big --scale 200
       rescorpus run --corpus /tmp/big/corpus --out /tmp/big/outputs
       rescorpus bench --recall /tmp/big
+
+    \b
+    Reference fields alone:
+      rescorpus bench --reference-fields ../shared/devset/grobid/citation/evaluation
     """
     from pipeline.bench.report import run_bench
     from pipeline.files import write_json
@@ -71,6 +81,9 @@ def bench_cmd(
         return
     if recall is not None:
         _recall(recall)
+        return
+    if reference_fields is not None:
+        _reference_fields(reference_fields, repeat, json_out, devset)
         return
     if not pdfs.is_dir():
         raise RescorpusError(f"{pdfs}: no such folder of PDFs; pass --pdfs DIR")
@@ -134,3 +147,22 @@ def _recall(folder: Path) -> None:
     for shape, row in per.items():
         table.add_row(shape, *("-" if row[k] is None else str(row[k]) for k in keys))
     out_console.print(table)
+
+
+def _reference_fields(folder: Path, repeat: int, json_out: Path | None, devset: Path | None) -> None:
+    from pipeline.bench.reffields import bench_reference_fields, default_erudit
+    from pipeline.files import write_json
+
+    if not folder.is_dir() or not any(folder.glob("*.xml")):
+        raise RescorpusError(f"{folder}: no GROBID citation TEI files (*.xml) here; pass --reference-fields DIR")
+    rows, details = bench_reference_fields(folder, repeat, erudit=devset or default_erudit())
+    table = Table(title=f"reference fields: {folder}/, best of {repeat}", title_justify="left")
+    for i, col in enumerate(COLUMNS):
+        table.add_column(col, overflow="fold", no_wrap=i == 0, justify="right" if col == "value" else "left")
+    for r in rows:
+        met = "" if r["met"] is None else ("yes" if r["met"] else "NO")
+        table.add_row(r["stage"], r["figure"], _value(r["value"]), r["unit"], r["target"], met)
+    out_console.print(table)
+    if json_out:
+        write_json(json_out, {"rows": rows, "details": details})
+        say(f"figures written to {json_out}")

@@ -20,12 +20,22 @@ from pipeline.run.outfolder import owned_files
 CACHE = ".cache"
 
 
+MODEL_GLOBS = ("data/*.json", "data/*.crfsuite")  # entry_lines.json, reference_fields.crfsuite, the Érudit split
+
+
+def model_files() -> list[Path]:
+    """The fitted weights and splits shipped under pipeline/data/ (the stages read them)."""
+    root = Path(pipeline.__file__).parent
+    return sorted(p for g in MODEL_GLOBS for p in root.glob(g) if p.is_file())
+
+
 @lru_cache(maxsize=1)
 def code_digest() -> str:
-    """A hash of the package's own source: any change of code is a new pipeline version."""
+    """A hash of the package's own source and shipped models (`model_files`): any change of code or of a
+    model's weights is a new pipeline version."""
     digest = hashlib.sha256(pipeline.__version__.encode())
     root = Path(pipeline.__file__).parent
-    for path in sorted(root.rglob("*.py")):
+    for path in sorted([*root.rglob("*.py"), *model_files()]):
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 

@@ -1,0 +1,369 @@
+"""Reference fields learned from data: a CRF labels each token of one reference string (author, title,
+container, volume, issue, pages, year, publisher, place, doi, url, editor, note, or O for the punctuation
+between fields), and the fields are the labelled stretches.
+
+Features are the token's own (lower-cased word, shape, dictionaries of given names, months, journal,
+publisher and place words in French and English, made here), its place in the string (tenth of the
+string, how many sentence stops and years came before it, inside quotes or brackets) and its neighbours'
+words and shapes. The weights are fitted by `pipeline.train.reference_fields` on GROBID's citation corpus
+and ship as `pipeline/data/reference_fields.crfsuite`, opened once per process.
+
+Authors are split into persons (family, given) by rules on the author stretch only (`persons`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+
+MODEL_FILE = "data/reference_fields.crfsuite"
+LABELS = ("author", "title", "container", "volume", "issue", "pages", "year", "publisher", "place", "doi", "url",
+          "editor", "note")
+
+TOKEN_RE = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"]+|\b10\.\d{4,9}/[^\s\",;]+|[^\W\d_]+(?:['’][^\W\d_]+)*|\d+|\S"
+)
+YEAR_RE = re.compile(r"^(?:1[5-9]\d\d|20[0-3]\d)$")
+
+GIVEN = frozenset("""
+aaron adam adrien agnès alain alan albert alexander alexandre alfred alice alison amanda amy andré andrea andreas
+andrew angela anna anne annie anthony antoine antonio arthur audrey barbara benjamin benoît bernard bertrand brian
+bruce bruno camille carl carlos caroline catherine cécile charles charlotte chris christian christine christophe
+christopher claire claude colin cyril damien daniel david denis denise didier dominique donald dorothy douglas
+edward elena elinor elisabeth élisabeth elizabeth emily emma emmanuel eric éric erik étienne eva fabien fabrice
+florence françois françoise frank frédéric gabriel gary george georges gérard gilles gregory guillaume guy hans
+harold harry hélène helen henri henry hugo hugues ian isabelle jack jacques james jan jane janet jason jean
+jeanne jeffrey jennifer jérôme jessica joan joël john jonathan joseph josé julia julie julien karen karl kate
+katherine kenneth kevin laura laurence laurent linda lisa louis louise luc lucie luis marc marcel margaret maria
+marie marion mark martin mary mathieu matthew maurice michael michel michèle mohamed monique nadia nathalie
+nicolas nicole olivier pascal patricia patrick paul peter philippe pierre rachel raymond rené richard robert roger
+ronald rose ruth samuel sandra sarah serge simon sophie stephen steven susan sylvie thierry thomas timothy valérie
+véronique victor vincent virginie walter william yves
+""".split())
+MONTHS = frozenset("""
+january february march april may june july august september october november december jan feb mar apr jun jul
+aug sep sept oct nov dec janvier février fevrier mars avril mai juin juillet août aout septembre octobre novembre
+décembre decembre janv févr avr juil déc spring summer autumn fall winter printemps été automne hiver
+""".split())
+JOURNAL_WORDS = frozenset("""
+journal journ j revue rev review reviews proceedings proc conference conf symposium workshop acta annals annales
+ann bulletin bull cahiers cah transactions trans letters lett quarterly studies stud economics econ economy
+économie sociology sociologie sociological science sciences sci phys physical physics chem chemistry soc society
+société research res management manag international int american am nature newsletter magazine gazette mémoires
+archives arch notes reports rep recherches recherche politique sociales social travail affairs policy public
+medicine med clinical clin biol biology mathematical math mathematics applied appl theory theoretical quart
+astrophys astrophysical nucl nuclear rendus comptes mod opt psychology psychol history histoire géographie
+""".split())
+PUBLISHER_WORDS = frozenset("""
+press presses university univ université universitaires universitaire éditions editions edition publishers
+publishing publications verlag springer wiley elsevier routledge sage gallimard seuil puf harmattan dunod academic
+books book kluwer pergamon blackwell mcgraw hill prentice penguin macmillan karthala economica vuibert boeck
+découverte colin institute institut inc ltd co
+""".split())
+PLACE_WORDS = frozenset("""
+paris londres london new york montréal montreal québec quebec cambridge oxford bruxelles brussels genève geneva
+lyon rennes grenoble toulouse bordeaux lille marseille berlin boston chicago amsterdam ottawa louvain dordrecht
+heidelberg princeton berkeley washington toronto tokyo moscow leipzig philadelphia singapore basel zurich
+""".split())
+EDITOR_WORDS = frozenset("ed eds éd éds editor editors edited dir coord sous direction hrsg".split())
+IN_WORDS = frozenset("in dans".split())
+PAGE_WORDS = frozenset("p pp pages page s".split())
+VOL_WORDS = frozenset("vol volume vols tome t bd".split())
+ISSUE_WORDS = frozenset("no n nº num numéro number issue nr".split())
+QUOTES_OPEN, QUOTES_CLOSE = "«“‘", "»”’"
+INITIAL_RE = re.compile(r"^[A-ZÀ-Ý]$")
+
+
+def tokens(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every token: a URL or DOI whole, a word, a run of digits, one other character."""
+    return [m.span() for m in TOKEN_RE.finditer(text)]
+
+
+def _shape(w: str) -> str:
+    if w[0].isdigit():
+        if YEAR_RE.match(w):
+            return "year"
+        return "d" + str(min(len(w), 4))
+    if len(w) > 4 and (w.startswith(("http", "www.")) or w.startswith("10.") and "/" in w):
+        return "web"
+    if w[0].isalpha():
+        if len(w) == 1:
+            return "Init" if w.isupper() else "x1"
+        if w.isupper():
+            return "CAPS"
+        if w[0].isupper():
+            return "Cap"
+        return "low" if w.islower() else "mixed"
+    return "p" + w
+
+
+def _word_features(w: str) -> list[str]:
+    low = w.lower()
+    shape = _shape(w)
+    feats = ["w=" + (low if shape != "web" else "<web>"), "sh=" + shape]
+    if w.isalpha():
+        feats.append("len=" + str(min(len(w), 8)))
+        feats.append("suf=" + low[-3:])
+    for name, words in (("given", GIVEN), ("month", MONTHS), ("jword", JOURNAL_WORDS), ("pubword", PUBLISHER_WORDS),
+                        ("place", PLACE_WORDS), ("edword", EDITOR_WORDS), ("inword", IN_WORDS),
+                        ("pageword", PAGE_WORDS), ("volword", VOL_WORDS), ("issueword", ISSUE_WORDS)):
+        if low in words:
+            feats.append(name)
+    return feats
+
+
+def features(text: str, spans: list[tuple[int, int]]) -> list[list[str]]:
+    """The CRF's features of each token of `text`."""
+    words = [text[a:b] for a, b in spans]
+    own = [_word_features(w) for w in words]
+    shapes = [f[1][3:] for f in own]
+    lows = [f[0][2:] for f in own]
+    n = len(words)
+    digit_at = [i for i, sh in enumerate(shapes) if sh[0] == "d" or sh == "year"]
+    out: list[list[str]] = []
+    nxt = 0
+    stops = years = commas = 0
+    quote = paren = 0
+    for i, w in enumerate(words):
+        f = list(own[i])
+        f.append("pos=" + str(10 * i // max(n, 1)))
+        f.append("stops=" + str(min(stops, 5)))
+        f.append("years=" + str(min(years, 2)))
+        f.append("commas=" + str(min(commas, 6)))
+        if quote:
+            f.append("inquote")
+        if paren:
+            f.append("inparen")
+        if i > 0 and spans[i][0] == spans[i - 1][1]:
+            f.append("glued")
+        while nxt < len(digit_at) and digit_at[nxt] <= i:
+            nxt += 1
+        f.append("todigit=" + (str(min(digit_at[nxt] - i, 6)) if nxt < len(digit_at) else "none"))
+        if i + 1 < n and words[i + 1] == "." and w[:1].isupper() and len(w) <= 6:
+            f.append("abbr")
+        if i > 0:
+            f.append("w-1|w=" + lows[i - 1] + "|" + lows[i])
+        if i + 1 < n:
+            f.append("w|w+1=" + lows[i] + "|" + lows[i + 1])
+        for k in (-3, 3):
+            if 0 <= i + k < n:
+                f.append(f"w[{k}]=" + lows[i + k])
+        for k in (-2, -1, 1, 2):
+            j = i + k
+            if 0 <= j < n:
+                f.append(f"w[{k}]=" + lows[j])
+                f.append(f"sh[{k}]=" + shapes[j])
+            else:
+                f.append(f"w[{k}]=<edge>")
+        if i > 0:
+            f.append("sh-1|sh=" + shapes[i - 1] + "|" + shapes[i])
+        if i + 1 < n:
+            f.append("sh|sh+1=" + shapes[i] + "|" + shapes[i + 1])
+        out.append(f)
+        if w == "." and not (i > 0 and (INITIAL_RE.match(words[i - 1]) or len(words[i - 1]) <= 3 and words[i - 1].isalpha())):
+            stops += 1
+        elif w in "?!:":
+            stops += w != ":"
+        elif w == ",":
+            commas += 1
+        if shapes[i] == "year":
+            years += 1
+        if w in QUOTES_OPEN or w == '"' and not quote:
+            quote = 1
+        elif w in QUOTES_CLOSE or w == '"':
+            quote = 0
+        if w in "([":
+            paren += 1
+        elif w in ")]" and paren:
+            paren -= 1
+    return out
+
+
+@lru_cache(maxsize=1)
+def _tagger():
+    import pycrfsuite
+
+    tagger = pycrfsuite.Tagger()
+    with resources.as_file(resources.files("pipeline").joinpath(MODEL_FILE)) as path:
+        tagger.open(str(path))
+    return tagger
+
+
+def label(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, label) of every token of one reference string."""
+    spans = tokens(text)
+    if not spans:
+        return []
+    tags = _tagger().tag(features(text, spans))
+    return [(a, b, t) for (a, b), t in zip(spans, tags)]
+
+
+def stretches(text: str, labelled: list[tuple[int, int, str]]) -> dict[str, str]:
+    """The first stretch of each label: from a token of it to the last before another label begins (O tokens
+    inside are kept), trimmed of the punctuation around it. A title, container, publisher or place of fewer than
+    three letters (a stray initial "J.") gives way to the label's next stretch."""
+    groups: dict[str, list[list[int]]] = {}
+    current = None
+    for a, b, tag in labelled:
+        if tag == "O":
+            continue
+        if tag != current:
+            groups.setdefault(tag, []).append([a, b])
+            current = tag
+        else:
+            groups[tag][-1][1] = b
+    out = {}
+    for tag, spans in groups.items():
+        for a, b in spans:
+            close = re.match(r"\s?\)", text[b:])
+            if close and text[a:b].count("(") > text[a:b].count(")"):
+                b += close.end()  # "Le sens du jeu (qui a gagné ?)": the bracket the labeller left out
+            value = _trim(text[a:b])
+            if tag not in ("title", "container", "publisher", "place") or sum(c.isalpha() for c in value) >= 3:
+                out[tag] = value
+                break
+        else:
+            out[tag] = _trim(text[spans[0][0]:spans[0][1]])
+    return out
+
+
+def _trim(value: str) -> str:
+    initial = re.search(r"(?:^|[\s.\-])[A-ZÀ-Ý]\.$", value.rstrip(" ,;:"))  # "Ostrom, E." keeps its point
+    value = value.strip(" ,;:.") + ("." if initial else "")
+    for o, c in ("()", "[]", "«»", "“”", '""'):
+        if value.startswith(o) and value.endswith(c) and len(value) > 2:
+            value = value[1:-1].strip(" ,;:.")
+        elif value.endswith(c) and o not in value:
+            value = value[:-1].rstrip(" ,;:.")
+        elif value.startswith(o) and c not in value:
+            value = value[1:].lstrip(" ,;:.")
+    return value
+
+
+def _head_note_is_title(labelled: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """With no title found, a note that comes straight after the author and year ("LÉVESQUE, B. (2005). L’économie
+    sociale au Québec. Montréal : PUQ.", "Alliance X. (2009). World Report. Available at: ...") is the title."""
+    tags = [t for _a, _b, t in labelled]
+    if "title" in tags or "note" not in tags:
+        return labelled
+    first = tags.index("note")
+    before = [t for t in tags[:first] if t != "O"]
+    if not before or set(before) - {"author", "year"}:
+        return labelled
+    end = first
+    while end < len(tags) and tags[end] in ("note", "O") and not (tags[end] == "O" and end + 1 < len(tags)
+                                                                    and tags[end + 1] not in ("note", "O")):
+        end += 1
+    return [(a, b, "title" if first <= i < end and t == "note" else t) for i, (a, b, t) in enumerate(labelled)]
+
+
+def fields(text: str) -> dict[str, str]:
+    """Every field of one reference string the CRF finds, as text (the year as its four digits)."""
+    found = stretches(text, _head_note_is_title(label(text)))
+    if "year" in found:
+        y = re.search(r"(?:1[5-9]\d\d|20[0-3]\d)([a-z])?\b", found["year"])
+        if y:
+            found["year"] = y.group(0)[:4]
+        else:
+            del found["year"]
+    if "container" in found and (at := text.find(found["container"])) >= 0:
+        acronym = re.match(r"\s?\(([A-Z][\w\-]{1,15})\)", text[at + len(found["container"]):])
+        if acronym:  # "ACL workshop (SemEval)", "Journal of Co-operative Studies (JCS)": the name's own acronym
+            found["container"] += " " + acronym.group(0).strip()
+            if found.get("publisher", "").strip("()") == acronym.group(1):
+                del found["publisher"]
+    for key in ("doi", "url"):
+        if key in found:
+            found[key] = re.sub(r"^(?:doi\s*:?\s*|https?://(?:dx\.)?doi\.org/)", "", found[key], flags=re.I) \
+                if key == "doi" else found[key]
+    return found
+
+
+# ---------------------------------------------------------------- persons of an author stretch
+
+PARTICLES = frozenset("de del della der den di du da dos van von le la ter ten st".split())
+INITIALS_RE = re.compile(r"^(?:[A-ZÀ-Ý][a-z]?\.?-?)+\.?$")
+SPLIT_PERSONS_RE = re.compile(r"\s*;\s*|\s*,?\s+(?:and|et|&|und|y)\s+|\s*,\s*(?:and|et|&)\s+")
+ETAL_RE = re.compile(r",?\s*\b(?:et\s*al|et\s+coll|and\s+others)\b\.?", re.I)
+EDITOR_MARK_RE = re.compile(r"\s*[(\[]?\s*\b(?:eds?|éds?|dir|coord|hrsg|editors?)\b\.?\s*[)\]]?\s*$|\s*\(sous la dir[^)]*\)", re.I)
+
+
+def _is_initials(piece: str) -> bool:
+    toks = piece.replace(".", ". ").split()
+    bare = piece.replace(" ", "").replace("-", "")
+    return bool(toks) and all(INITIALS_RE.match(t) for t in toks) and ("." in piece or len(bare) <= 3 and bare.isupper())
+
+
+def _looks_given(piece: str) -> bool:
+    words = piece.split()
+    if not words or len(words) > 3:
+        return False
+    if _is_initials(piece):
+        return True
+    first = words[0].rstrip(".").lower()
+    names = [w for w in words if not _is_initials(w)]
+    if names and all(w.rstrip(".").lower() in GIVEN for w in names):
+        return True
+    return len(words) == 2 and _is_initials(words[1]) and "." in words[1] and words[0][1:].islower() \
+        and words[0].lower() in GIVEN
+
+
+def _one_person(piece: str) -> tuple[str, str]:
+    """"J. P. Collman", "Collman J. P.", "COLLMAN JP", "Elinor Ostrom", "Ludwig van Beethoven" -> (family, given)."""
+    piece = re.sub(r"\s*\([^()]*\)", "", piece)
+    words = re.sub(r"\.\s*-", ".-", piece.replace(".", ". ")).split()
+    if not words:
+        return "", ""
+    lead = []
+    while len(words) > 1 and INITIALS_RE.match(words[0]) and (words[0].endswith(".") or words[0].endswith("-")):
+        lead.append(words.pop(0))
+    if lead:
+        return _join(words), _join(lead)
+    trail = []
+    while len(words) > 1 and INITIALS_RE.match(words[-1]) and (words[-1].endswith(".") or words[-1].isupper() and len(words[-1]) <= 3):
+        trail.insert(0, words.pop())
+    if trail:
+        return _join(words), _join(trail)
+    if len(words) >= 2 and words[-1].isupper() and not words[0].isupper():
+        return words[-1], _join(words[:-1])  # "Jean DUPONT"
+    if len(words) >= 2 and words[0].isupper() and len(words[0]) > 1 and not words[-1].isupper():
+        k = 1
+        while k < len(words) and words[k].isupper():
+            k += 1
+        return _join(words[:k]), _join(words[k:])  # "DUPONT Jean"
+    i = len(words) - 1
+    while i > 0 and words[i - 1].lower() in PARTICLES:
+        i -= 1
+    return _join(words[i:]), _join(words[:i])
+
+
+def _join(words: list[str]) -> str:
+    return re.sub(r"\.\s+(?=-)", ".", " ".join(words)).replace(". -", ".-").strip(" ,")
+
+
+def persons(stretch: str) -> list[tuple[str, str]]:
+    """(family, given) of each person of an author (or editor) stretch, in order; "et al." left out."""
+    s = EDITOR_MARK_RE.sub("", ETAL_RE.sub("", unicodedata.normalize("NFC", stretch))).strip(" ,;:")
+    s = re.sub(r"(?<=[a-zà-ÿ]{2})\.$", "", s)
+    s = re.sub(r"^(?:by|par|edited by|ed\. by)\s+", "", s, flags=re.I)
+    out: list[tuple[str, str]] = []
+    for chunk in SPLIT_PERSONS_RE.split(s):
+        pieces = [p.strip() for p in chunk.split(",")]
+        pieces = [p for p in pieces if p]
+        i = 0
+        while i < len(pieces):
+            p = pieces[i]
+            single = len([w for w in p.split() if w.lower() not in PARTICLES]) <= 2 and not _is_initials(p) and not any(
+                INITIALS_RE.match(w) and (w.endswith(".") or len(w) <= 3 and w.isupper()) for w in p.split())
+            if single and i + 1 < len(pieces) and (_looks_given(pieces[i + 1]) or len(pieces) == 2 and len(out) == 0
+                                                   and len(pieces[i + 1].split()) <= 2 and len(p.split()) == 1):
+                out.append((p, pieces[i + 1].strip()))
+                i += 2
+                continue
+            family, given = _one_person(p)
+            if family:
+                out.append((family, given))
+            i += 1
+    return [(f.strip(" ,.;:"), g.strip(" ,;:")) for f, g in out if f.strip(" ,.;:")]

@@ -1,0 +1,117 @@
+"""The learned reference-field labeller: the shipped model reads entries we wrote ourselves (French and English,
+several styles), `rescorpus parse-refs` prints CSL-JSON, the model is what its training script makes, and on
+GROBID's evaluation files (never fitted) it beats the rule parser."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from pipeline.citations.fields import parse_entry
+from pipeline.citations.labeller import fields, persons
+
+DEVSET = Path(__file__).resolve().parents[2] / "shared" / "devset"
+GROBID = DEVSET / "grobid" / "citation"
+
+FRENCH_APA = [
+    ("Bouchard, M. J. et Rousselière, D. (2015). La coopération au Québec. Revue internationale de l’économie "
+     "sociale, 335, 45-60.",
+     {"first": "Bouchard", "year": "2015", "title": "La coopération au Québec",
+      "container": "Revue internationale de l’économie sociale", "volume": "335", "pages": "45-60"}),
+]
+OURS = [
+    ("LÉVESQUE, Benoît et MENDELL, Marguerite (2005). L’économie sociale au Québec. Montréal : PUQ.",
+     {"first": "LÉVESQUE", "year": "2005", "title": "L’économie sociale au Québec"}),
+    ("Smith, J., & Tanaka, H. (2010). Cooperatives in crisis. Journal of Rural Studies, 26(3), 101-118.",
+     {"first": "Smith", "year": "2010", "title": "Cooperatives in crisis", "container": "Journal of Rural Studies",
+      "volume": "26", "issue": "3", "pages": "101-118"}),
+    ("J. Smith and H. Tanaka, Phys. Rev. B 95, 125136 (2017).",
+     {"first": "Smith", "year": "2017", "container": "Phys. Rev. B", "volume": "95", "pages": "125136"}),
+    ("Ostrom, Elinor. 1990. Governing the Commons. Cambridge: Cambridge University Press.",
+     {"first": "Ostrom", "year": "1990", "title": "Governing the Commons", "publisher": "Cambridge University Press"}),
+    ("Birchall J, Ketilson LH. Resilience of the cooperative business model in times of crisis. Geneva: "
+     "International Labour Organization; 2009.",
+     {"first": "Birchall", "year": "2009", "title": "Resilience of the cooperative business model in times of crisis"}),
+]
+
+
+@pytest.mark.parametrize("entry, expected", OURS, ids=lambda v: v[:30] if isinstance(v, str) else "")
+def test_citations_labeller_reads_entries_of_several_styles(entry: str, expected: dict) -> None:
+    got = fields(entry)
+    people = persons(got.get("author", ""))
+    assert people and people[0][0] == expected["first"], got
+    for key, value in expected.items():
+        if key != "first":
+            assert got.get(key) == value, (key, got)
+    parsed = parse_entry(entry)
+    assert parsed["authors"][0] == expected["first"] and parsed["year"] == expected["year"]
+
+
+@pytest.mark.xfail(strict=True, reason="known shortfall: fitted on 324 French strings of 8,345, the CRF reads "
+                   "a French APA article's title as part of the journal")
+@pytest.mark.parametrize("entry, expected", FRENCH_APA, ids=lambda v: v[:30] if isinstance(v, str) else "")
+def test_citations_labeller_reads_french_apa_articles(entry: str, expected: dict) -> None:
+    got = fields(entry)
+    assert {k: got.get(k) for k in expected if k != "first"} == {k: v for k, v in expected.items() if k != "first"}
+
+
+def test_citations_labeller_splits_persons_into_family_and_given() -> None:
+    assert persons("Bouchard, M. J., Rousselière, D. et Lévesque, Benoît") == [
+        ("Bouchard", "M. J."), ("Rousselière", "D."), ("Lévesque", "Benoît")]
+    assert persons("J.-Y. Ollitrault, R. Li and S.-C. Zhang") == [("Ollitrault", "J.-Y."), ("Li", "R."), ("Zhang", "S.-C.")]
+    assert persons("Shojania KG, Grimshaw JM") == [("Shojania", "KG"), ("Grimshaw", "JM")]
+    assert persons("Waleed Ammar, Matthew E. Peters, and Russell Power") == [
+        ("Ammar", "Waleed"), ("Peters", "Matthew E."), ("Power", "Russell")]
+    assert persons("M. Ackermann et al. (Fermi-LAT)") == [("Ackermann", "M.")]
+
+
+def test_parse_refs_prints_one_csl_object_per_line(tmp_path: Path) -> None:
+    refs = tmp_path / "refs.txt"
+    refs.write_text(OURS[1][0] + "\n\n" + OURS[3][0] + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["parse-refs", str(refs)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert len(lines) == 3 and lines[1] == ""
+    first = json.loads(lines[0])
+    assert first["author"][0] == {"family": "Smith", "given": "J."}
+    assert first["issued"] == {"date-parts": [[2010]]}
+    assert first["container-title"] == "Journal of Rural Studies" and first["page"] == "101-118"
+    assert json.loads(lines[2])["title"] == "Governing the Commons"
+
+
+def test_parse_refs_refuses_a_missing_file(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["parse-refs", str(tmp_path / "nope.txt")])
+    assert result.exit_code == 1
+    assert "no such file" in result.output
+
+
+def test_parse_refs_reads_standard_input() -> None:
+    result = CliRunner().invoke(app, ["parse-refs", "-"], input=OURS[2][0] + "\n")
+    assert result.exit_code == 0
+    assert json.loads(result.output)["container-title"] == "Phys. Rev. B"
+
+
+def test_citations_labeller_beats_the_rules_on_grobid_evaluation_subset() -> None:
+    if not (GROBID / "evaluation").is_dir():
+        pytest.skip(f"GROBID's citation evaluation files are not at {GROBID}: nothing to measure against")
+    from pipeline.evaluation.reffields import PARSERS, read_tei_folder, score
+
+    items = read_tei_folder(GROBID / "evaluation")[::4]  # every fourth entry, both files
+    result = score(items, PARSERS)
+    assert result["crf"]["all"]["micro_f1"] >= 0.88
+    assert result["crf"]["all"]["fields"]["year"]["f1"] >= 0.95
+    assert result["crf"]["all"]["micro_f1"] > result["rules"]["all"]["micro_f1"] + 0.2
+
+
+@pytest.mark.slow
+def test_reference_fields_training_remakes_the_shipped_model(capsys) -> None:
+    if not (GROBID / "corpus").is_dir():
+        pytest.skip(f"the development data is not at {DEVSET}: the model cannot be refitted here")
+    from pipeline.train import reference_fields
+
+    assert reference_fields.main(["--devset", str(DEVSET), "--check"]) == 0
+    assert "same model" in capsys.readouterr().out
