@@ -86,8 +86,9 @@ def tag_text(
         callouts = [
             c if known_author(c, keys) else _drop_particle(text, c)
             for c in callouts
-            if c.kind not in ("narrative", "standalone") or known_author(c, keys)
-            or (c.kind == "narrative" and not year_last and (_plausible_surnames(text, c) or _known_later_author(c, keys)))
+            if (c.kind not in ("narrative", "standalone") or known_author(c, keys)
+                or (c.kind == "narrative" and not year_last and (_plausible_surnames(text, c) or _known_later_author(c, keys))))
+            and not (year_last and c.kind == "narrative" and best_match(c, keys, other_years=False) is None)
         ]
         dated = dated_mentions(text, ranges, keys)
         callouts = sorted(callouts + [d for d in dated if not any(d.start < c.end and c.start < d.end for c in callouts)],
