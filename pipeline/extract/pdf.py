@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pypdfium2 import PdfiumError
@@ -39,6 +39,7 @@ from pipeline.extract import ocr
 from pipeline.extract.pdfchars import PageChars, open_document, read_page
 from pipeline.extract.paragraphs import NOTE_START, Piece, join_continuations, page_pieces
 from pipeline.extract.sections import role_of
+from pipeline.extract import superscripts
 from pipeline.extract.words import page_words
 
 # pdfplumber's extract_words(x_tolerance_ratio=WORD_GAP, y_tolerance=2, keep_blank_chars=False,
@@ -67,6 +68,7 @@ class _Page:
     chars: int
     unmapped: int = 0  # glyphs with no usable Unicode (left out of the text)
     ocr: float | None = None  # OCR'd page: Tesseract's mean word confidence
+    raised: list[superscripts.Raised] = field(default_factory=list)  # raised small marks (superscripts.py)
 
 
 def read_pdf(path: Path, password: str | None = None) -> Source:
@@ -97,13 +99,15 @@ def read_pdf(path: Path, password: str | None = None) -> Source:
     body = _body_size(pages)
     _mark_furniture(pages)
     pieces: list[Piece] = []
+    marks: list[superscripts.Mark] = []
     for page in pages:
         _mark_notes(page, body)
+        marks.extend(_write_raised(page))
         kept = [(ln, k) for ln, k in zip(page.lines, page.kinds) if k != "drop"]
         pieces.extend(page_pieces(kept, page.number, body))
     blocks = join_continuations(_section_kinds(pieces))
     return Source(blocks=tuple(blocks), pages=len(pages), tables=tuple(tables), has_text_layer=layer,
-                  undecoded_pages=undecoded, ocr_pages=read)
+                  undecoded_pages=undecoded, ocr_pages=read, superscripts=tuple(marks))
 
 
 def _ocr_page(doc, got: PageChars) -> _Page:
@@ -121,6 +125,7 @@ def _ocr_page(doc, got: PageChars) -> _Page:
 def _read_page(got: PageChars) -> tuple[_Page, list[Table]]:
     """One page: PDFium's chars into words and lines; tables from pdfplumber's finder on PDFium's rules."""
     words = page_words(got.columns, WORD_GAP, WORD_Y_TOLERANCE)
+    raised = superscripts.find_raised(words)
     chars = sum(len(w["text"]) for w in words)
     found: list[Table] = []
     extra: list[Line] = []
@@ -137,7 +142,35 @@ def _read_page(got: PageChars) -> tuple[_Page, list[Table]]:
         extra.append(Line(text=text, x0=x0, top=top, x1=x1, bottom=bottom, size=size, bold=False))
     lines = build_lines(words, got.width, _dominant_size(words), extra=extra)
     kinds = ["table" if _is_table_line(ln, extra) else "" for ln in lines]
-    return _Page(got.number, got.width, got.height, lines, kinds, chars, got.unmapped), found
+    return _Page(got.number, got.width, got.height, lines, kinds, chars, got.unmapped, raised=raised), found
+
+
+def _write_raised(page: _Page) -> list[superscripts.Mark]:
+    """Raised digits written as Unicode superscripts in their lines, and every raised mark of the page
+    with its kind (a footnote's call, a note's label, another), in reading order (superscripts.py)."""
+    numbers = superscripts.note_numbers([ln.text for ln, k in zip(page.lines, page.kinds) if k == "note"])
+    marks: list[tuple[int, float, superscripts.Mark]] = []
+    for mark in page.raised:
+        i = _line_of(page.lines, mark)
+        if i is None or page.kinds[i] in ("drop", "table"):
+            continue
+        line, in_note = page.lines[i], page.kinds[i] == "note"
+        kind = superscripts.kind_of(mark, mark.x0 <= line.x0 + 1, in_note, numbers)
+        text = superscripts.written(mark, kind)
+        if text != mark.text:
+            new = superscripts.rewrite(line.text, mark, text)
+            if new is None:
+                continue  # not beside its host in the line: left as it is, unmarked
+            page.lines[i] = replace(line, text=new)
+        marks.append((i, mark.x0, superscripts.Mark(page.number, kind, text, mark.before, mark.after, in_note)))
+    return [m for _, _, m in sorted(marks, key=lambda t: (t[0], t[1]))]
+
+
+def _line_of(lines: list[Line], mark: superscripts.Raised) -> int | None:
+    """The line holding the mark: its box holds the mark's centre (the smallest such line)."""
+    cx, cy = (mark.x0 + mark.x1) / 2, (mark.top + mark.bottom) / 2
+    inside = [i for i, ln in enumerate(lines) if ln.x0 - 1 <= cx <= ln.x1 + 1 and ln.top - 3 <= cy <= ln.bottom + 3]
+    return min(inside, key=lambda i: (lines[i].x1 - lines[i].x0) * (lines[i].bottom - lines[i].top)) if inside else None
 
 
 def _is_table_line(line: Line, extra: list[Line]) -> bool:

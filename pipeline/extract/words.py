@@ -16,7 +16,8 @@ and this module with it:
 3. in each line, a new word at a blank char (dropped), or where a char starts left
    of the one before, more than `r` x its size right of its end, or more than `y`
    above or below it;
-4. a word: its chars' text joined, the box around them, the first char's font and size.
+4. a word: its chars' text joined, the box around them, the first char's font and size
+   (and, beyond pdfplumber's keys, its first char's `baseline`).
 Runs of rotated chars (not upright) are left to pdfplumber's own builder, in their place.
 """
 
@@ -88,7 +89,7 @@ def page_words(columns: dict[str, list], x_ratio: float, y_tolerance: float) -> 
     ends = starts[1:] + [len(joined)]
     first_char = kept[firsts].tolist()
     rotated = not upright.all()
-    names, sizes, ups = columns["fontname"], columns["size"], columns["upright"]
+    names, sizes, ups, bases = columns["fontname"], columns["size"], columns["upright"], columns["baseline"]
     run_list = run.tolist()
     words: list[tuple[int, dict]] = []
     for c, a, e, l, r, t, b in zip(first_char, starts, ends, w_x0, w_x1, w_top, w_bottom):
@@ -110,6 +111,7 @@ def page_words(columns: dict[str, list], x_ratio: float, y_tolerance: float) -> 
                     "direction": "ltr",
                     "fontname": names[c],
                     "size": sizes[c],
+                    "baseline": bases[c],  # the first char's (not pdfplumber's: superscripts.py reads it)
                 },
             )
         )
@@ -131,5 +133,5 @@ def _rotated_runs(columns, run_list, upright, x_ratio, y_tolerance) -> list[tupl
         chars = [dict({k: columns[k][i] for k in keys}, doctop=columns["top"][i]) for i in idx]
         got = plumber_words(chars, x_tolerance_ratio=x_ratio, y_tolerance=y_tolerance, keep_blank_chars=False,
                             use_text_flow=False, extra_attrs=["fontname", "size"], expand_ligatures=False)
-        out.extend((r, w) for w in got)
+        out.extend((r, dict(w, baseline=columns["baseline"][idx[0]])) for w in got)
     return out
