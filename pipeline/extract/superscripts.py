@@ -28,6 +28,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 from pipeline.extract.clean import normalise_chars
 
 MAX_RATIO = 0.8  # a superscript's size at most this share of its host's (typically 0.58-0.7)
@@ -71,8 +73,15 @@ def find_raised(words: list[dict]) -> list[Raised]:
     """The page's raised words (see the module doc), `words` in the order words.py gives them."""
     out: list[Raised] = []
     n = len(words)
-    for i, w in enumerate(words):
-        if "baseline" not in w or not MARK.fullmatch(w["text"]):
+    if n < 2 or "baseline" not in words[0]:
+        return out
+    size = np.array([w["size"] for w in words])
+    small = np.zeros(n, dtype=bool)  # at most MAX_RATIO of the word before or after: the only candidates
+    small[1:] |= size[1:] <= MAX_RATIO * size[:-1]
+    small[:-1] |= size[:-1] <= MAX_RATIO * size[1:]
+    for i in np.flatnonzero(small).tolist():
+        w = words[i]
+        if not MARK.fullmatch(w["text"]):
             continue
         left = words[i - 1] if i else None
         right = words[i + 1] if i + 1 < n else None
