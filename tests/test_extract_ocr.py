@@ -7,6 +7,7 @@ and embedded as the page's only image (tests/render.py `render_scan`).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import shutil
@@ -123,3 +124,44 @@ def test_ocr_scanned_fixture_and_realworld_scan_in_one_run(scan, tmp_path, tesse
         assert "ocr" in structure["flags"] and structure["ocr"][0]["page"] == 1
     status = {row["id"]: row for row in json.loads((out / "papers.json").read_text(encoding="utf-8"))}
     assert status["scan-fr"]["flags"] == ["ocr"] and status["scan-en"]["flags"] == ["ocr"]
+
+
+def test_ocr_installing_tesseract_reads_again_a_scan_added_without_it(scan, tmp_path, monkeypatch, tesseract):
+    """The OCR engine and its models are in a scan's cache key and in the manifest: a paper added (and run) while
+    Tesseract was missing is read again once it is installed, then kept while nothing changes."""
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    monkeypatch.setattr(ocr, "available", lambda: False)  # a machine without Tesseract
+    assert add_paper(corpus, scan, paper_id="scan-fr").flags == ("needs_ocr",)
+    first = run(corpus, out, Config())
+    assert first.processed == ["scan-fr"]
+    assert (out / "text" / "scan-fr.txt").read_text(encoding="utf-8").strip() == ""
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["versions"]["ocr"] == "none"
+
+    monkeypatch.undo()  # Tesseract installed: the paper's flag in paper.json still says needs_ocr
+    second = run(corpus, out, Config())
+    assert second.processed == ["scan-fr"] and second.cached == []
+    assert recall(" ".join(FRENCH), (out / "text" / "scan-fr.txt").read_text(encoding="utf-8")) >= 0.95
+    engine = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["versions"]["ocr"]
+    assert engine == ocr.engine()
+    assert re.fullmatch(r"tesseract \d+\.\d+[\w.-]*, eng [0-9a-f]{12}, fra [0-9a-f]{12}", engine), engine
+
+    third = run(corpus, out, Config())
+    assert third.processed == [] and third.cached == ["scan-fr"]
+
+
+def test_ocr_engine_leaves_the_keys_of_born_digital_papers_alone(tmp_path, monkeypatch):
+    """Only a scan's key names the OCR engine: installing Tesseract does not make a run redo every paper."""
+    from render import render_pdf
+
+    from pipeline.corpus.papers import load_paper
+    from pipeline.run.papers import paper_key
+
+    text = "Les coopératives coréennes ont résisté à la crise grâce à leurs réseaux. " * 20
+    add_paper(tmp_path / "corpus", render_pdf(tmp_path / "p.pdf", [[text]]), paper_id="digital")
+    paper = load_paper(tmp_path / "corpus", "digital")
+    scanned = dataclasses.replace(paper, flags=("needs_ocr",))
+    monkeypatch.setattr(ocr, "engine", lambda: "none")
+    before, scan_before = paper_key(paper, "cfg"), paper_key(scanned, "cfg")
+    monkeypatch.setattr(ocr, "engine", lambda: "tesseract 9.9, eng 000000000000, fra 000000000000")
+    assert paper_key(paper, "cfg") == before
+    assert paper_key(scanned, "cfg") != scan_before

@@ -89,7 +89,10 @@ def test_pdf_furniture_removed_and_footnote_kept_as_note(tmp_path):
     notes = [b for b in source.blocks if b.kind == "note"]
     assert [join_lines(b.text) for b in notes] == ["1 Voir l'Alliance coopérative internationale, 1995."]
     assert notes[0].page == 1
-    assert "voix1." in normalised(source)  # the callout stays on its word
+    paper = assemble(source)
+    at = paper.text.index("voix¹.")  # the call stays on its word, raised (it read "voix1." before superscripts)
+    marks = [m for p in paper.paragraphs for m in p.superscripts or ()]
+    assert (at + 4, at + 5, "note") in marks  # its note is on the page: a footnote call, not a callout
 
 
 def test_pdf_headings_have_kind_and_level(tmp_path):

@@ -111,35 +111,68 @@ def test_pdfchars_boxes_and_baselines_on_a_rendered_page(tmp_path):
         assert c["top"] < c["baseline"] < c["bottom"]
 
 
-def test_rules_only_pages_with_a_grid_are_parsed_by_pdfminer(tmp_path, monkeypatch):
-    """pdfplumber's table finder (and pdfminer's parse under it) runs only where PDFium's rules may make cells."""
+def test_rules_tables_found_without_pdfminer_parsing_a_page(tmp_path, monkeypatch):
+    """The table finder runs on PDFium's ruled edges: pdfminer never interprets a page, and the grid is found."""
+    from pdfminer.pdfinterp import PDFPageInterpreter
     from render import render_pdf, render_table_page
 
-    import pipeline.extract.pdf as pdf_mod
-
-    parsed: list[int] = []
-    real = pdf_mod.read_objects
-    monkeypatch.setattr(pdf_mod, "read_objects", lambda page: parsed.append(page.page_number) or real(page))
+    parsed: list[object] = []
+    real = PDFPageInterpreter.process_page
+    monkeypatch.setattr(PDFPageInterpreter, "process_page", lambda self, page: parsed.append(page) or real(self, page))
     text = "Les coopératives coréennes ont résisté à la crise grâce à leurs réseaux. " * 12
     plain = render_pdf(tmp_path / "plain.pdf", [[text], [text]], header="Revue", footnotes=[["1 Une note."], []])
-    assert read_pdf(plain).tables == () and parsed == []
+    assert read_pdf(plain).tables == ()
     table = render_table_page(tmp_path / "table.pdf", text, [["Pays", "Membres"], ["Corée", "2 000 000"]], text)
     found = read_pdf(table).tables
-    assert parsed == [1] and len(found) == 1 and found[0].rows == (("Pays", "Membres"), ("Corée", "2 000 000"))
+    assert len(found) == 1 and found[0].rows == (("Pays", "Membres"), ("Corée", "2 000 000"))
+    assert parsed == []
+
+
+def _plumber_tables(page) -> list[tuple]:
+    """pdfplumber's own tables of a page (pdfminer's edges), of 2 rows or more with a row of 2 cells or more."""
+    return [(t.bbox, [r.cells for r in t.rows]) for t in page.find_tables()
+            if len(t.rows) >= 2 and max(len(r.cells) for r in t.rows) >= 2]
+
+
+def _same_tables(ours, theirs) -> bool:
+    """The same tables, cells and boxes, to PDFium's 32-bit float precision."""
+    def near(a, b):
+        return a is b if a is None or b is None else all(abs(x - y) < 1e-3 for x, y in zip(a, b))
+
+    return len(ours) == len(theirs) and all(
+        near(t.bbox, bbox) and len(t.rows) == len(rows)
+        and all(len(r) == len(s) and all(near(c, d) for c, d in zip(r, s)) for r, s in zip(t.rows, rows))
+        for t, (bbox, rows) in zip(ours, theirs)
+    )
+
+
+def test_rules_tables_are_pdfplumbers_on_rendered_grids(tmp_path):
+    import pdfplumber
+    from render import render_table_page
+
+    text = "Les coopératives coréennes ont résisté à la crise grâce à leurs réseaux. " * 6
+    rows = [["Pays", "Membres", "Part"], ["Corée", "2 000 000", "12 %"], ["Kenya", "14 000", "3 %"]]
+    path = render_table_page(tmp_path / "t.pdf", text, rows, text)
+    ours = read_document(path)
+    with pdfplumber.open(path) as pdf:
+        theirs = [_plumber_tables(page) for page in pdf.pages]
+    assert [len(t) for t in theirs] == [1]
+    assert all(_same_tables(page.tables, t) for page, t in zip(ours, theirs))
 
 
 @pytest.mark.realworld
 @needs_realworld
-def test_rules_never_miss_a_table_pdfplumber_finds_on_realworld_pages():
+def test_rules_tables_are_pdfplumbers_on_realworld_pages():
+    """On every realworld page, PDFium's edges give the tables pdfplumber's finder gives on pdfminer's."""
     import pdfplumber
 
     checked = 0
     for name in readable_realworld():
         path, password = REALWORLD / "pdfs" / name, PASSWORDS.get(name)
-        ours = [p.paths for p in read_document(path, password)]
+        ours = read_document(path, password)
         with pdfplumber.open(path, password=password or "") as pdf:
-            for page, may in zip(pdf.pages, ours):
-                tables = [t for t in page.find_tables() if len(t.rows) >= 2 and max(len(r.cells) for r in t.rows) >= 2]
-                checked += bool(tables)
-                assert may or not tables, (name, page.page_number)
+            for page, mine in zip(pdf.pages, ours):
+                theirs = _plumber_tables(page)
+                checked += bool(theirs)
+                assert _same_tables(mine.tables, theirs), (name, page.page_number)
     assert checked >= 10  # pages with ruled tables among them (TALN, the Érudit book chapter)

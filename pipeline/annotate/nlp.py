@@ -159,6 +159,8 @@ def build_doc(extracted: Extracted, models: Mapping[str, str] = DEFAULT_MODELS, 
     doc.spans["layout"] = [_span(doc, p.start, p.end, p.kind) for p in extracted.paragraphs]
     doc.spans["lang"] = [_span(doc, p.start, p.end, p.lang) for p in extracted.paragraphs]
     doc.spans["sections"] = [_span(doc, s.start, s.end, s.role) for s in extracted.sections]
+    # Raised marks (extract/superscripts.py) by exact offsets: the citation layer tells callouts from note calls.
+    doc.user_data["superscripts"] = [m for p in extracted.paragraphs for m in p.superscripts or ()]
     return doc
 
 

@@ -26,7 +26,8 @@ class CitationTagger:
     def __call__(self, doc: Doc) -> Doc:
         paragraphs = [(s.start_char, s.end_char, s.label_) for s in doc.spans.get("layout", [])]
         sections = [(s.start_char, s.end_char, s.label_) for s in doc.spans.get("sections", [])]
-        found = tag_text(doc.text, paragraphs, sections)
+        not_callouts = [(a, b) for a, b, kind in doc.user_data.get("superscripts", ()) if kind != "raised"]
+        found = tag_text(doc.text, paragraphs, sections, not_callouts)
         cuts = {x for e, _ in found.references for x in (e.start, e.end)}
         cuts |= {x for c, _ in found.callouts for x in (c.start, c.end)}
         doc = ensure_boundaries(doc, cuts)

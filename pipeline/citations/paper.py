@@ -53,8 +53,12 @@ def tag_text(
     text: str,
     paragraphs: Sequence[tuple[int, int, str]],
     sections: Sequence[tuple[int, int, str]],
+    not_callouts: Sequence[tuple[int, int]] = (),
 ) -> Found:
-    """References and linked callouts of one paper from its text, paragraphs and sections."""
+    """References and linked callouts of one paper from its text, paragraphs and sections.
+
+    `not_callouts`: raised marks the PDF reader knows are no callouts (footnote calls, notes' labels,
+    affiliation marks: extract/superscripts.py); a numeric callout on one of them is dropped."""
     note_starts = {a for a, _b, kind in paragraphs if kind == "note"}
     entries = paper_entries(text, paragraphs, sections, note_starts)
     parsed = [parse_entry(text[e.start : e.end]) for e in entries]
@@ -69,7 +73,8 @@ def tag_text(
     ref_ranges = [(e.start, e.end) for e in entries]
     ranges = _callout_ranges(text, paragraphs, ref_ranges)
     limit = max((e.number or 0) for e in entries) if numbered else 0
-    callouts = [c for c in find_callouts(text, ranges, numeric_limit=limit) if not _note_label(text, c)]
+    callouts = [c for c in find_callouts(text, ranges, numeric_limit=limit) if not _note_label(text, c)
+                and not (c.kind == "numeric" and any(c.start < b and a < c.end for a, b in not_callouts))]
     note_numbers = {e.number for e in entries if e.number is not None and e.start in note_starts}
     if note_numbers and not any(c.kind == "numeric" for c in callouts):
         body = [(a, b) for a, b, kind in paragraphs if kind not in ("note", "heading")]

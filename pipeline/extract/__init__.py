@@ -7,14 +7,17 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 from pipeline.extract.clean import join_lines, normalise_chars
 from pipeline.extract.language import detect_all
 from pipeline.extract.model import Block, Extracted, Paragraph, Section, Source
 from pipeline.extract.sections import KEYWORDS_LINE, role_of
+from pipeline.extract.superscripts import locate
 
 PARAGRAPH_SEP = "\n\n"
+FRONT_ENDS = ("abstract", "keywords", "introduction")  # section roles that end a paper's title block
 ABSTRACT_MAX = 3000  # characters: an abstract with no heading after it ends before it grows past this
 
 
@@ -106,6 +109,17 @@ def assemble(source: Source) -> Extracted:
         pieces.append(text)
         offset += len(text) + len(PARAGRAPH_SEP)
     text = PARAGRAPH_SEP.join(pieces)
+    if source.superscripts:
+        spans = [(p.start, p.end, p.kind == "note") for p in paragraphs]
+        # The title block: before the first heading that opens a paper (abstract, keywords, introduction),
+        # else before the first heading; its marks are authors' affiliations ("Agyeman-Duah¹*"), not callouts.
+        named = [start for _, start, _, role in heads if role in FRONT_ENDS]
+        first_heading = next((p.start for p in paragraphs if p.kind == "heading"), 0)
+        front = min(named) if named else first_heading
+        for i, marks in locate(text, spans, list(source.superscripts)).items():
+            if paragraphs[i].start < front:
+                marks = [(a, b, "front" if k == "raised" else k) for a, b, k in marks]
+            paragraphs[i] = replace(paragraphs[i], superscripts=tuple(marks))
     ends = [start for _, start, _, _ in heads[1:]] + [len(text)]
     sections = tuple(
         Section(title=title, start=start, end=end if end == len(text) else end - len(PARAGRAPH_SEP),

@@ -49,6 +49,7 @@ class Source:
     has_text_layer: bool = True
     undecoded_pages: tuple[int, ...] = ()  # pages with glyphs no font mapping could decode (left out)
     ocr_pages: tuple[tuple[int, float], ...] = ()  # pages read by OCR: (page, Tesseract's mean word confidence)
+    superscripts: tuple = ()  # raised marks as written, in reading order (superscripts.Mark)
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,9 @@ class Paragraph:
     section: int | None = None  # index into Extracted.sections
     bbox: BBox | None = None
     level: int = 0
+    # Raised marks (superscripts.py): [start, end, kind] in text offsets, kind "note" (a footnote call),
+    # "label" (a note's number), "front" (an affiliation mark), "raised" (a callout, an ordinal, ...).
+    superscripts: tuple[tuple[int, int, str], ...] | None = None
 
 
 @dataclass(frozen=True)

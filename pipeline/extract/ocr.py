@@ -12,11 +12,16 @@ Without Tesseract, `available()` is False and a scan stays without text, flagged
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import subprocess
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
+
+from pipeline.files import sha256_file
 
 LANGUAGES = ("fra", "eng")
 DPI = 300
@@ -49,6 +54,29 @@ def available() -> bool:
     except Exception:  # pytesseract missing, or a broken install
         return False
     return set(LANGUAGES) <= langs
+
+
+def engine() -> str:
+    """What reads scans on this machine, for the run manifest and the cache keys of scanned papers:
+    "tesseract 5.3.0, eng <sha256 of eng.traineddata, 12 digits>, fra <...>", or "none" without Tesseract.
+
+    The models are named by their content: installing Tesseract, or another version of it or of a
+    language's model, makes a new key, so `rescorpus run` reads the scans again."""
+    return _engine() if available() else "none"
+
+
+@lru_cache(maxsize=1)
+def _engine() -> str:
+    import pytesseract
+
+    listing = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True, check=False)
+    found = re.search(r'"([^"]+)"', listing.stdout + listing.stderr)
+    models = []
+    for lang in sorted(LANGUAGES):
+        path = Path(found.group(1)) / f"{lang}.traineddata" if found else None
+        digest = sha256_file(path)[:12] if path is not None and path.is_file() else "?"
+        models.append(f"{lang} {digest}")
+    return ", ".join([f"tesseract {pytesseract.get_tesseract_version()}", *models])
 
 
 def read_page(page, width: float, height: float) -> OcrPage:

@@ -1,9 +1,9 @@
 """The PDF reader: PDFium's chars -> words -> lines in reading order -> paragraph blocks.
 
-One `extract_words` pass (pdfplumber's word builder) per page over the chars
-PDFium read (pdfchars.py), and pdfplumber's table finder only on pages that draw
-horizontal and vertical rules enough for a cell (pageobjects.py; cell text comes
-from the same words). Geometry (rows, columns, bands)
+Per page, the chars PDFium read (pdfchars.py) become words (words.py: pdfplumber's
+word builder on arrays) and pdfplumber's table finder runs on the ruled edges
+PDFium read (rules.py; cell text comes from the same words): pdfminer never parses
+a page. Geometry (rows, columns, bands)
 lives in layout.py, paragraphs and their kinds in paragraphs.py; this module
 removes the page furniture and tells notes and tables from the body. Text
 stays raw: line breaks, hyphens and ligatures as printed; clean.py normalises.
@@ -24,10 +24,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from pdfplumber.utils import extract_words
 from pypdfium2 import PdfiumError
 
 from pipeline import errors
@@ -36,20 +35,17 @@ from pipeline.extract.pdffile import MIN_CHARS_PER_PAGE, open_pdf
 from pipeline.extract.clean import join_lines
 from pipeline.extract.layout import WORD_GAP, Line, build_lines
 from pipeline.extract.model import Source, Table
-from pipeline.extract.pageobjects import read_objects
 from pipeline.extract import ocr
 from pipeline.extract.pdfchars import PageChars, open_document, read_page
 from pipeline.extract.paragraphs import NOTE_START, Piece, join_continuations, page_pieces
 from pipeline.extract.sections import role_of
+from pipeline.extract import superscripts
+from pipeline.extract.words import page_words
 
-WORD_OPTIONS = {
-    "x_tolerance_ratio": WORD_GAP,
-    "y_tolerance": 2,
-    "keep_blank_chars": False,
-    "use_text_flow": False,
-    "extra_attrs": ["fontname", "size"],
-    "expand_ligatures": False,  # clean.py expands them; the raw text keeps what was printed
-}
+# pdfplumber's extract_words(x_tolerance_ratio=WORD_GAP, y_tolerance=2, keep_blank_chars=False,
+# use_text_flow=False, extra_attrs=["fontname", "size"], expand_ligatures=False): words.py. Ligatures
+# stay as printed (clean.py expands them).
+WORD_Y_TOLERANCE = 2
 CELL_SEP = " | "
 MARGIN = 0.1  # top and bottom tenth of a page: where running headers and footers live
 PAGE_NUMBER = re.compile(r"^[\W_]*(?:page\s+)?(?:\d{1,4}|[ivxlcdm]{1,7})(?:\s*(?:/|of|sur)\s*\d{1,4})?[\W_]*$", re.I)
@@ -72,6 +68,7 @@ class _Page:
     chars: int
     unmapped: int = 0  # glyphs with no usable Unicode (left out of the text)
     ocr: float | None = None  # OCR'd page: Tesseract's mean word confidence
+    raised: list[superscripts.Raised] = field(default_factory=list)  # raised small marks (superscripts.py)
 
 
 def read_pdf(path: Path, password: str | None = None) -> Source:
@@ -84,15 +81,12 @@ def read_pdf(path: Path, password: str | None = None) -> Source:
         except PdfiumError as exc:  # damage pdfminer lets through
             raise errors.unreadable_pdf(Path(path), str(exc).splitlines()[0][:120] or "PDFium cannot open it") from None
         try:
-            for index, page in enumerate(pdf.pages):
-                try:
-                    chars = read_page(doc, index)
-                    if len(chars.chars) < MIN_CHARS_PER_PAGE and chars.images and ocr.available():
-                        got, found = _ocr_page(doc, chars), []
-                    else:
-                        got, found = _read_page(chars, page)
-                finally:
-                    page.close()
+            for index in range(len(pdf.pages)):
+                chars = read_page(doc, index)
+                if len(chars) < MIN_CHARS_PER_PAGE and chars.images and ocr.available():
+                    got, found = _ocr_page(doc, chars), []
+                else:
+                    got, found = _read_page(chars)
                 pages.append(got)
                 tables.extend(found)
         finally:
@@ -105,13 +99,15 @@ def read_pdf(path: Path, password: str | None = None) -> Source:
     body = _body_size(pages)
     _mark_furniture(pages)
     pieces: list[Piece] = []
+    marks: list[superscripts.Mark] = []
     for page in pages:
         _mark_notes(page, body)
+        marks.extend(_write_raised(page))
         kept = [(ln, k) for ln, k in zip(page.lines, page.kinds) if k != "drop"]
         pieces.extend(page_pieces(kept, page.number, body))
     blocks = join_continuations(_section_kinds(pieces))
     return Source(blocks=tuple(blocks), pages=len(pages), tables=tuple(tables), has_text_layer=layer,
-                  undecoded_pages=undecoded, ocr_pages=read)
+                  undecoded_pages=undecoded, ocr_pages=read, superscripts=tuple(marks))
 
 
 def _ocr_page(doc, got: PageChars) -> _Page:
@@ -126,30 +122,55 @@ def _ocr_page(doc, got: PageChars) -> _Page:
     return _Page(got.number, got.width, got.height, lines, [""] * len(lines), chars, ocr=read.confidence)
 
 
-def _read_page(got: PageChars, page) -> tuple[_Page, list[Table]]:
-    """One page: PDFium's chars into words and lines; tables from pdfplumber's finder where paths may rule them."""
-    words = extract_words(got.chars, **WORD_OPTIONS)
+def _read_page(got: PageChars) -> tuple[_Page, list[Table]]:
+    """One page: PDFium's chars into words and lines; tables from pdfplumber's finder on PDFium's rules."""
+    words = page_words(got.columns, WORD_GAP, WORD_Y_TOLERANCE)
+    raised = superscripts.find_raised(words)
     chars = sum(len(w["text"]) for w in words)
     found: list[Table] = []
     extra: list[Line] = []
-    objects = read_objects(page) if words and got.paths else None  # pdfminer parses only pages with a grid
-    if objects is not None and objects.ruling >= 4:
-        for table in objects.find_tables():
-            if len(table.rows) < 2 or max(len(r.cells) for r in table.rows) < 2:
-                continue  # one column: boxes around text, not a table
-            rows = tuple(tuple(_cell(words, c) for c in row.cells) for row in table.rows)
-            if sum(1 for r in rows if sum(1 for c in r if c) >= 2) < 2:
-                continue  # a box around a paragraph or a quote, not a table
-            x0, top, x1, bottom = (float(v) for v in table.bbox)
-            found.append(Table(page=got.number, bbox=(x0, top, x1, bottom), rows=rows))
-            inside = [w for w in words if _within(w, (x0, top, x1, bottom))]
-            words = [w for w in words if not _within(w, (x0, top, x1, bottom))]
-            size = _dominant_size(inside) if inside else 0.0
-            text = "\n".join(CELL_SEP.join(c or "" for c in row) for row in rows)
-            extra.append(Line(text=text, x0=x0, top=top, x1=x1, bottom=bottom, size=size, bold=False))
+    for table in got.tables if words else ():  # 2 rows or more, a row of 2 cells or more (rules.py)
+        rows = tuple(tuple(_cell(words, c) for c in row) for row in table.rows)
+        if sum(1 for r in rows if sum(1 for c in r if c) >= 2) < 2:
+            continue  # a box around a paragraph or a quote, not a table
+        x0, top, x1, bottom = (round(float(v), 2) for v in table.bbox)  # to 0.01 pt: PDFium's floats are 32-bit
+        found.append(Table(page=got.number, bbox=(x0, top, x1, bottom), rows=rows))
+        inside = [w for w in words if _within(w, (x0, top, x1, bottom))]
+        words = [w for w in words if not _within(w, (x0, top, x1, bottom))]
+        size = _dominant_size(inside) if inside else 0.0
+        text = "\n".join(CELL_SEP.join(c or "" for c in row) for row in rows)
+        extra.append(Line(text=text, x0=x0, top=top, x1=x1, bottom=bottom, size=size, bold=False))
     lines = build_lines(words, got.width, _dominant_size(words), extra=extra)
     kinds = ["table" if _is_table_line(ln, extra) else "" for ln in lines]
-    return _Page(got.number, got.width, got.height, lines, kinds, chars, got.unmapped), found
+    return _Page(got.number, got.width, got.height, lines, kinds, chars, got.unmapped, raised=raised), found
+
+
+def _write_raised(page: _Page) -> list[superscripts.Mark]:
+    """Raised digits written as Unicode superscripts in their lines, and every raised mark of the page
+    with its kind (a footnote's call, a note's label, another), in reading order (superscripts.py)."""
+    numbers = superscripts.note_numbers([ln.text for ln, k in zip(page.lines, page.kinds) if k == "note"])
+    marks: list[tuple[int, float, superscripts.Mark]] = []
+    for mark in page.raised:
+        i = _line_of(page.lines, mark)
+        if i is None or page.kinds[i] in ("drop", "table"):
+            continue
+        line, in_note = page.lines[i], page.kinds[i] == "note"
+        kind = superscripts.kind_of(mark, mark.x0 <= line.x0 + 1, in_note, numbers)
+        text = superscripts.written(mark, kind)
+        if text != mark.text:
+            new = superscripts.rewrite(line.text, mark, text)
+            if new is None:
+                continue  # not beside its host in the line: left as it is, unmarked
+            page.lines[i] = replace(line, text=new)
+        marks.append((i, mark.x0, superscripts.Mark(page.number, kind, text, mark.before, mark.after, in_note)))
+    return [m for _, _, m in sorted(marks, key=lambda t: (t[0], t[1]))]
+
+
+def _line_of(lines: list[Line], mark: superscripts.Raised) -> int | None:
+    """The line holding the mark: its box holds the mark's centre (the smallest such line)."""
+    cx, cy = (mark.x0 + mark.x1) / 2, (mark.top + mark.bottom) / 2
+    inside = [i for i, ln in enumerate(lines) if ln.x0 - 1 <= cx <= ln.x1 + 1 and ln.top - 3 <= cy <= ln.bottom + 3]
+    return min(inside, key=lambda i: (lines[i].x1 - lines[i].x0) * (lines[i].bottom - lines[i].top)) if inside else None
 
 
 def _is_table_line(line: Line, extra: list[Line]) -> bool:

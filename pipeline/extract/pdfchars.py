@@ -1,8 +1,8 @@
 """A page's characters from PDFium (pypdfium2): text, box, font name, size and baseline, read once per page.
 
-The chars come out as the dicts pdfplumber's `extract_words` reads (CHAR_KEYS of
-pageobjects.py) in pdfplumber's own geometry: x from the page's left edge, `top`
-and `bottom` from its top, a box as wide as the glyph's advance and as tall as
+The chars come out as columns (one list per attribute pdfplumber's `extract_words`
+reads, COLUMNS; `PageChars.chars` gives pdfplumber's dicts) in pdfplumber's own
+geometry: x from the page's left edge, `top` and `bottom` from its top, a box as wide as the glyph's advance and as tall as
 its font size above the descender (pdfminer's box), plus `baseline` (the
 origin's distance from the top). Characters PDFium generates (spaces and line
 breaks it infers) are left out, as pdfminer never made them; printed spaces stay.
@@ -11,6 +11,11 @@ PDFium decodes what pdfminer garbles (Type 3 fonts with no ToUnicode, accents of
 old TeX fonts). A glyph it cannot map to Unicode is decided per font by
 glyphmap.py: its PDFium guess, its name in the embedded font program, or, when
 neither means anything, left out of the text, its page counted in `unmapped`.
+
+Speed: every char costs four PDFium calls (its text object, whether its Unicode
+is mapped, its origin, its loose box), through ctypes prototypes on plain ints;
+what all chars of a text object share (font, matrix, size) is asked once per
+object. The page's ruled tables (rules.py) are found while the page is open.
 """
 
 from __future__ import annotations
@@ -19,28 +24,61 @@ import ctypes
 import math
 from dataclasses import dataclass, field
 
+import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
 from pipeline.extract.glyphmap import FontDecoder
-from pipeline.extract.rules import may_hold_table
+from pipeline.extract.rules import RuledTable, find_tables
 
 HYPHEN_CODE = 0x02  # PDFium's code for a hyphen that ends a line
 GENERATED_CODES = frozenset((0x20, 0x0A, 0x0D, 0x02))  # what PDFium adds: spaces, line breaks
 PATH_OBJECT = raw.FPDF_PAGEOBJ_PATH
 
 
+# Second ctypes prototypes of the per-char PDFium calls, taking and giving plain ints: pypdfium2's own
+# convert a wrapper object on every call, a third of the page's reading time over 3,000 chars.
+_V, _I = ctypes.c_void_p, ctypes.c_int
+
+
+def _fast(func, restype, *argtypes):
+    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(func, ctypes.c_void_p).value)
+
+
+_get_object = _fast(raw.FPDFText_GetTextObject, _V, _V, _I)
+_get_unicode = _fast(raw.FPDFText_GetUnicode, ctypes.c_uint, _V, _I)
+_is_generated = _fast(raw.FPDFText_IsGenerated, _I, _V, _I)
+_map_error = _fast(raw.FPDFText_HasUnicodeMapError, _I, _V, _I)
+_loose_box = _fast(raw.FPDFText_GetLooseCharBox, _I, _V, _I, _V)
+_char_origin = _fast(raw.FPDFText_GetCharOrigin, _I, _V, _I, _V, _V)
+
+# The columns of a page's chars: the keys of pdfplumber's char dicts the words read, and the baseline.
+COLUMNS = ("text", "x0", "x1", "top", "bottom", "upright", "fontname", "size", "baseline")
+
+
 @dataclass
 class PageChars:
-    """One page as PDFium reads it: its chars, how many ruling paths it draws, glyphs it could not decode."""
+    """One page as PDFium reads it: its chars (one list per column of COLUMNS, in PDFium's order),
+    how many ruling paths it draws, glyphs it could not decode."""
 
     number: int
     width: float
     height: float
-    chars: list[dict]
-    paths: int  # 1 when the page's ruled edges (rules.py) may hold a table of 2 x 2 cells, else 0
-    unmapped: int = 0  # glyphs with no usable Unicode, left out of `chars`
+    columns: dict[str, list]
+    tables: list[RuledTable]  # pdfplumber's finder's tables on the page's ruled edges (rules.py)
+    unmapped: int = 0  # glyphs with no usable Unicode, left out of the chars
     images: int = 0  # image objects (a scanned page is one big image)
+
+    def __len__(self) -> int:
+        return len(self.columns["text"])
+
+    @property
+    def chars(self) -> list[dict]:
+        """The chars as pdfplumber's dicts (`doctop` is `top`: one page)."""
+        cols = self.columns
+        return [
+            dict(zip(COLUMNS, row), doctop=row[3]) for row in zip(*(cols[k] for k in COLUMNS))
+        ]
 
 
 @dataclass
@@ -83,114 +121,139 @@ def read_page(doc: pdfium.PdfDocument, index: int, fonts: _Fonts | None = None) 
         page.close()
 
 
+@dataclass
+class _Object:
+    """What every char of one text object shares: its font, and its matrix and font size (PDFium
+    gives each char its object's), so they are asked once per object, not per char."""
+
+    font: _Font
+    upright: bool
+    a: float  # the matrix's x scale, as shown
+    size: float  # the char box's height: the font size scaled by the matrix (upright objects)
+    font_size: float
+    drop: float  # the box's bottom below the baseline: the font's descent at that size
+    name: str = ""
+    glyphs: dict[int, float] = field(default_factory=dict)  # code -> its advance on the page (/Widths)
+
+    def glyph(self, code: int) -> float:
+        """The advance the font's /Widths give the glyph, in page units (0 when the font does not say)."""
+        unit = self.font.widths.get(code)
+        return (self.font.width(code) if unit is None else unit) * self.font_size * self.a
+
+
 def _read(page, number: int, fonts: _Fonts) -> PageChars:
     view = _View(page.get_bbox(), page.get_rotation())
     paths, images = _count_objects(page.raw)
-    if paths >= 2:  # enough rules each way for a cell: does pdfplumber's finder see a table in them?
-        paths = int(may_hold_table(page.raw, view.point, view.width, view.height))
+    tables = find_tables(page.raw, view.point, view.width, view.height) if paths else []
     text_page = page.get_textpage()
-    chars: list[dict] = []
+    tp = text_page.raw
+    handle = ctypes.cast(tp, ctypes.c_void_p).value
+    rows: list[tuple] = []  # per char kept: its COLUMNS
+    ends: list[float | None] = []  # per char kept: where its glyph ends (a ligature's parts share one)
     unmapped = 0
-    get_unicode, get_object = raw.FPDFText_GetUnicode, raw.FPDFText_GetTextObject
-    get_matrix, get_size, get_box = raw.FPDFText_GetMatrix, raw.FPDFText_GetFontSize, raw.FPDFText_GetLooseCharBox
-    map_error, get_origin = raw.FPDFText_HasUnicodeMapError, raw.FPDFText_GetCharOrigin
     try:
-        n = raw.FPDFText_CountChars(text_page)
-        lft, rgt, btm, tp = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
+        n = raw.FPDFText_CountChars(tp)
+        lft, rgt, btm, top_ = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
         box = raw.FS_RECTF()
-        matrix = raw.FS_MATRIX()
+        box_at = ctypes.addressof(box)
         ox, oy = ctypes.c_double(), ctypes.c_double()
-        fonts_of: dict[int, _Font] = {}  # text object -> its font
+        ox_at, oy_at = ctypes.addressof(ox), ctypes.addressof(oy)
+        objects: dict[int, _Object] = {}  # text object -> what its chars share
         by_handle: dict[int, _Font] = {}  # font -> its name, descent and widths, read once per page
         turned = view.rotation != 0
+        left, top_edge = view.box[0], view.box[3]
         copyright_next = False
-        codes = _codes(text_page, n)
-        ends: list[float | None] = []  # per char kept: where its glyph ends (a ligature's parts share one)
-        for i in range(n):
-            code = codes[i] if codes is not None else 0xFFFE
+        codes = _codes(tp, n)
+        get_object, get_unicode, map_error, loose_box, char_origin = (
+            _get_object, _get_unicode, _map_error, _loose_box, _char_origin)
+        add, end = rows.append, ends.append
+        last_key, obj = -1, None  # (a char with no text object has key None)
+        for i, code in enumerate(codes if codes is not None else [0xFFFE] * n):
             if code == 0xFFFE:  # GetText's stand-in for a line-end hyphen (its code is HYPHEN_CODE)
-                code = get_unicode(text_page, i)
-            if code in GENERATED_CODES and raw.FPDFText_IsGenerated(text_page, i):
+                code = get_unicode(handle, i)
+            if code in GENERATED_CODES and _is_generated(handle, i):
                 continue
-            obj = get_object(text_page, i)
-            key = _address(obj)
-            font = fonts_of.get(key)
-            if font is None:  # a new text object: its font may be known from another one
-                handle = raw.FPDFTextObj_GetFont(obj)
-                font = by_handle.get(_address(handle))
-                if font is None:
-                    font = by_handle[_address(handle)] = _Font.of(text_page, i, handle)
-                fonts_of[key] = font
+            key = get_object(handle, i)
+            if key != last_key:
+                obj = objects.get(key)
+                if obj is None:  # a new text object: its font may be known from another one
+                    obj = objects[key] = _object_of(tp, i, by_handle, view)
+                last_key = key
             if copyright_next:
                 text, copyright_next = "\u00a9", False
-            elif code == HYPHEN_CODE and raw.FPDFText_IsHyphen(text_page, i) == 1:
+            elif code == HYPHEN_CODE and raw.FPDFText_IsHyphen(tp, i) == 1:
                 text = "-"
-            elif map_error(text_page, i) == 1 or _control(code):
-                text = fonts.decoder(text_page, i).text(code)
+            elif map_error(handle, i) == 1 or code < 0x20 or 0x7F <= code < 0xA0 or 0xD800 <= code < 0xE000 \
+                    or code == 0xFFFE or code == 0xFFFF:  # a code with no glyph meaning: controls, surrogates
+                text = fonts.decoder(tp, i).text(code)
                 if text is None:
                     unmapped += 1
                     continue
-                if text == "\u00a9" and i + 1 < n and chr(get_unicode(text_page, i + 1)) in "cC":
+                if text == "\u00a9" and i + 1 < n and chr(get_unicode(handle, i + 1)) in "cC":
                     copyright_next = True  # TeX's © is a big circle with a "c" printed in it: "©" where the "c" is
                     continue
             else:
                 text = chr(code)
-            get_box(text_page, i, box)
-            get_matrix(text_page, i, matrix)
-            get_origin(text_page, i, ox, oy)
+            char_origin(handle, i, ox_at, oy_at)
+            px, py = ox.value, oy.value
             if turned:
-                a, b, c, d = view.turn(matrix.a, matrix.b) + view.turn(matrix.c, matrix.d)
+                x, baseline = view.point(px, py)
             else:
-                a, b, c, d = matrix.a, matrix.b, matrix.c, matrix.d
-            font_size = get_size(text_page, i)
-            upright = -1e-6 < b < 1e-6 and -1e-6 < c < 1e-6 and a > 0 and d > 0
-            x, baseline = view.point(ox.value, oy.value)
-            ligature = None  # upright chars: the end of PDFium's loose box
-            if upright:  # pdfminer's box: the advance wide, the font size tall from the font's descent down
-                size = font_size * d  # the text matrix scales the font
-                bottom = baseline + font.descent * size
-                advance = view.advance(box, ox.value, oy.value)  # PDFium's loose box: at least the glyph's ink
-                ligature = x + advance  # where the glyph ends, if it is a ligature's (its parts share an origin)
-                unit = font.widths.get(code)
-                glyph = (font.width(code) if unit is None else unit) * font_size * a  # /Widths: the next glyph's start
+                x, baseline = px - left, top_edge - py
+            if obj.upright:  # pdfminer's box: the advance wide, the font size tall from the font's descent down
+                size = obj.size
+                bottom = baseline + obj.drop
+                loose_box(handle, i, box_at)
+                advance = view.advance(box, px, py) if turned else box.right - px
+                end(x + advance)  # where the glyph ends, if it is a ligature's (its parts share an origin)
+                glyph = obj.glyphs.get(code)
+                if glyph is None:
+                    glyph = obj.glyphs[code] = obj.glyph(code)
                 if 0 < glyph <= 1.5 * advance:
                     advance = glyph
-                x0, x1, top = x, x + advance, bottom - size
+                add((text, x, x + advance, bottom - size, bottom, True, obj.name, size, baseline))
             else:
-                raw.FPDFText_GetCharBox(text_page, i, lft, rgt, btm, tp)
-                (p0, q0), (p1, q1) = view.point(lft.value, btm.value), view.point(rgt.value, tp.value)
+                raw.FPDFText_GetCharBox(tp, i, lft, rgt, btm, top_)
+                (p0, q0), (p1, q1) = view.point(lft.value, btm.value), view.point(rgt.value, top_.value)
                 x0, x1, top, bottom = min(p0, p1), max(p0, p1), min(q0, q1), max(q0, q1)
-                size = max(x1 - x0, bottom - top)
-            chars.append(
-                {
-                    "text": text,
-                    "x0": x0,
-                    "x1": x1,
-                    "top": top,
-                    "bottom": bottom,
-                    "doctop": top,
-                    "upright": upright,
-                    "fontname": font.name,
-                    "size": size,
-                    "baseline": baseline,
-                }
-            )
-            ends.append(ligature)
+                end(None)
+                add((text, x0, x1, top, bottom, False, obj.name, max(x1 - x0, bottom - top), baseline))
     finally:
         text_page.close()
-    _split_ligatures(chars, ends)
-    _clamp_advances(chars)
-    return PageChars(number, view.width, view.height, chars, paths, unmapped, images)
+    columns = dict(zip(COLUMNS, map(list, zip(*rows)))) if rows else {k: [] for k in COLUMNS}
+    _split_ligatures(columns["x0"], columns["x1"], columns["baseline"], ends)
+    _clamp_advances(columns["x0"], columns["x1"], columns["baseline"])
+    return PageChars(number, view.width, view.height, columns, tables, unmapped, images)
+
+
+def _object_of(tp, index: int, by_handle: dict, view: _View) -> _Object:
+    """The text object of char `index`: its font (one per font handle of the page), matrix and size."""
+    obj = raw.FPDFText_GetTextObject(tp, index)
+    handle = raw.FPDFTextObj_GetFont(obj)
+    font = by_handle.get(_address(handle))
+    if font is None:
+        font = by_handle[_address(handle)] = _Font.of(tp, index, handle)
+    matrix = raw.FS_MATRIX()
+    raw.FPDFText_GetMatrix(tp, index, matrix)
+    if view.rotation != 0:
+        a, b, c, d = view.turn(matrix.a, matrix.b) + view.turn(matrix.c, matrix.d)
+    else:
+        a, b, c, d = matrix.a, matrix.b, matrix.c, matrix.d
+    font_size = raw.FPDFText_GetFontSize(tp, index)
+    upright = -1e-6 < b < 1e-6 and -1e-6 < c < 1e-6 and a > 0 and d > 0
+    size = font_size * d  # the text matrix scales the font
+    glyphs = font.scaled.setdefault((font_size, a), {})  # objects set in one font at one scale share advances
+    return _Object(font, upright, a, size, font_size, font.descent * size, font.name, glyphs)
 
 
 def _codes(text_page, n: int) -> list[int] | None:
     """The page's char codes in one call (UTF-16), None when a char outside the BMP breaks the one-to-one."""
     buf = ctypes.create_string_buffer(2 * (n + 1))
     got = raw.FPDFText_GetText(text_page, 0, n, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
-    units = memoryview(buf.raw[: 2 * max(0, got - 1)]).cast("H")
-    if len(units) != n or any(0xD800 <= u < 0xE000 for u in units):
+    units = np.frombuffer(buf.raw[: 2 * max(0, got - 1)], dtype=np.uint16)
+    if len(units) != n or ((units >= 0xD800) & (units < 0xE000)).any():
         return None
-    return list(units)
+    return units.tolist()
 
 
 def _address(pointer) -> int:
@@ -205,6 +268,7 @@ class _Font:
     handle: object
     descent: float  # below the baseline, positive, per unit of size (the FontDescriptor's, as pdfminer reads it)
     widths: dict[int, float] = field(default_factory=dict)
+    scaled: dict[tuple[float, float], dict[int, float]] = field(default_factory=dict)  # (size, x scale) -> advances
 
     @classmethod
     def of(cls, text_page, index: int, handle) -> _Font:
@@ -225,14 +289,8 @@ class _Font:
 
 
 def _count_objects(page) -> tuple[int, int]:
-    """How many ruled edges a table could be made of and how many images the page draws, forms included.
-
-    pdfplumber's table finder needs a cell: two horizontal and two vertical edges at least 3 pt long,
-    from lines and rects (curves and polylines are left out, as pdfminer does). The first number is the
-    smaller of the two counts, an upper bound: a page where it is under 2 holds no table it would find.
-    """
-    across = down = images = 0
-    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    """How many path objects (rules a table could be drawn with) and images the page draws, forms included."""
+    paths = images = 0
     stack = [(raw.FPDFPage_CountObjects(page), lambda k: raw.FPDFPage_GetObject(page, k))]
     while stack:
         count, get = stack.pop()
@@ -240,33 +298,12 @@ def _count_objects(page) -> tuple[int, int]:
             obj = get(k)
             kind = raw.FPDFPageObj_GetType(obj)
             if kind == PATH_OBJECT:
-                rules = _rules(obj)
-                if rules and raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
-                    wide, tall = right.value - left.value >= 3, top.value - bottom.value >= 3
-                    across += 2 * rules if wide else 0
-                    down += 2 * rules if tall else 0
+                paths += 1
             elif kind == raw.FPDF_PAGEOBJ_IMAGE:
                 images += 1
             elif kind == raw.FPDF_PAGEOBJ_FORM:
                 stack.append((raw.FPDFFormObj_CountObjects(obj), lambda k, form=obj: raw.FPDFFormObj_GetObject(form, k)))
-    return min(across, down), images
-
-
-def _rules(path) -> int:
-    """Subpaths of straight segments only, of 1, 3 or 4 of them (a line, a rect): at least pdfminer's
-    LTLine + LTRect count for the path, so no table is missed."""
-    n = raw.FPDFPath_CountSegments(path)
-    found = run = 0
-    straight = True
-    for i in range(n):
-        kind = raw.FPDFPathSegment_GetType(raw.FPDFPath_GetPathSegment(path, i))
-        if kind == raw.FPDF_SEGMENT_MOVETO:
-            found += straight and run in (1, 3, 4)
-            run, straight = 0, True
-        else:
-            run += 1
-            straight = straight and kind == raw.FPDF_SEGMENT_LINETO
-    return found + (straight and run in (1, 3, 4))
+    return paths, images
 
 
 @dataclass(frozen=True)
@@ -317,36 +354,41 @@ class _View:
         return box.right - ox
 
 
-def _split_ligatures(chars: list[dict], ends: list[float | None]) -> None:
+def _split_ligatures(x0s: list[float], x1s: list[float], baselines: list[float], ends: list[float | None]) -> None:
     """Chars drawn by one ligature glyph ("ffi") share its origin: each takes an even share of the glyph's box."""
-    n, i = len(chars), 0
-    while i < n - 1:
-        first, nxt = chars[i], chars[i + 1]
-        if nxt["x0"] != first["x0"] or nxt["baseline"] != first["baseline"]:
-            i += 1
+    n = len(x0s)
+    if n < 2:
+        return
+    x0, base = np.array(x0s), np.array(baselines)
+    shared = np.flatnonzero((x0[1:] == x0[:-1]) & (base[1:] == base[:-1]))  # char k + 1 starts where k does
+    i = 0
+    for k in shared.tolist():
+        if k < i:  # inside the group already split
             continue
+        i, x, b = k, x0s[k], baselines[k]
         j = i + 2
-        while j < n and chars[j]["x0"] == first["x0"] and chars[j]["baseline"] == first["baseline"]:
+        while j < n and x0s[j] == x and baselines[j] == b:
             j += 1
         known = [e for e in ends[i:j] if e is not None]
         if known:
-            x0, step = first["x0"], (max(known) - first["x0"]) / (j - i)
-            for k in range(i, j):
-                chars[k]["x0"], chars[k]["x1"] = x0 + (k - i) * step, x0 + (k - i + 1) * step
+            step = (max(known) - x) / (j - i)
+            for m in range(i, j):
+                x0s[m], x1s[m] = x + (m - i) * step, x + (m - i + 1) * step
         i = j
 
 
-def _clamp_advances(chars: list[dict]) -> None:
+def _clamp_advances(x0s: list[float], x1s: list[float], baselines: list[float]) -> None:
     """A glyph ends where the next one on its baseline starts: a font's /Widths wider than the
-    glyph's advance (a ligature from another font) would overlap the next letter and cut the word."""
-    for a, b in zip(reversed(chars[:-1]), reversed(chars[1:])):  # from the end: a ligature's parts share its end
-        if abs(a["baseline"] - b["baseline"]) < 0.01:
-            if a["x0"] < b["x0"] < a["x1"]:
-                a["x1"] = b["x0"]
-            elif a["x0"] == b["x0"]:
-                a["x1"] = min(a["x1"], b["x1"])
+    glyph's advance (a ligature from another font) would overlap the next letter and cut the word.
 
-
-def _control(code: int) -> bool:
-    """A code with no glyph meaning: C0/C1 controls, surrogates, non-characters."""
-    return code < 0x20 or 0x7F <= code < 0xA0 or 0xD800 <= code < 0xE000 or code in (0xFFFE, 0xFFFF)
+    From the end of the page: a ligature's parts (one origin) share the end of the last of them."""
+    if len(x0s) < 2:
+        return
+    x0, x1, base = np.array(x0s), np.array(x1s), np.array(baselines)
+    line = np.abs(base[:-1] - base[1:]) < 0.01
+    a0, b0, a1 = x0[:-1], x0[1:], x1[:-1]
+    cut = line & (a0 < b0) & (b0 < a1)  # x1 of char k is never changed before step k: all at once
+    for k in np.flatnonzero(cut).tolist():
+        x1s[k] = x0s[k + 1]
+    for k in np.flatnonzero(line & (a0 == b0)).tolist()[::-1]:  # after char k + 1 took its end
+        x1s[k] = min(x1s[k], x1s[k + 1])

@@ -191,7 +191,7 @@ def pdf_info(path: Path, password: str | None = None) -> PdfInfo:
             pages = read_document(path, password)  # PDFium, as the reader: the same chars, the same glyph decisions
         except Exception as exc:  # the checks above let a damaged page through: say which file
             raise errors.unreadable_pdf(path, _reason(exc)) from None
-        chars = sum(len(p.chars) for p in pages)
+        chars = sum(len(p) for p in pages)
         meta = pdf.metadata or {}
         return PdfInfo(
             pages=len(pdf.pages),

@@ -1,12 +1,14 @@
-"""Ruled edges read from PDFium's path objects, to tell which pages may hold a ruled table.
+"""Ruled tables from PDFium's path objects: pdfplumber's table finder run on the edges PDFium reads.
 
-pdfplumber's table finder (ruling lines) needs pdfminer's parse of the page, the
-costliest step of reading a PDF. The edges pdfminer would give (axis-aligned
-pieces of lines, rects and curves, as pdfplumber's `page.edges`) are read here
-from PDFium instead, and pdfplumber's own finder is run on them: only a page
-where it finds a table of 2 x 2 cells or more is parsed again by pdfminer, whose
-tables are the ones kept (pdf.py). Snapping and intersection tolerances of 3 pt
-absorb the two libraries' rounding.
+pdfplumber's table finder (its default "lines" strategy) reads only the page's
+edges: the axis-aligned pieces of its lines, rects and curves (pdfplumber's
+`page.edges`), at least 1 pt long before snapping and joining, 3 pt after. Those
+pieces are read here from PDFium's paths (into form XObjects, through their
+matrices), so no page is ever parsed by pdfminer: the tables are pdfplumber's own
+finder's on the same edges, their boxes within PDFium's float precision
+(1e-4 pt) of what pdfminer's edges give (tests/test_extract_pdfchars.py
+checks every realworld page and the rendered fixtures against pdfplumber's
+`page.find_tables()`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,23 @@ from dataclasses import dataclass, field
 import pypdfium2.raw as raw
 from pdfplumber.table import TableFinder
 
-MIN_LENGTH = 3.0  # pdfplumber's edge_min_length
+PREFILTER = 1.0  # pdfplumber's edge_min_length_prefilter: shorter pieces never join an edge
+FLAT = 0.01  # a piece whose ends differ by less than this across is axis-aligned (float precision)
+
+_V, _I = ctypes.c_void_p, ctypes.c_int
+
+
+def _fast(func, restype, *argtypes):
+    """A second ctypes prototype of a PDFium function on plain ints (no wrapper object per call)."""
+    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(func, ctypes.c_void_p).value)
+
+
+_count_segments = _fast(raw.FPDFPath_CountSegments, _I, _V)
+_get_segment = _fast(raw.FPDFPath_GetPathSegment, _V, _V, _I)
+_segment_point = _fast(raw.FPDFPathSegment_GetPoint, _I, _V, _V, _V)
+_segment_type = _fast(raw.FPDFPathSegment_GetType, _I, _V)
+_segment_close = _fast(raw.FPDFPathSegment_GetClose, _I, _V)
+MOVETO = raw.FPDF_SEGMENT_MOVETO
 
 
 @dataclass
@@ -28,30 +46,42 @@ class _Edges:
     edges: list[dict] = field(default_factory=list)
 
 
-def may_hold_table(page, point, width: float, height: float) -> bool:
-    """Whether pdfplumber's finder sees a table of 2 x 2 cells or more in the page's ruled edges.
+@dataclass(frozen=True)
+class RuledTable:
+    """A table pdfplumber's finder sees: its box and its rows of cell boxes (None where a row has no cell)."""
+
+    bbox: tuple[float, float, float, float]
+    rows: tuple[tuple[tuple[float, float, float, float] | None, ...], ...]
+
+
+def find_tables(page, point, width: float, height: float) -> list[RuledTable]:
+    """pdfplumber's `page.find_tables()` (default settings) on the page's ruled edges, tables of
+    2 rows or more with a row of 2 cells or more.
 
     `point(x, y)` turns user space into the shown page's x from the left and y from the top."""
     found = _Edges((0.0, 0.0, width, height))
+    h = v = 0
     for obj, matrix in _paths(page):
         for a, b in _pieces(obj, matrix):
             (x0, y0), (x1, y1) = point(*a), point(*b)
-            if abs(x0 - x1) < 0.01 and abs(y1 - y0) >= MIN_LENGTH:
+            if abs(x0 - x1) < FLAT and abs(y1 - y0) >= PREFILTER:
                 top, bottom = min(y0, y1), max(y0, y1)
                 found.edges.append({"x0": x0, "x1": x0, "top": top, "bottom": bottom, "width": 0.0,
                                     "height": bottom - top, "orientation": "v", "object_type": "line"})
-            elif abs(y0 - y1) < 0.01 and abs(x1 - x0) >= MIN_LENGTH:
+                v += 1
+            elif abs(y0 - y1) < FLAT and abs(x1 - x0) >= PREFILTER:
                 left, right = min(x0, x1), max(x0, x1)
                 found.edges.append({"x0": left, "x1": right, "top": y0, "bottom": y0, "width": right - left,
                                     "height": 0.0, "orientation": "h", "object_type": "line"})
-    h = sum(1 for e in found.edges if e["orientation"] == "h")
-    if h < 3 or len(found.edges) - h < 3:  # 2 x 2 cells need 3 rules each way
-        return False
+                h += 1
+    if h < 3 or v < 3:  # 2 x 2 cells need 3 rules each way
+        return []
+    tables = []
     for table in TableFinder(found).tables:
         rows = table.rows
         if len(rows) >= 2 and max(len(r.cells) for r in rows) >= 2:
-            return True
-    return False
+            tables.append(RuledTable(tuple(table.bbox), tuple(tuple(r.cells) for r in rows)))
+    return tables
 
 
 def _paths(page):
@@ -83,15 +113,17 @@ def _pieces(path, matrix: tuple):
     and the closing piece of a closed one, in user space."""
     a, b, c, d, e, f = matrix
     x, y = ctypes.c_float(), ctypes.c_float()
+    x_at, y_at = ctypes.addressof(x), ctypes.addressof(y)
+    handle = ctypes.cast(path, ctypes.c_void_p).value
     start = last = None
-    for i in range(raw.FPDFPath_CountSegments(path)):
-        seg = raw.FPDFPath_GetPathSegment(path, i)
-        raw.FPDFPathSegment_GetPoint(seg, x, y)
+    for i in range(_count_segments(handle)):
+        seg = _get_segment(handle, i)
+        _segment_point(seg, x_at, y_at)
         p = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
-        if raw.FPDFPathSegment_GetType(seg) == raw.FPDF_SEGMENT_MOVETO:
+        if _segment_type(seg) == MOVETO:
             start = p
         elif last is not None:
             yield last, p
-        if raw.FPDFPathSegment_GetClose(seg) and start is not None and p != start:
+        if _segment_close(seg) and start is not None and p != start:
             yield p, start
         last = p

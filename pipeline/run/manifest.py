@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.config import Config
+from pipeline.extract import ocr
 from pipeline.files import sha256_file, write_json
 from pipeline.run.cache import code_digest, model_files
 from pipeline.run.outfolder import iter_outputs
@@ -29,8 +30,9 @@ NOT_LISTED = {MANIFEST, RUN_LOG}
 
 
 def pinned_versions() -> dict[str, str]:
-    """Installed versions of rescorpus and of everything it declares as a dependency."""
-    versions = {"python": platform.python_version(), "rescorpus": md.version("rescorpus")}
+    """Installed versions of rescorpus and of everything it declares as a dependency, and the OCR engine
+    with its language models ("none" without Tesseract: extract/ocr.py)."""
+    versions = {"python": platform.python_version(), "rescorpus": md.version("rescorpus"), "ocr": ocr.engine()}
     for requirement in md.requires("rescorpus") or []:
         if "extra ==" in requirement:
             continue

@@ -17,6 +17,7 @@ from pipeline.corpus import papers as corpus_mod
 from pipeline.corpus.sources import SourceCheck, changed_reason
 from pipeline.corpuslevel.paperdata import write_cache_file
 from pipeline.errors import broken_paper
+from pipeline.extract import ocr
 from pipeline.files import atomic_write_text, dumps_json, sha256_text
 from pipeline.run.cache import CACHE, cached_record, code_digest, delete_unlisted, listed_files
 from pipeline.run.executors import execute
@@ -26,8 +27,14 @@ from pipeline.run.outcome import Progress, RunResult, report
 PER_PAPER_DIRS = ("text", "tables", "annotations")
 
 
+OCR_FLAGS = frozenset(("ocr", "needs_ocr"))  # a scan: its text is the OCR engine's
+
+
 def paper_key(paper: corpus_mod.Paper, config_digest: str) -> str:
-    return hashlib.sha256(f"{paper.sha256}:{config_digest}:{code_digest()}".encode()).hexdigest()
+    """The paper's cache key: its source, the configuration, the code, and for a scan the OCR engine and
+    its models (installing Tesseract reads again a paper added, and flagged needs_ocr, without it)."""
+    engine = f":{ocr.engine()}" if OCR_FLAGS & set(paper.flags) else ""
+    return hashlib.sha256(f"{paper.sha256}:{config_digest}:{code_digest()}{engine}".encode()).hexdigest()
 
 
 def update_papers(
