@@ -6,7 +6,9 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 from pipeline.extract.clean import join_lines, normalise_chars
@@ -15,6 +17,8 @@ from pipeline.extract.model import Block, Extracted, Paragraph, Section, Source
 from pipeline.extract.sections import KEYWORDS_LINE, role_of
 
 PARAGRAPH_SEP = "\n\n"
+ENTRY_YEAR = re.compile(r"\b(?:1[5-9]\d\d|20[0-4]\d)[a-z]?\b")  # a reference entry's year: no heading of a list holds one
+OPEN_END = re.compile(r"(?:[,;:&]|\b(?:et|and|in|dans))$")
 ABSTRACT_MAX = 3000  # characters: an abstract with no heading after it ends before it grows past this
 
 
@@ -83,7 +87,13 @@ def assemble(source: Source) -> Extracted:
     heads: list[tuple[str, int, int, str]] = []  # title, start, level, role
     offset = 0
     for (block, text), lang in zip(pairs, langs):
-        if block.kind == "heading":
+        in_list = heads and heads[-1][3] == "references"
+        if block.kind == "heading" and in_list and role_of(text) == "body":
+            # Under a reference list's heading an unnamed heading is a part of the list ("Fuentes primarias"),
+            # or a line of an entry set alone at a page foot ("19 Institut ... (2017).", "27 Van Os, J., ... et").
+            if ENTRY_YEAR.search(text) or OPEN_END.search(text):
+                block = replace(block, kind="body", level=0)
+        elif block.kind == "heading":
             heads.append((text, offset, block.level or 1, role_of(text)))
         elif block.kind == "note" and (not heads or heads[-1][3] != "notes"):
             heads.append(("Notes", offset, 1, "notes"))

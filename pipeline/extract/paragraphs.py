@@ -45,9 +45,10 @@ def page_pieces(lines: list[Tagged], page: int, body: float) -> list[Piece]:
     """Cut one page's kept lines into paragraph pieces and name their kinds."""
     edges = column_edges([ln for ln, k in lines if not k])
     styles = _styles(lines, edges)
+    leading = _leadings(lines)
     chunks: list[list[Tagged]] = []
     for tagged in lines:
-        if not chunks or _breaks(chunks[-1][-1], tagged, edges, styles):
+        if not chunks or _breaks(chunks[-1][-1], tagged, edges, styles, leading):
             chunks.append([tagged])
         else:
             chunks[-1].append(tagged)
@@ -138,8 +139,33 @@ def _full(lines: list[Line], right: float) -> list[bool]:
     return [ln.x1 >= right - 1.5 * ln.size for ln in lines]
 
 
-def _breaks(prev: Tagged, cur: Tagged, edges: dict, styles: dict) -> bool:
-    """Whether a new chunk starts: another column or band, kind, style, or a vertical gap.
+def _leadings(lines: list[Tagged]) -> dict[int, float]:
+    """The page's line pitch per type size, as a share of the size: the smallest step from one line's
+    baseline to the next (same column, kind and size) that a fifth of such steps take; under key -1,
+    the pitch of the size with the most lines (for sizes with too few lines of their own). Word-processor
+    documents set 1.5 or double spacing, wider than a single-spaced paragraph gap."""
+    steps: dict[int, Counter[float]] = {}
+    for (a, ka), (b, kb) in zip(lines, lines[1:]):
+        if ka != kb or a.column != b.column or a.band != b.band or abs(a.size - b.size) > 0.06 * max(a.size, b.size):
+            continue
+        step = b.bottom - a.bottom
+        if 0.9 * a.size <= step <= 2.6 * a.size:
+            steps.setdefault(round(a.size), Counter())[round(step / a.size, 2)] += 1
+    out: dict[int, float] = {}
+    most = 0
+    for size, counts in sorted(steps.items()):
+        total = sum(counts.values())
+        common = [s for s, n in counts.items() if n >= max(3, 0.2 * total)]
+        if common:
+            out[size] = min(common)
+            if total > most:
+                most, out[-1] = total, out[size]
+    return out
+
+
+def _breaks(prev: Tagged, cur: Tagged, edges: dict, styles: dict, leading: dict[int, float] | None = None) -> bool:
+    """Whether a new chunk starts: another column or band, kind, style, or a vertical gap
+    (wider than single spacing, or than the page's own pitch for the size when that is wider).
 
     A bold line followed by an indented line, in a hanging list or running to
     the right edge, is not a heading: it is a reference whose authors are set in bold.
@@ -156,7 +182,9 @@ def _breaks(prev: Tagged, cur: Tagged, edges: dict, styles: dict) -> bool:
         if not (a.bold and b.x0 >= a.x0 + 0.7 * a.size and hanging):
             return True
     step = b.bottom - a.bottom
-    return step > 1.55 * max(a.size, b.size) or step < 0
+    leading = leading or {}
+    pitch = leading.get(round(a.size), leading.get(-1, 0.0)) * a.size
+    return step > max(1.55 * max(a.size, b.size), 1.12 * pitch) or step < 0
 
 
 def column_edges(lines: list[Line]) -> dict[int, tuple[float, float, bool]]:

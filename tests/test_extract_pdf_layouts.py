@@ -1,0 +1,56 @@
+"""Layout classes of real journals and word processors, each on a PDF rendered from text here:
+line spacing wider than a paragraph gap, running headers, reference lists over page breaks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from render import Placed, render_lines, wrap_lines
+
+from pipeline.citations.paper import paper_entries
+from pipeline.extract import assemble
+from pipeline.extract.pdf import read_pdf
+
+X, TOP, WIDTH = 90.0, 80.0, 415.0
+AUTHORS = ["Martin", "Lefebvre", "Dubois", "Moreau", "Laurent", "Girard", "Roux", "Fournier", "Bonnet", "Mercier"]
+
+
+def sentences(start: int, stop: int) -> str:
+    return " ".join(f"Sentence number {i:03d} is about the cooperative movement." for i in range(start, stop))
+
+
+def entry(n: int) -> str:
+    a, b = AUTHORS[n % 10], AUTHORS[(n * 3 + 1) % 10]
+    return (f"{a}, Jeanne and {b}, Marc. {1990 + n}. Cooperative governance and organisational resilience "
+            f"in the social economy, case {n}. Montréal: Presses de l’Université du Québec.")
+
+
+def entries_of(extracted) -> list[str]:
+    paras = [(p.start, p.end, p.kind) for p in extracted.paragraphs]
+    sections = [(s.start, s.end, s.role) for s in extracted.sections]
+    found = paper_entries(extracted.text, paras, sections, {a for a, _, k in paras if k == "note"})
+    return [extracted.text[e.start : e.end] for e in found]
+
+
+def test_double_spaced_paragraphs_and_entries_are_whole(tmp_path: Path) -> None:
+    """A word-processor document set at 1.6 line spacing (wider than a single-spaced paragraph gap):
+    each printed line used to be a paragraph of its own, and a Chicago list without author-year heads
+    was split at every line or glued into a few entries."""
+    size, leading = 12.0, 1.6
+    lines: list[Placed] = []
+    y = TOP
+    paragraphs = [sentences(0, 7), sentences(7, 13)]
+    for text in paragraphs:
+        placed = wrap_lines(text, X, y, WIDTH, size=size, leading=leading)
+        lines += placed
+        y = placed[-1].top + size * leading + size * 0.8
+    lines.append(Placed(X, y, "Works Cited", size * 1.1, bold=True))
+    y += size * 1.1 * leading + size * 0.3
+    for n in range(1, 9):
+        placed = wrap_lines(entry(n), X, y, WIDTH, size=size * 0.95, hanging=18, leading=leading)
+        lines += placed
+        y = placed[-1].top + size * 0.95 * leading + size * 0.35
+    extracted = assemble(read_pdf(render_lines(tmp_path / "double.pdf", [lines])))
+    texts = [extracted.text[p.start : p.end] for p in extracted.paragraphs]
+    assert texts[:3] == paragraphs + ["Works Cited"]
+    assert entries_of(extracted) == [entry(n) for n in range(1, 9)]
