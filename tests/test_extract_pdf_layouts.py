@@ -54,3 +54,37 @@ def test_double_spaced_paragraphs_and_entries_are_whole(tmp_path: Path) -> None:
     texts = [extracted.text[p.start : p.end] for p in extracted.paragraphs]
     assert texts[:3] == paragraphs + ["Works Cited"]
     assert entries_of(extracted) == [entry(n) for n in range(1, 9)]
+
+
+LEFT, RIGHT, COL, FOOT = 48.0, 309.0, 225.0, 740.0
+
+
+def chicago(n: int) -> str:
+    """An unnumbered Chicago entry: no author-year head, a full stop inside the first line."""
+    a = AUTHORS[n % 10]
+    return (f"{a}, Paul. A polite and commercial people. England 1727-1783. Oxford: Oxford "
+            f"University Press, {1980 + n}.")
+
+
+def test_two_column_list_entries_whole_across_column_and_page(tmp_path: Path) -> None:
+    """A hanging list in two columns, entries set apart by a small gap: an entry whose first line closes
+    a sentence used to be cut after it; the last entry's tail, alone on the next page (too few lines to
+    show a column), used to be a new entry."""
+    size, step = 8.55, 8.55 * 1.25
+    for shift in range(0, 36, 3):  # where the right column starts: so that an entry runs over onto page 2
+        pages: list[list[Placed]] = [[Placed(LEFT, 100, "References", 9.9, bold=True)], []]
+        x, y, page, n = LEFT, 116.0, 0, 0
+        while page == 0:
+            n += 1
+            for line in wrap_lines(chicago(n), 0.0, 0.0, COL - 14, size=size, hanging=13.5):
+                if y > FOOT:
+                    x, y, page = (RIGHT, 116.0 + shift, 0) if x == LEFT else (LEFT, 100.0, 1)
+                pages[page].append(Placed(x + line.x, y, line.text, size))
+                y += step
+            y += 3.0
+        if pages[1][0].x > LEFT:
+            break
+    assert pages[1][0].x > LEFT, "the fixture must carry an entry's tail over to page 2"
+    n_entries = n
+    extracted = assemble(read_pdf(render_lines(tmp_path / "twocol.pdf", pages)))
+    assert entries_of(extracted) == [chicago(n) for n in range(1, n_entries + 1)]

@@ -43,9 +43,10 @@ CONTINUATION_WORDS = {
 }
 TERMINAL_RE = re.compile(r"(?:[.!?»”\")\]]|https?://\S+|\b10\.\d{4,9}/\S+)\s*$")
 # A glued entry inside a paragraph: "... Paris, Gallimard. Binet, Laurent (2015). La ..."; never after an
-# initial ("Amegashie, F., A. Brilleau, S. Coulibaly ... (2005)" is one entry).
+# initial ("Amegashie, F., A. Brilleau, S. Coulibaly ... (2005)" is one entry) or the ellipsis of a long
+# author list ("Rais, A.,... Sharma, S. (2013)").
 GLUED_HEAD_RE = re.compile(
-    rf"(?<=[.)»”] )(?<!\b[{UPPER}]\. )(?=[{UPPER}][\w’'\-]+ \((?:{YEAR_NUM}[a-z]?)\)[.,] "
+    rf"(?<=[.)»”] )(?<!\b[{UPPER}]\. )(?<!\.\.\. )(?=[{UPPER}][\w’'\-]+ \((?:{YEAR_NUM}[a-z]?)\)[.,] "
     rf"|(?:[{UPPER}][{UPPER}’'\-]+ )+(?:[{UPPER}]\.[\s-]?)+(?:[^().]|(?<=\b[{UPPER}])\.){{0,160}}?\((?:{YEAR_NUM}[a-z]?)\)[.,] |(?:(?:d[’']|de |van |von |le |la |St-)?[{UPPER}][\w’'\-]+(?: [\w’'\-]+){{0,2}},"
     rf" (?:[{UPPER}][\w\-]+|[{UPPER}]\.(?:[ -]?[{UPPER}]\.)*)"
     rf"(?:[^().]|(?<=\b[{UPPER}])\.|\.(?=-)){{0,160}}?\s?(?:\((?:dir|éds?|eds?)\.\)\s?)?\((?:{YEAR_NUM}[a-z]?|s\.\s?d\.|n\.\s?d\.)\)))"

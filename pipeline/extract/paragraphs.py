@@ -71,12 +71,14 @@ def join_continuations(pieces: list[Piece]) -> list[Block]:
     """
     out: list[Piece] = []
     pending: list[Piece] = []
+    starts = Counter(round(p.block.bbox[0]) for p in pieces if p.block.kind == "body" and p.block.bbox)
+    margins = sorted(x for x, n in starts.items() if n >= max(3, 0.05 * sum(starts.values())))  # where paragraphs start
     for piece in pieces:
         if piece.block.kind != "body":
             pending.append(piece)
             continue
         last = _last_body(out)
-        if last is not None and not any(p.block.kind == "heading" for p in pending) and _continues(out[last], piece):
+        if last is not None and not any(p.block.kind == "heading" for p in pending) and _continues(out[last], piece, margins):
             a = out[last]
             text = a.block.text.rstrip() + "\n" + piece.block.text.lstrip()
             out[last] = replace(a, block=replace(a.block, text=text), region=piece.region, full=piece.full)
@@ -100,7 +102,17 @@ def _last_body(pieces: list[Piece]) -> int | None:
     return None
 
 
-def _continues(a: Piece, b: Piece) -> bool:
+def _indented_in_document(piece: Piece, margins: list[int]) -> bool:
+    """Whether a piece starts a little right of a margin the document's paragraphs share: on a page
+    with too few lines to show its own column edges (the end of a list), a hanging entry's tail."""
+    if not piece.block.bbox:
+        return False
+    x0 = piece.block.bbox[0]
+    left = [m for m in margins if m <= x0 + 1]
+    return bool(left) and 4 <= x0 - left[-1] <= 40
+
+
+def _continues(a: Piece, b: Piece, margins: list[int] | None = None) -> bool:
     text, nxt = a.block.text.rstrip(), b.block.text.lstrip(" \"'«“(")
     if not nxt:
         return False
@@ -110,7 +122,7 @@ def _continues(a: Piece, b: Piece) -> bool:
         return False  # cut on purpose within a column
     if nxt[0].islower() and not ends_sentence(text):
         return True
-    if a.hanging and b.indented:
+    if a.hanging and (b.indented or _indented_in_document(b, margins or [])):
         return True
     # justified text: a paragraph's last line stops short, so a full one goes on (unless the next is indented)
     return a.full and not b.indented and not BULLET.match(nxt) and not CAPTION.match(nxt)
@@ -228,6 +240,8 @@ def _paragraphs(chunk: list[Tagged], edges: dict, group_style: str = "") -> list
     indent = _indents([ln for ln, _ in chunk], left)
     full = _full([ln for ln, _ in chunk], right)
     style = chunk_style(indent, full) or group_style
+    if style != "indented" and not indent[0] and all(indent[1:]) and not any(BULLET.match(ln.text) for ln, _ in chunk[1:]):
+        return [chunk]  # a chunk set apart by space, at the margin then indented: one hanging item (an entry)
     parts: list[list[Tagged]] = [[chunk[0]]]
     first = 0  # index of the current block's first line
     for i in range(1, len(chunk)):
@@ -273,6 +287,18 @@ def chunk_style(indent: list[bool], full: list[bool] | None = None) -> str:
     full first line and the line before the margin a short last one; in indented
     paragraphs the other way round.
     """
+    if full is not None:  # the lines before the changes, when they agree, settle it first
+        hanging = indented = 0
+        for i in range(1, len(indent)):
+            if indent[i] != indent[i - 1]:
+                if full[i - 1] == indent[i]:
+                    hanging += 1
+                else:
+                    indented += 1
+        if hanging >= 4 and indented <= hanging // 10:
+            return "hanging"
+        if indented >= 4 and hanging <= indented // 10:
+            return "indented"
     runs: list[tuple[bool, int]] = []
     for flag in indent:
         if runs and runs[-1][0] == flag:
@@ -287,17 +313,6 @@ def chunk_style(indent: list[bool], full: list[bool] | None = None) -> str:
         return "hanging"
     if all(n == 1 for n in inner) and sum(margin) / len(margin) >= 2:
         return "indented"
-    if full is None:
-        return ""
-    hanging = indented = 0
-    for i in range(1, len(indent)):
-        if indent[i] != indent[i - 1]:
-            if full[i - 1] == indent[i]:  # full before an indent, short before the margin
-                hanging += 1
-            else:
-                indented += 1
-    if hanging >= 4 and indented <= hanging // 10:
-        return "hanging"
     return ""
 
 
