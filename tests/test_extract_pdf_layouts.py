@@ -88,3 +88,57 @@ def test_two_column_list_entries_whole_across_column_and_page(tmp_path: Path) ->
     n_entries = n
     extracted = assemble(read_pdf(render_lines(tmp_path / "twocol.pdf", pages)))
     assert entries_of(extracted) == [chicago(n) for n in range(1, n_entries + 1)]
+
+
+def _page_break_paper(path: Path, last_line: str, first_line: str) -> tuple[Path, str]:
+    """One paragraph filling page 1 down to `last_line` at its foot, going on with `first_line` on
+    page 2 (set at the margin, not indented), then a second paragraph."""
+    size = 10.0
+    lines = wrap_lines(sentences(0, 44), X, TOP, WIDTH, size=size, leading=1.25)
+    y = lines[-1].top + size * 1.25
+    assert y < 760
+    lines.append(Placed(X, y, last_line, size))
+    nxt = [Placed(X, TOP, first_line, size)]
+    nxt += wrap_lines(sentences(50, 54), X + 20, TOP + 12.5 + 8, WIDTH - 20, size=size)[:1]
+    nxt += wrap_lines(sentences(50, 54), X, TOP + 25 + 8, WIDTH, size=size)[1:]
+    whole = f"{sentences(0, 44)} {last_line} {first_line}"
+    return render_lines(path, [lines, nxt]), whole
+
+
+def test_paragraph_goes_on_over_a_page_break_inside_a_parenthesis_or_a_sentence(tmp_path: Path) -> None:
+    """A page break inside a parenthesis ("(Dupont, 2001 ;" / "Martin, 2003) ...") or after a semicolon with
+    the sentence going on in lower case used to cut the paragraph in two (and the callout with it)."""
+    for name, last, first in [
+        ("paren.pdf", "as the studies show (Dupont, 2001 ; Gagnon et Roy, 2005 ;", "Martin, 2003) for the movement."),
+        ("semicolon.pdf", "the members decide together;", "the others follow them."),
+    ]:
+        path, whole = _page_break_paper(tmp_path / name, last, first)
+        extracted = assemble(read_pdf(path))
+        texts = [extracted.text[p.start : p.end] for p in extracted.paragraphs]
+        assert texts[0] == whole, name
+        assert texts[1].startswith("Sentence number 050"), name
+
+
+def test_line_break_hyphens_decided_by_lexicon_and_the_papers_own_words(tmp_path: Path) -> None:
+    """Words broken at line ends in French and English: printer's hyphens joined (names, common words,
+    a word the paper prints whole elsewhere), real compounds kept. Before, "Va-léau", "Char-reaux",
+    "sur-monter", "with-out", "inter-cultural" kept their hyphen and "hypotheticodeductive" lost it."""
+    broken = [
+        ("Selon Va-", "léau et Char-", "reaux, les coopératives doivent sur-", "monter la crise socio-",
+         "économique avec Jean-", "Pierre et l’avant-", "garde du mouvement."),
+        ("The members act with-", "out a manager in an inter-", "cultural setting, by a hypothetico-",
+         "deductive method; the intercultural frame holds."),
+    ]
+    lines, y = [], TOP
+    for paragraph in broken:
+        for text in paragraph:
+            lines.append(Placed(X, y, text, 10.0))
+            y += 12.5
+        y += 14.0
+    extracted = assemble(read_pdf(render_lines(tmp_path / "hyphens.pdf", [lines])))
+    assert [extracted.text[p.start : p.end] for p in extracted.paragraphs] == [
+        "Selon Valéau et Charreaux, les coopératives doivent surmonter la crise socio-économique avec "
+        "Jean-Pierre et l’avant-garde du mouvement.",
+        "The members act without a manager in an intercultural setting, by a hypothetico-deductive method; "
+        "the intercultural frame holds.",
+    ]

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
-from pipeline.extract.clean import join_lines, normalise_chars
+from pipeline.extract.clean import join_lines, normalise_chars, paper_vocabulary
 from pipeline.extract.language import detect_all
 from pipeline.extract.model import Block, Extracted, Paragraph, Section, Source
 from pipeline.extract.sections import KEYWORDS_LINE, role_of
@@ -38,12 +38,13 @@ def read_source(path: Path, password: str | None = None) -> Source:
     return read_text(path)
 
 
-def normalise_block(block: Block) -> str:
-    """A block's normalised text: tables keep one row per line, everything else is one line."""
+def normalise_block(block: Block, vocabulary: frozenset[str] = frozenset()) -> str:
+    """A block's normalised text: tables keep one row per line, everything else is one line (line-break
+    hyphens decided with the paper's `vocabulary`, see `clean.dehyphenate`)."""
     if block.kind == "table":
         rows = (" ".join(normalise_chars(r.replace("\t", " ")).split()) for r in block.text.split("\n"))  # tabs part cells
         return "\n".join(r for r in rows if r)
-    return join_lines(block.text)
+    return join_lines(block.text, vocabulary)
 
 
 def _main_language(pairs: list[tuple[Block, str]], langs: list[str]) -> str:
@@ -78,7 +79,8 @@ def _after_abstract(
 def assemble(source: Source) -> Extracted:
     """Normalise blocks into the paper's text; footnotes go after the body, under "Notes"."""
     ordered = [b for b in source.blocks if b.kind != "note"] + [b for b in source.blocks if b.kind == "note"]
-    pairs = [(b, t) for b in ordered if (t := normalise_block(b))]
+    vocabulary = paper_vocabulary(b.text for b in source.blocks if b.kind != "table")
+    pairs = [(b, t) for b in ordered if (t := normalise_block(b, vocabulary))]
     langs = detect_all([t for _, t in pairs])
     main_lang = _main_language(pairs, langs)
 

@@ -12,7 +12,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from pipeline.extract.clean import ends_sentence
 from pipeline.extract.layout import Line
 from pipeline.extract.model import Block
 from pipeline.extract.sections import heading_level, role_of
@@ -26,6 +25,7 @@ NOTE_START = re.compile(r"^(?:(?:\[?\d{1,3}[\].]?|[*∗†‡§¶]+)(?=\s|[A-Za-
 BULLET = re.compile(r"^(?:[–—•▪◦·‣∙*-]\s|\(?[a-z\d]{1,2}[).]\s)")
 HYPHEN_END = re.compile(r"[^\W\d_]-$")
 SENTENCE_END = re.compile(r"[.!?:»”\")]$")
+FINAL_STOP = re.compile(r"[.!?…][\s»”\"')\]]*$")  # a sentence's last stop, before closing quotes or brackets
 PUA = str.maketrans({"\uf028": "(", "\uf029": ")", "\uf05b": "[", "\uf05d": "]", "\uf02d": "-"})
 Tagged = tuple[Line, str]  # a line and its kind from pdf.py
 
@@ -56,6 +56,11 @@ def page_pieces(lines: list[Tagged], page: int, body: float) -> list[Piece]:
     for chunk in chunks:
         style = styles.get(_group(chunk[0][0]), "")
         for part in _paragraphs(chunk, edges, style):
+            if len(part) > 1 and not part[0][1] and role_of(" ".join(part[0][0].text.split())) != "body":
+                # a section's name on a line of its own, run on into the next line of the same style
+                # ("Referencias Bibliográficas" / "Fuentes primarias"): a heading by itself
+                out.append(_piece(part[:1], page, body, edges, False))
+                part = part[1:]
             out.append(_piece(part, page, body, edges, style == "hanging"))
     return out
 
@@ -120,12 +125,27 @@ def _continues(a: Piece, b: Piece, margins: list[int] | None = None) -> bool:
         return True  # a word broken at the line end goes on, wherever the next line is
     if a.region == b.region:
         return False  # cut on purpose within a column
-    if nxt[0].islower() and not ends_sentence(text):
-        return True
+    if nxt[0].islower() and not FINAL_STOP.search(text):
+        return True  # no full stop at the break and the text goes on in lower case: one sentence
+    if _open_bracket(text) and _closes_first(b.block.text):
+        return True  # "(Jones et Spicer, 2009 ;" / "Tedmanson et al. 2012)": a parenthesis goes on over the break
     if a.hanging and (b.indented or _indented_in_document(b, margins or [])):
         return True
     # justified text: a paragraph's last line stops short, so a full one goes on (unless the next is indented)
     return a.full and not b.indented and not BULLET.match(nxt) and not CAPTION.match(nxt)
+
+
+def _open_bracket(text: str) -> bool:
+    """A parenthesis or bracket opened in the paragraph's last 300 characters and not closed."""
+    tail = text[-300:]
+    return tail.rfind("(") > tail.rfind(")") or tail.rfind("[") > tail.rfind("]")
+
+
+def _closes_first(text: str) -> bool:
+    """The text closes a bracket before it opens one (it goes on inside a bracket opened before)."""
+    close = min((i for i in (text.find(")"), text.find("]")) if i >= 0), default=-1)
+    opened = min((i for i in (text.find("("), text.find("[")) if i >= 0), default=len(text))
+    return 0 <= close < min(opened, 300)
 
 
 def _group(line: Line) -> tuple[int, int, float]:
