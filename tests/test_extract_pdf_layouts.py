@@ -142,3 +142,31 @@ def test_line_break_hyphens_decided_by_lexicon_and_the_papers_own_words(tmp_path
         "The members act without a manager in an intercultural setting, by a hypothetico-deductive method; "
         "the intercultural frame holds.",
     ]
+
+
+def test_running_headers_once_per_page_parity_left_out(tmp_path: Path) -> None:
+    """A two-page paper: the short title over page 1 (odd), the author's name over page 2 (even), each
+    printed once, and footers that differ too (the journal's name, its volume): they used to stay in the
+    text, one glued into the reference list running over the page break."""
+    size = 10.0
+    title, author = "Coopératives et résilience", "Marie Tremblay et Jean Roy"
+    footer, volume = "Revue de l’économie sociale", "Volume douze, numéro trois"
+    page1 = [Placed(X, 40, title, 8.0), Placed(X, 800, volume, 8.0)]
+    page1 += wrap_lines(sentences(0, 30), X, TOP + 20, WIDTH, size=size)
+    y = page1[-1].top + 2 * size
+    page1.append(Placed(X, y, "Références", size * 1.1, bold=True))
+    y += 18
+    page2 = [Placed(X, 40, author, 8.0), Placed(X, 800, footer, 8.0)]
+    page, n = page1, 0
+    while page is page1 or n < 12:
+        n += 1
+        for line in wrap_lines(entry(n), X, 0.0, WIDTH, size=9.0, hanging=18, leading=1.25):
+            if y > 745 and page is page1:
+                page, y = page2, TOP + 20
+            page.append(Placed(line.x, y, line.text, 9.0))
+            y += 9.0 * 1.25
+        y += 3.0
+    extracted = assemble(read_pdf(render_lines(tmp_path / "headers.pdf", [page1, page2])))
+    for furniture in (title, author, footer, volume):
+        assert furniture not in extracted.text
+    assert entries_of(extracted) == [entry(k) for k in range(1, n + 1)]

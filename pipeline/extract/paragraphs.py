@@ -260,7 +260,7 @@ def _paragraphs(chunk: list[Tagged], edges: dict, group_style: str = "") -> list
     indent = _indents([ln for ln, _ in chunk], left)
     full = _full([ln for ln, _ in chunk], right)
     style = chunk_style(indent, full) or group_style
-    if style != "indented" and not indent[0] and all(indent[1:]) and not any(BULLET.match(ln.text) for ln, _ in chunk[1:]):
+    if not indent[0] and all(indent[1:]) and not any(BULLET.match(ln.text) for ln, _ in chunk[1:]):
         return [chunk]  # a chunk set apart by space, at the margin then indented: one hanging item (an entry)
     parts: list[list[Tagged]] = [[chunk[0]]]
     first = 0  # index of the current block's first line
@@ -307,18 +307,6 @@ def chunk_style(indent: list[bool], full: list[bool] | None = None) -> str:
     full first line and the line before the margin a short last one; in indented
     paragraphs the other way round.
     """
-    if full is not None:  # the lines before the changes, when they agree, settle it first
-        hanging = indented = 0
-        for i in range(1, len(indent)):
-            if indent[i] != indent[i - 1]:
-                if full[i - 1] == indent[i]:
-                    hanging += 1
-                else:
-                    indented += 1
-        if hanging >= 4 and indented <= hanging // 10:
-            return "hanging"
-        if indented >= 4 and hanging <= indented // 10:
-            return "indented"
     runs: list[tuple[bool, int]] = []
     for flag in indent:
         if runs and runs[-1][0] == flag:
@@ -333,6 +321,17 @@ def chunk_style(indent: list[bool], full: list[bool] | None = None) -> str:
         return "hanging"
     if all(n == 1 for n in inner) and sum(margin) / len(margin) >= 2:
         return "indented"
+    if full is None:
+        return ""
+    hanging = indented = 0
+    for i in range(1, len(indent)):
+        if indent[i] != indent[i - 1]:
+            if full[i - 1] == indent[i]:  # full before an indent, short before the margin
+                hanging += 1
+            else:
+                indented += 1
+    if hanging >= 4 and indented <= hanging // 10:
+        return "hanging"
     return ""
 
 
