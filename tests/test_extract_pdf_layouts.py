@@ -170,3 +170,24 @@ def test_running_headers_once_per_page_parity_left_out(tmp_path: Path) -> None:
     for furniture in (title, author, footer, volume):
         assert furniture not in extracted.text
     assert entries_of(extracted) == [entry(k) for k in range(1, n + 1)]
+
+
+def test_footnote_stays_at_the_foot_of_its_page_with_its_call(tmp_path: Path) -> None:
+    """A footnote is read where it is printed, at the foot of its page, between that page's text and the
+    next page's; it used to be moved after everything (after the reference list) under a "Notes" heading
+    of its own, leaving a paper with a real "Notes" heading two of them."""
+    from render import render_pdf
+
+    page1 = ["# 1. Introduction", "Les coopératives sont gouvernées par leurs membres^{1}. " + sentences(0, 3)]
+    page2 = [sentences(3, 5), "# Références", entry(1)]
+    path = render_pdf(tmp_path / "note.pdf", [page1, page2],
+                      footnotes=[["1 Voir l’Alliance coopérative internationale, 1995."]])
+    extracted = assemble(read_pdf(path))
+    paras = [(extracted.text[p.start : p.end], p.kind, p.page) for p in extracted.paragraphs]
+    note = ("1 Voir l’Alliance coopérative internationale, 1995.", "note", 1)
+    assert note in paras
+    at = paras.index(note)
+    assert paras[at - 1][0].startswith("Les coopératives sont gouvernées par leurs membres1.")  # the call
+    assert paras[at - 1][2] == 1 and paras[at + 1] == (sentences(3, 5), "body", 2)
+    assert [s.role for s in extracted.sections] == ["introduction", "references"]
+    assert entries_of(extracted) == [entry(1)]

@@ -77,8 +77,9 @@ def _after_abstract(
 
 
 def assemble(source: Source) -> Extracted:
-    """Normalise blocks into the paper's text; footnotes go after the body, under "Notes"."""
-    ordered = [b for b in source.blocks if b.kind != "note"] + [b for b in source.blocks if b.kind == "note"]
+    """Normalise blocks into the paper's text. Footnotes stay where the reader finds them, at the foot
+    of their page (kind "note", their page in `Paragraph.page`), in the section they are read in."""
+    ordered = list(source.blocks)
     vocabulary = paper_vocabulary(b.text for b in source.blocks if b.kind != "table")
     pairs = [(b, t) for b in ordered if (t := normalise_block(b, vocabulary))]
     langs = detect_all([t for _, t in pairs])
@@ -97,8 +98,6 @@ def assemble(source: Source) -> Extracted:
                 block = replace(block, kind="body", level=0)
         elif block.kind == "heading":
             heads.append((text, offset, block.level or 1, role_of(text)))
-        elif block.kind == "note" and (not heads or heads[-1][3] != "notes"):
-            heads.append(("Notes", offset, 1, "notes"))
         elif block.kind == "body" and heads and heads[-1][3] in ("abstract", "keywords"):
             role = _after_abstract(heads[-1], paragraphs, text, lang, main_lang, offset)
             if role:
