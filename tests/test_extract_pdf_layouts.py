@@ -191,3 +191,31 @@ def test_footnote_stays_at_the_foot_of_its_page_with_its_call(tmp_path: Path) ->
     assert paras[at - 1][2] == 1 and paras[at + 1] == (sentences(3, 5), "body", 2)
     assert [s.role for s in extracted.sections] == ["introduction", "references"]
     assert entries_of(extracted) == [entry(1)]
+
+
+def test_parts_of_a_reference_list_and_a_lone_entry_line_stay_in_the_list() -> None:
+    """Under "Referencias Bibliográficas": the unnamed headings of its parts ("Fuentes primarias") used to
+    end the list (its entries lost), and an entry's first line alone at a page foot, taken for a numbered
+    heading ("Institut ... (2017). Population"), cut it."""
+    from pipeline.extract.model import Block, Source
+
+    blocks = (
+        Block("1. Introduction", 1, "heading", level=1),
+        Block(sentences(0, 4), 1),
+        Block("Referencias Bibliográficas", 2, "heading", level=1),
+        Block("Fuentes primarias", 2, "heading"),
+        Block("Archivo Histórico Nacional (AHN), Consejos: leg. 4411.", 2),
+        Block("Fuentes secundarias", 2, "heading"),
+        Block("Andioc, R. (1995). Epistolario de Leandro Fernández de Moratín. Madrid: Castalia.", 2),
+        Block("Institut de la statistique du Québec (2017). Population du Québec", 2, "heading", level=1),
+        Block("par groupe d’âge et sexe, 2001 à 2017.", 3),
+        Block("Choi, J. S. (2009). Gender difference in the prodromal symptoms. Journal of Science, 24(6), 1083-1088.", 3),
+    )
+    extracted = assemble(Source(blocks=blocks, pages=3))
+    assert [s.role for s in extracted.sections] == ["introduction", "references"]
+    assert entries_of(extracted) == [
+        "Archivo Histórico Nacional (AHN), Consejos: leg. 4411.",
+        "Andioc, R. (1995). Epistolario de Leandro Fernández de Moratín. Madrid: Castalia.",
+        "Institut de la statistique du Québec (2017). Population du Québec\n\npar groupe d’âge et sexe, 2001 à 2017.",
+        "Choi, J. S. (2009). Gender difference in the prodromal symptoms. Journal of Science, 24(6), 1083-1088.",
+    ]
