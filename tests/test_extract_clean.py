@@ -21,10 +21,25 @@ from pipeline.extract.model import Block
         ("self", "organization", "self-organization"),
         ("long", "term", "long-term"),
         ("2014", "2016", "2014-2016"),
+        ("sur", "monter", "surmonter"),
+        ("with", "out", "without"),
+        ("Va", "léau", "Valéau"),
+        ("hypothetico", "deductive", "hypothetico-deductive"),
+        ("avant", "garde", "avant-garde"),
+        ("Jean", "Pierre", "Jean-Pierre"),
+        ("démutua", "lisation", "démutualisation"),
     ],
 )
 def test_clean_dehyphenate(left, right, expected):
     assert dehyphenate(left, right) == expected
+
+
+def test_clean_dehyphenate_the_papers_own_words_win():
+    """A form the paper prints inside a line decides: the joined word joins, the hyphenated one keeps."""
+    assert dehyphenate("inter", "cultural") == "inter-cultural"
+    assert dehyphenate("inter", "cultural", frozenset({"intercultural"})) == "intercultural"
+    assert dehyphenate("Char", "reaux", frozenset({"char-reaux"})) == "Char-reaux"
+    assert dehyphenate("socio", "économique", frozenset({"socioéconomique"})) == "socioéconomique"
 
 
 def test_clean_join_lines_expands_ligatures_and_hyphens():

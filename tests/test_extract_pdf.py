@@ -19,7 +19,7 @@ needs_realworld = pytest.mark.skipif(not REALWORLD.is_dir(), reason="../shared/r
 
 
 def normalised(source) -> str:
-    """The paper's normalised text, as the pipeline writes it (notes after the body)."""
+    """The paper's normalised text, as the pipeline writes it (footnotes where they are read, at their page's foot)."""
     return assemble(source).text
 
 

@@ -241,7 +241,7 @@ def reference_paragraphs(
             continue
         paras = [
             (a, b) for a, b, kind in paragraphs
-            if s_start <= a and b <= s_end and (kind != "heading" or _entry_like(text[a:b]))
+            if s_start <= a and b <= s_end and kind != "note" and (kind != "heading" or _entry_like(text[a:b]))
         ]
         if paras:
             lists.append(paras + _spill(text, paragraphs, paras))

@@ -6,11 +6,12 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
-from pipeline.extract.clean import join_lines, normalise_chars
+from pipeline.extract.clean import join_lines, normalise_chars, paper_vocabulary
 from pipeline.extract.language import detect_all
 from pipeline.extract.model import Block, Extracted, Paragraph, Section, Source
 from pipeline.extract.sections import KEYWORDS_LINE, role_of
@@ -18,6 +19,8 @@ from pipeline.extract.superscripts import locate
 
 PARAGRAPH_SEP = "\n\n"
 FRONT_ENDS = ("abstract", "keywords", "introduction")  # section roles that end a paper's title block
+ENTRY_YEAR = re.compile(r"\b(?:1[5-9]\d\d|20[0-4]\d)[a-z]?\b")  # a reference entry's year: no heading of a list holds one
+OPEN_END = re.compile(r"(?:[,;:&]|\b(?:et|and|in|dans))$")
 ABSTRACT_MAX = 3000  # characters: an abstract with no heading after it ends before it grows past this
 
 
@@ -37,12 +40,13 @@ def read_source(path: Path, password: str | None = None) -> Source:
     return read_text(path)
 
 
-def normalise_block(block: Block) -> str:
-    """A block's normalised text: tables keep one row per line, everything else is one line."""
+def normalise_block(block: Block, vocabulary: frozenset[str] = frozenset()) -> str:
+    """A block's normalised text: tables keep one row per line, everything else is one line (line-break
+    hyphens decided with the paper's `vocabulary`, see `clean.dehyphenate`)."""
     if block.kind == "table":
         rows = (" ".join(normalise_chars(r.replace("\t", " ")).split()) for r in block.text.split("\n"))  # tabs part cells
         return "\n".join(r for r in rows if r)
-    return join_lines(block.text)
+    return join_lines(block.text, vocabulary)
 
 
 def _main_language(pairs: list[tuple[Block, str]], langs: list[str]) -> str:
@@ -75,9 +79,11 @@ def _after_abstract(
 
 
 def assemble(source: Source) -> Extracted:
-    """Normalise blocks into the paper's text; footnotes go after the body, under "Notes"."""
-    ordered = [b for b in source.blocks if b.kind != "note"] + [b for b in source.blocks if b.kind == "note"]
-    pairs = [(b, t) for b in ordered if (t := normalise_block(b))]
+    """Normalise blocks into the paper's text. Footnotes stay where the reader finds them, at the foot
+    of their page (kind "note", their page in `Paragraph.page`), in the section they are read in."""
+    ordered = list(source.blocks)
+    vocabulary = paper_vocabulary(b.text for b in source.blocks if b.kind != "table")
+    pairs = [(b, t) for b in ordered if (t := normalise_block(b, vocabulary))]
     langs = detect_all([t for _, t in pairs])
     main_lang = _main_language(pairs, langs)
 
@@ -86,10 +92,14 @@ def assemble(source: Source) -> Extracted:
     heads: list[tuple[str, int, int, str]] = []  # title, start, level, role
     offset = 0
     for (block, text), lang in zip(pairs, langs):
-        if block.kind == "heading":
+        in_list = heads and heads[-1][3] == "references"
+        if block.kind == "heading" and in_list and role_of(text) == "body":
+            # Under a reference list's heading an unnamed heading is a part of the list ("Fuentes primarias"),
+            # or a line of an entry set alone at a page foot ("19 Institut ... (2017).", "27 Van Os, J., ... et").
+            if ENTRY_YEAR.search(text) or OPEN_END.search(text):
+                block = replace(block, kind="body", level=0)
+        elif block.kind == "heading":
             heads.append((text, offset, block.level or 1, role_of(text)))
-        elif block.kind == "note" and (not heads or heads[-1][3] != "notes"):
-            heads.append(("Notes", offset, 1, "notes"))
         elif block.kind == "body" and heads and heads[-1][3] in ("abstract", "keywords"):
             role = _after_abstract(heads[-1], paragraphs, text, lang, main_lang, offset)
             if role:

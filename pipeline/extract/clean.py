@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import replace
 from functools import lru_cache
 
@@ -34,7 +35,11 @@ SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 HYPHENS = "-\u2010\u2011"  # hyphen-minus, hyphen, non-breaking hyphen
 WORD_END = re.compile(r"(\w+)[" + HYPHENS + r"]$")
 WORD_START = re.compile(r"^(\w+)")
-HYPHEN_MARGIN = 0.5  # zipf units: "Trans-former" joins, "socio-économique" keeps its hyphen
+# Zipf frequencies (log10 per billion words, max of French and English) for `dehyphenate`.
+COMMON_WORD = 3.0  # a joined form this common is a word broken by the printer ("surmonter" 3.8, "without" 5.7)
+KNOWN_WORD = 1.0  # under it, a capitalised joined form is a name, not a word of the lexicon
+KNOWN_PART = 2.5  # a part after the hyphen this common is a word of its own ("économique", "garde", "deductive")
+VOCABULARY_WORD = re.compile(r"[^\W\d_]+(?:[" + HYPHENS + r"][^\W\d_]+)*")
 SENTENCE_END = re.compile(r"[.!?:;»”\")\]]\s*$")
 
 
@@ -44,8 +49,9 @@ def normalise_chars(text: str) -> str:
     return SPACES.sub(" ", CONTROLS.sub("", text))
 
 
-def join_lines(raw: str) -> str:
-    """One paragraph's lines as one line: line-break hyphens joined, real hyphens kept."""
+def join_lines(raw: str, vocabulary: frozenset[str] = frozenset()) -> str:
+    """One paragraph's lines as one line: line-break hyphens joined, real hyphens kept (see `dehyphenate`;
+    `vocabulary`: the paper's own words, from `paper_vocabulary`)."""
     lines = [line.strip() for line in normalise_chars(raw).split("\n")]
     out = ""
     for line in lines:
@@ -54,26 +60,54 @@ def join_lines(raw: str) -> str:
         if not out:
             out = line
         elif (m := WORD_END.search(out)) and (n := WORD_START.match(line)):
-            joined = dehyphenate(m.group(1), n.group(1))
+            joined = dehyphenate(m.group(1), n.group(1), vocabulary)
             out = out[: m.start()] + joined + line[n.end() :]
         else:
             out = f"{out} {line}"
     return SPACES.sub(" ", out).strip()
 
 
-def dehyphenate(left: str, right: str) -> str:
+def paper_vocabulary(raw_texts: Iterable[str]) -> frozenset[str]:
+    """The words a paper prints inside its lines (lower case; hyphenated compounds whole), for telling a
+    printer's line-break hyphen from a word's own: a line's last word, broken there, is left out."""
+    words: set[str] = set()
+    for raw in raw_texts:
+        for line in normalise_chars(raw).split("\n"):
+            line = line.strip()
+            if WORD_END.search(line):
+                line = line[: WORD_END.search(line).start()]
+            words.update(w.lower() for w in VOCABULARY_WORD.findall(line))
+    return frozenset(words)
+
+
+def dehyphenate(left: str, right: str, vocabulary: frozenset[str] = frozenset()) -> str:
     """Join "organisa" + "tion" into one word, keep "socio-économique" and "Borda-Rodriguez".
 
-    A hyphen at a line end is either the printer's (a word split in two) or the
-    word's own. Word frequencies in French and English decide: the hyphen
-    stays only when the hyphenated form is clearly more common than the joined
-    word (printers split words far more often than they break at a compound).
-    A capital after the hyphen (a compound name) and digits keep the hyphen.
+    A hyphen at a line end is either the printer's (a word split in two) or the word's own. In order:
+    - digits keep it ("2014-2016");
+    - the paper's own words decide first: the joined word printed elsewhere in the paper joins
+      ("with-out", "inter-cultural" where the paper writes "intercultural"), the hyphenated form printed
+      elsewhere keeps the hyphen;
+    - a capital after the hyphen is a compound name ("Jean-Pierre", "Borda-Rodriguez"); a capitalised
+      name otherwise joins ("Va-léau", "Char-reaux": names are not in the lexicon);
+    - word frequencies in French and English: a common joined word joins ("sur-monter", "organisa-tion");
+      a rarer or unknown one joins unless the part after the hyphen is a word of its own, as in
+      compounds ("socio-économique", "avant-garde", "hypothetico-deductive", "self-organization");
+      a rare word broken at a line end ("démutua-lisation") does not leave one.
     """
-    if right[:1].isupper() or left[-1:].isdigit() or right[:1].isdigit():
+    if left[-1:].isdigit() or right[:1].isdigit():
         return f"{left}-{right}"
-    joined, hyphenated = _zipf(left + right), _zipf(f"{left}-{right}")
-    if joined >= hyphenated - HYPHEN_MARGIN:
+    joined, hyphenated = (left + right).lower(), f"{left}-{right}".lower()
+    if joined in vocabulary and hyphenated not in vocabulary:
+        return left + right
+    if hyphenated in vocabulary:
+        return f"{left}-{right}"
+    if right[:1].isupper():
+        return f"{left}-{right}"
+    common = _zipf(joined)
+    if left[:1].isupper() and common < KNOWN_WORD:
+        return left + right  # a name
+    if common >= COMMON_WORD or _zipf(right) < KNOWN_PART:
         return left + right
     return f"{left}-{right}"
 

@@ -355,3 +355,41 @@ def _reading_order(lines: list[Line]) -> list[Line]:
         band.sort(key=lambda ln: (ln.column, ln.top, ln.x0))
         out.extend(replace(ln, band=i) for ln in band)
     return out
+
+
+def running_slots(pages: list[tuple[list[Line], float]], body_size: float, margin: float = 0.1) -> list[set[int]]:
+    """Per page, the indexes of lines set in a running header's or footer's place: in the top or
+    bottom `margin` of the page, apart from the text (a gap wider than a line's leading), no bigger
+    than the body, at a height where another page prints such a line too. The text may differ from
+    page to page: an author's name on even pages and the short title on odd ones, each printed once
+    in a two-page paper, or a header left off the first page."""
+    slots: dict[tuple[bool, int], set[int]] = {}
+    found: list[list[tuple[int, tuple[bool, int]]]] = []
+    for number, (lines, height) in enumerate(pages):
+        here: list[tuple[int, tuple[bool, int]]] = []
+        order = sorted(range(len(lines)), key=lambda i: lines[i].top)
+        for k, i in enumerate(order):
+            ln = lines[i]
+            if ln.size > 1.05 * body_size or len(ln.text) > 120:
+                continue
+            top = ln.bottom < height * margin + 8
+            if not top and ln.top <= height * (1 - margin) - 8:
+                continue
+            others = [lines[j] for j in order if j != i and (lines[j].top > ln.bottom if top else lines[j].bottom < ln.top)]
+            near = [o for o in others if (o.top - ln.bottom if top else ln.top - o.bottom) < 0.8 * ln.size]
+            if near:
+                continue  # a line of the text running into the margin, not furniture apart from it
+            key = (top, round((ln.top if top else height - ln.bottom) / 3))
+            here.append((i, key))
+            slots.setdefault(key, set()).add(number)
+        found.append(here)
+    out: list[set[int]] = []
+    for here in found:
+        out.append({i for i, key in here if len(slots[key] | _neighbours(slots, key)) >= 2})
+    return out
+
+
+def _neighbours(slots: dict[tuple[bool, int], set[int]], key: tuple[bool, int]) -> set[int]:
+    """Pages with a furniture line one slot above or below (heights rounded to 3 points)."""
+    side, y = key
+    return slots.get((side, y - 1), set()) | slots.get((side, y + 1), set())

@@ -12,7 +12,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from pipeline.extract.clean import ends_sentence
 from pipeline.extract.layout import Line
 from pipeline.extract.model import Block
 from pipeline.extract.sections import heading_level, role_of
@@ -26,6 +25,7 @@ NOTE_START = re.compile(r"^(?:(?:\[?\d{1,3}[\].]?|[*∗†‡§¶]+)(?=\s|[A-Za-
 BULLET = re.compile(r"^(?:[–—•▪◦·‣∙*-]\s|\(?[a-z\d]{1,2}[).]\s)")
 HYPHEN_END = re.compile(r"[^\W\d_]-$")
 SENTENCE_END = re.compile(r"[.!?:»”\")]$")
+FINAL_STOP = re.compile(r"[.!?…][\s»”\"')\]]*$")  # a sentence's last stop, before closing quotes or brackets
 PUA = str.maketrans({"\uf028": "(", "\uf029": ")", "\uf05b": "[", "\uf05d": "]", "\uf02d": "-"})
 Tagged = tuple[Line, str]  # a line and its kind from pdf.py
 
@@ -45,9 +45,10 @@ def page_pieces(lines: list[Tagged], page: int, body: float) -> list[Piece]:
     """Cut one page's kept lines into paragraph pieces and name their kinds."""
     edges = column_edges([ln for ln, k in lines if not k])
     styles = _styles(lines, edges)
+    leading = _leadings(lines)
     chunks: list[list[Tagged]] = []
     for tagged in lines:
-        if not chunks or _breaks(chunks[-1][-1], tagged, edges, styles):
+        if not chunks or _breaks(chunks[-1][-1], tagged, edges, styles, leading):
             chunks.append([tagged])
         else:
             chunks[-1].append(tagged)
@@ -55,6 +56,11 @@ def page_pieces(lines: list[Tagged], page: int, body: float) -> list[Piece]:
     for chunk in chunks:
         style = styles.get(_group(chunk[0][0]), "")
         for part in _paragraphs(chunk, edges, style):
+            if len(part) > 1 and not part[0][1] and role_of(" ".join(part[0][0].text.split())) != "body":
+                # a section's name on a line of its own, run on into the next line of the same style
+                # ("Referencias Bibliográficas" / "Fuentes primarias"): a heading by itself
+                out.append(_piece(part[:1], page, body, edges, False))
+                part = part[1:]
             out.append(_piece(part, page, body, edges, style == "hanging"))
     return out
 
@@ -70,12 +76,14 @@ def join_continuations(pieces: list[Piece]) -> list[Block]:
     """
     out: list[Piece] = []
     pending: list[Piece] = []
+    starts = Counter(round(p.block.bbox[0]) for p in pieces if p.block.kind == "body" and p.block.bbox)
+    margins = sorted(x for x, n in starts.items() if n >= max(3, 0.05 * sum(starts.values())))  # where paragraphs start
     for piece in pieces:
         if piece.block.kind != "body":
             pending.append(piece)
             continue
         last = _last_body(out)
-        if last is not None and not any(p.block.kind == "heading" for p in pending) and _continues(out[last], piece):
+        if last is not None and not any(p.block.kind == "heading" for p in pending) and _continues(out[last], piece, margins):
             a = out[last]
             text = a.block.text.rstrip() + "\n" + piece.block.text.lstrip()
             out[last] = replace(a, block=replace(a.block, text=text), region=piece.region, full=piece.full)
@@ -99,7 +107,17 @@ def _last_body(pieces: list[Piece]) -> int | None:
     return None
 
 
-def _continues(a: Piece, b: Piece) -> bool:
+def _indented_in_document(piece: Piece, margins: list[int]) -> bool:
+    """Whether a piece starts a little right of a margin the document's paragraphs share: on a page
+    with too few lines to show its own column edges (the end of a list), a hanging entry's tail."""
+    if not piece.block.bbox:
+        return False
+    x0 = piece.block.bbox[0]
+    left = [m for m in margins if m <= x0 + 1]
+    return bool(left) and 4 <= x0 - left[-1] <= 40
+
+
+def _continues(a: Piece, b: Piece, margins: list[int] | None = None) -> bool:
     text, nxt = a.block.text.rstrip(), b.block.text.lstrip(" \"'«“(")
     if not nxt:
         return False
@@ -107,12 +125,27 @@ def _continues(a: Piece, b: Piece) -> bool:
         return True  # a word broken at the line end goes on, wherever the next line is
     if a.region == b.region:
         return False  # cut on purpose within a column
-    if nxt[0].islower() and not ends_sentence(text):
-        return True
-    if a.hanging and b.indented:
+    if nxt[0].islower() and not FINAL_STOP.search(text):
+        return True  # no full stop at the break and the text goes on in lower case: one sentence
+    if _open_bracket(text) and _closes_first(b.block.text):
+        return True  # "(Jones et Spicer, 2009 ;" / "Tedmanson et al. 2012)": a parenthesis goes on over the break
+    if a.hanging and (b.indented or _indented_in_document(b, margins or [])):
         return True
     # justified text: a paragraph's last line stops short, so a full one goes on (unless the next is indented)
     return a.full and not b.indented and not BULLET.match(nxt) and not CAPTION.match(nxt)
+
+
+def _open_bracket(text: str) -> bool:
+    """A parenthesis or bracket opened in the paragraph's last 300 characters and not closed."""
+    tail = text[-300:]
+    return tail.rfind("(") > tail.rfind(")") or tail.rfind("[") > tail.rfind("]")
+
+
+def _closes_first(text: str) -> bool:
+    """The text closes a bracket before it opens one (it goes on inside a bracket opened before)."""
+    close = min((i for i in (text.find(")"), text.find("]")) if i >= 0), default=-1)
+    opened = min((i for i in (text.find("("), text.find("[")) if i >= 0), default=len(text))
+    return 0 <= close < min(opened, 300)
 
 
 def _group(line: Line) -> tuple[int, int, float]:
@@ -138,8 +171,33 @@ def _full(lines: list[Line], right: float) -> list[bool]:
     return [ln.x1 >= right - 1.5 * ln.size for ln in lines]
 
 
-def _breaks(prev: Tagged, cur: Tagged, edges: dict, styles: dict) -> bool:
-    """Whether a new chunk starts: another column or band, kind, style, or a vertical gap.
+def _leadings(lines: list[Tagged]) -> dict[int, float]:
+    """The page's line pitch per type size, as a share of the size: the smallest step from one line's
+    baseline to the next (same column, kind and size) that a fifth of such steps take; under key -1,
+    the pitch of the size with the most lines (for sizes with too few lines of their own). Word-processor
+    documents set 1.5 or double spacing, wider than a single-spaced paragraph gap."""
+    steps: dict[int, Counter[float]] = {}
+    for (a, ka), (b, kb) in zip(lines, lines[1:]):
+        if ka != kb or a.column != b.column or a.band != b.band or abs(a.size - b.size) > 0.06 * max(a.size, b.size):
+            continue
+        step = b.bottom - a.bottom
+        if 0.9 * a.size <= step <= 2.6 * a.size:
+            steps.setdefault(round(a.size), Counter())[round(step / a.size, 2)] += 1
+    out: dict[int, float] = {}
+    most = 0
+    for size, counts in sorted(steps.items()):
+        total = sum(counts.values())
+        common = [s for s, n in counts.items() if n >= max(3, 0.2 * total)]
+        if common:
+            out[size] = min(common)
+            if total > most:
+                most, out[-1] = total, out[size]
+    return out
+
+
+def _breaks(prev: Tagged, cur: Tagged, edges: dict, styles: dict, leading: dict[int, float] | None = None) -> bool:
+    """Whether a new chunk starts: another column or band, kind, style, or a vertical gap
+    (wider than single spacing, or than the page's own pitch for the size when that is wider).
 
     A bold line followed by an indented line, in a hanging list or running to
     the right edge, is not a heading: it is a reference whose authors are set in bold.
@@ -156,7 +214,9 @@ def _breaks(prev: Tagged, cur: Tagged, edges: dict, styles: dict) -> bool:
         if not (a.bold and b.x0 >= a.x0 + 0.7 * a.size and hanging):
             return True
     step = b.bottom - a.bottom
-    return step > 1.55 * max(a.size, b.size) or step < 0
+    leading = leading or {}
+    pitch = leading.get(round(a.size), leading.get(-1, 0.0)) * a.size
+    return step > max(1.55 * max(a.size, b.size), 1.12 * pitch) or step < 0
 
 
 def column_edges(lines: list[Line]) -> dict[int, tuple[float, float, bool]]:
@@ -200,6 +260,8 @@ def _paragraphs(chunk: list[Tagged], edges: dict, group_style: str = "") -> list
     indent = _indents([ln for ln, _ in chunk], left)
     full = _full([ln for ln, _ in chunk], right)
     style = chunk_style(indent, full) or group_style
+    if not indent[0] and all(indent[1:]) and not any(BULLET.match(ln.text) for ln, _ in chunk[1:]):
+        return [chunk]  # a chunk set apart by space, at the margin then indented: one hanging item (an entry)
     parts: list[list[Tagged]] = [[chunk[0]]]
     first = 0  # index of the current block's first line
     for i in range(1, len(chunk)):

@@ -33,7 +33,7 @@ from pipeline import errors
 
 from pipeline.extract.pdffile import MIN_CHARS_PER_PAGE, open_pdf
 from pipeline.extract.clean import join_lines
-from pipeline.extract.layout import WORD_GAP, Line, build_lines
+from pipeline.extract.layout import WORD_GAP, Line, build_lines, running_slots
 from pipeline.extract.model import Source, Table
 from pipeline.extract import ocr
 from pipeline.extract.pdfchars import PageChars, open_document, read_page
@@ -225,19 +225,21 @@ def _in_margin(line: Line, page: _Page) -> bool:
 
 
 def _mark_furniture(pages: list[_Page]) -> None:
-    """Drop running headers/footers (repeated in the margins) and page numbers."""
+    """Drop running headers/footers (repeated in the margins, or set in a place in the margin that
+    another page's header or footer takes: layout.running_slots) and page numbers."""
     seen: Counter[str] = Counter()
     for page in pages:
         keys = {_margin_key(ln.text) for ln, k in zip(page.lines, page.kinds) if not k and _in_margin(ln, page)}
         seen.update(keys)
-    for page in pages:
+    slots = running_slots([(p.lines, p.height) for p in pages], _body_size(pages), MARGIN)  # layout.py
+    for page, slot in zip(pages, slots):
         for i, line in enumerate(page.lines):
             if page.kinds[i] or not _in_margin(line, page):
                 continue
-            if PAGE_NUMBER.match(line.text) or (len(pages) > 1 and seen[_margin_key(line.text)] >= 2):
-                page.kinds[i] = "drop"
-            elif LICENCE.search(line.text):
+            if LICENCE.search(line.text) and seen[_margin_key(line.text)] < 2:
                 page.kinds[i] = "note"
+            elif PAGE_NUMBER.match(line.text) or i in slot or (len(pages) > 1 and seen[_margin_key(line.text)] >= 2):
+                page.kinds[i] = "drop"
 
 
 def _mark_notes(page: _Page, body: float) -> None:

@@ -1,0 +1,221 @@
+"""Layout classes of real journals and word processors, each on a PDF rendered from text here:
+line spacing wider than a paragraph gap, running headers, reference lists over page breaks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from render import Placed, render_lines, wrap_lines
+
+from pipeline.citations.paper import paper_entries
+from pipeline.extract import assemble
+from pipeline.extract.pdf import read_pdf
+
+X, TOP, WIDTH = 90.0, 80.0, 415.0
+AUTHORS = ["Martin", "Lefebvre", "Dubois", "Moreau", "Laurent", "Girard", "Roux", "Fournier", "Bonnet", "Mercier"]
+
+
+def sentences(start: int, stop: int) -> str:
+    return " ".join(f"Sentence number {i:03d} is about the cooperative movement." for i in range(start, stop))
+
+
+def entry(n: int) -> str:
+    a, b = AUTHORS[n % 10], AUTHORS[(n * 3 + 1) % 10]
+    return (f"{a}, Jeanne and {b}, Marc. {1990 + n}. Cooperative governance and organisational resilience "
+            f"in the social economy, case {n}. Montréal: Presses de l’Université du Québec.")
+
+
+def entries_of(extracted) -> list[str]:
+    paras = [(p.start, p.end, p.kind) for p in extracted.paragraphs]
+    sections = [(s.start, s.end, s.role) for s in extracted.sections]
+    found = paper_entries(extracted.text, paras, sections, {a for a, _, k in paras if k == "note"})
+    return [extracted.text[e.start : e.end] for e in found]
+
+
+def test_double_spaced_paragraphs_and_entries_are_whole(tmp_path: Path) -> None:
+    """A word-processor document set at 1.6 line spacing (wider than a single-spaced paragraph gap):
+    each printed line used to be a paragraph of its own, and a Chicago list without author-year heads
+    was split at every line or glued into a few entries."""
+    size, leading = 12.0, 1.6
+    lines: list[Placed] = []
+    y = TOP
+    paragraphs = [sentences(0, 7), sentences(7, 13)]
+    for text in paragraphs:
+        placed = wrap_lines(text, X, y, WIDTH, size=size, leading=leading)
+        lines += placed
+        y = placed[-1].top + size * leading + size * 0.8
+    lines.append(Placed(X, y, "Works Cited", size * 1.1, bold=True))
+    y += size * 1.1 * leading + size * 0.3
+    for n in range(1, 9):
+        placed = wrap_lines(entry(n), X, y, WIDTH, size=size * 0.95, hanging=18, leading=leading)
+        lines += placed
+        y = placed[-1].top + size * 0.95 * leading + size * 0.35
+    extracted = assemble(read_pdf(render_lines(tmp_path / "double.pdf", [lines])))
+    texts = [extracted.text[p.start : p.end] for p in extracted.paragraphs]
+    assert texts[:3] == paragraphs + ["Works Cited"]
+    assert entries_of(extracted) == [entry(n) for n in range(1, 9)]
+
+
+LEFT, RIGHT, COL, FOOT = 48.0, 309.0, 225.0, 740.0
+
+
+def chicago(n: int) -> str:
+    """An unnumbered Chicago entry: no author-year head, a full stop inside the first line."""
+    a = AUTHORS[n % 10]
+    return (f"{a}, Paul. A polite and commercial people. England 1727-1783. Oxford: Oxford "
+            f"University Press, {1980 + n}.")
+
+
+def test_two_column_list_entries_whole_across_column_and_page(tmp_path: Path) -> None:
+    """A hanging list in two columns, entries set apart by a small gap: an entry whose first line closes
+    a sentence used to be cut after it; the last entry's tail, alone on the next page (too few lines to
+    show a column), used to be a new entry."""
+    size, step = 8.55, 8.55 * 1.25
+    for shift in range(0, 36, 3):  # where the right column starts: so that an entry runs over onto page 2
+        pages: list[list[Placed]] = [[Placed(LEFT, 100, "References", 9.9, bold=True)], []]
+        x, y, page, n = LEFT, 116.0, 0, 0
+        while page == 0:
+            n += 1
+            for line in wrap_lines(chicago(n), 0.0, 0.0, COL - 14, size=size, hanging=13.5):
+                if y > FOOT:
+                    x, y, page = (RIGHT, 116.0 + shift, 0) if x == LEFT else (LEFT, 100.0, 1)
+                pages[page].append(Placed(x + line.x, y, line.text, size))
+                y += step
+            y += 3.0
+        if pages[1][0].x > LEFT:
+            break
+    assert pages[1][0].x > LEFT, "the fixture must carry an entry's tail over to page 2"
+    n_entries = n
+    extracted = assemble(read_pdf(render_lines(tmp_path / "twocol.pdf", pages)))
+    assert entries_of(extracted) == [chicago(n) for n in range(1, n_entries + 1)]
+
+
+def _page_break_paper(path: Path, last_line: str, first_line: str) -> tuple[Path, str]:
+    """One paragraph filling page 1 down to `last_line` at its foot, going on with `first_line` on
+    page 2 (set at the margin, not indented), then a second paragraph."""
+    size = 10.0
+    lines = wrap_lines(sentences(0, 44), X, TOP, WIDTH, size=size, leading=1.25)
+    y = lines[-1].top + size * 1.25
+    assert y < 760
+    lines.append(Placed(X, y, last_line, size))
+    nxt = [Placed(X, TOP, first_line, size)]
+    nxt += wrap_lines(sentences(50, 54), X + 20, TOP + 12.5 + 8, WIDTH - 20, size=size)[:1]
+    nxt += wrap_lines(sentences(50, 54), X, TOP + 25 + 8, WIDTH, size=size)[1:]
+    whole = f"{sentences(0, 44)} {last_line} {first_line}"
+    return render_lines(path, [lines, nxt]), whole
+
+
+def test_paragraph_goes_on_over_a_page_break_inside_a_parenthesis_or_a_sentence(tmp_path: Path) -> None:
+    """A page break inside a parenthesis ("(Dupont, 2001 ;" / "Martin, 2003) ...") or after a semicolon with
+    the sentence going on in lower case used to cut the paragraph in two (and the callout with it)."""
+    for name, last, first in [
+        ("paren.pdf", "as the studies show (Dupont, 2001 ; Gagnon et Roy, 2005 ;", "Martin, 2003) for the movement."),
+        ("semicolon.pdf", "the members decide together;", "the others follow them."),
+    ]:
+        path, whole = _page_break_paper(tmp_path / name, last, first)
+        extracted = assemble(read_pdf(path))
+        texts = [extracted.text[p.start : p.end] for p in extracted.paragraphs]
+        assert texts[0] == whole, name
+        assert texts[1].startswith("Sentence number 050"), name
+
+
+def test_line_break_hyphens_decided_by_lexicon_and_the_papers_own_words(tmp_path: Path) -> None:
+    """Words broken at line ends in French and English: printer's hyphens joined (names, common words,
+    a word the paper prints whole elsewhere), real compounds kept. Before, "Va-léau", "Char-reaux",
+    "sur-monter", "with-out", "inter-cultural" kept their hyphen and "hypotheticodeductive" lost it."""
+    broken = [
+        ("Selon Va-", "léau et Char-", "reaux, les coopératives doivent sur-", "monter la crise socio-",
+         "économique avec Jean-", "Pierre et l’avant-", "garde du mouvement."),
+        ("The members act with-", "out a manager in an inter-", "cultural setting, by a hypothetico-",
+         "deductive method; the intercultural frame holds."),
+    ]
+    lines, y = [], TOP
+    for paragraph in broken:
+        for text in paragraph:
+            lines.append(Placed(X, y, text, 10.0))
+            y += 12.5
+        y += 14.0
+    extracted = assemble(read_pdf(render_lines(tmp_path / "hyphens.pdf", [lines])))
+    assert [extracted.text[p.start : p.end] for p in extracted.paragraphs] == [
+        "Selon Valéau et Charreaux, les coopératives doivent surmonter la crise socio-économique avec "
+        "Jean-Pierre et l’avant-garde du mouvement.",
+        "The members act without a manager in an intercultural setting, by a hypothetico-deductive method; "
+        "the intercultural frame holds.",
+    ]
+
+
+def test_running_headers_once_per_page_parity_left_out(tmp_path: Path) -> None:
+    """A two-page paper: the short title over page 1 (odd), the author's name over page 2 (even), each
+    printed once, and footers that differ too (the journal's name, its volume): they used to stay in the
+    text, one glued into the reference list running over the page break."""
+    size = 10.0
+    title, author = "Coopératives et résilience", "Marie Tremblay et Jean Roy"
+    footer, volume = "Revue de l’économie sociale", "Volume douze, numéro trois"
+    page1 = [Placed(X, 40, title, 8.0), Placed(X, 800, volume, 8.0)]
+    page1 += wrap_lines(sentences(0, 30), X, TOP + 20, WIDTH, size=size)
+    y = page1[-1].top + 2 * size
+    page1.append(Placed(X, y, "Références", size * 1.1, bold=True))
+    y += 18
+    page2 = [Placed(X, 40, author, 8.0), Placed(X, 800, footer, 8.0)]
+    page, n = page1, 0
+    while page is page1 or n < 12:
+        n += 1
+        for line in wrap_lines(entry(n), X, 0.0, WIDTH, size=9.0, hanging=18, leading=1.25):
+            if y > 745 and page is page1:
+                page, y = page2, TOP + 20
+            page.append(Placed(line.x, y, line.text, 9.0))
+            y += 9.0 * 1.25
+        y += 3.0
+    extracted = assemble(read_pdf(render_lines(tmp_path / "headers.pdf", [page1, page2])))
+    for furniture in (title, author, footer, volume):
+        assert furniture not in extracted.text
+    assert entries_of(extracted) == [entry(k) for k in range(1, n + 1)]
+
+
+def test_footnote_stays_at_the_foot_of_its_page_with_its_call(tmp_path: Path) -> None:
+    """A footnote is read where it is printed, at the foot of its page, between that page's text and the
+    next page's; it used to be moved after everything (after the reference list) under a "Notes" heading
+    of its own, leaving a paper with a real "Notes" heading two of them."""
+    from render import render_pdf
+
+    page1 = ["# 1. Introduction", "Les coopératives sont gouvernées par leurs membres^{1}. " + sentences(0, 3)]
+    page2 = [sentences(3, 5), "# Références", entry(1)]
+    path = render_pdf(tmp_path / "note.pdf", [page1, page2],
+                      footnotes=[["1 Voir l’Alliance coopérative internationale, 1995."]])
+    extracted = assemble(read_pdf(path))
+    paras = [(extracted.text[p.start : p.end], p.kind, p.page) for p in extracted.paragraphs]
+    note = ("1 Voir l’Alliance coopérative internationale, 1995.", "note", 1)
+    assert note in paras
+    at = paras.index(note)
+    assert paras[at - 1][0].startswith("Les coopératives sont gouvernées par leurs membres1.")  # the call
+    assert paras[at - 1][2] == 1 and paras[at + 1] == (sentences(3, 5), "body", 2)
+    assert [s.role for s in extracted.sections] == ["introduction", "references"]
+    assert entries_of(extracted) == [entry(1)]
+
+
+def test_parts_of_a_reference_list_and_a_lone_entry_line_stay_in_the_list() -> None:
+    """Under "Referencias Bibliográficas": the unnamed headings of its parts ("Fuentes primarias") used to
+    end the list (its entries lost), and an entry's first line alone at a page foot, taken for a numbered
+    heading ("Institut ... (2017). Population"), cut it."""
+    from pipeline.extract.model import Block, Source
+
+    blocks = (
+        Block("1. Introduction", 1, "heading", level=1),
+        Block(sentences(0, 4), 1),
+        Block("Referencias Bibliográficas", 2, "heading", level=1),
+        Block("Fuentes primarias", 2, "heading"),
+        Block("Archivo Histórico Nacional (AHN), Consejos: leg. 4411.", 2),
+        Block("Fuentes secundarias", 2, "heading"),
+        Block("Andioc, R. (1995). Epistolario de Leandro Fernández de Moratín. Madrid: Castalia.", 2),
+        Block("Institut de la statistique du Québec (2017). Population du Québec", 2, "heading", level=1),
+        Block("par groupe d’âge et sexe, 2001 à 2017.", 3),
+        Block("Choi, J. S. (2009). Gender difference in the prodromal symptoms. Journal of Science, 24(6), 1083-1088.", 3),
+    )
+    extracted = assemble(Source(blocks=blocks, pages=3))
+    assert [s.role for s in extracted.sections] == ["introduction", "references"]
+    assert entries_of(extracted) == [
+        "Archivo Histórico Nacional (AHN), Consejos: leg. 4411.",
+        "Andioc, R. (1995). Epistolario de Leandro Fernández de Moratín. Madrid: Castalia.",
+        "Institut de la statistique du Québec (2017). Population du Québec\n\npar groupe d’âge et sexe, 2001 à 2017.",
+        "Choi, J. S. (2009). Gender difference in the prodromal symptoms. Journal of Science, 24(6), 1083-1088.",
+    ]
