@@ -187,7 +187,7 @@ def test_footnote_stays_at_the_foot_of_its_page_with_its_call(tmp_path: Path) ->
     note = ("1 Voir l’Alliance coopérative internationale, 1995.", "note", 1)
     assert note in paras
     at = paras.index(note)
-    assert paras[at - 1][0].startswith("Les coopératives sont gouvernées par leurs membres1.")  # the call
+    assert paras[at - 1][0].startswith("Les coopératives sont gouvernées par leurs membres¹.")  # the call, raised
     assert paras[at - 1][2] == 1 and paras[at + 1] == (sentences(3, 5), "body", 2)
     assert [s.role for s in extracted.sections] == ["introduction", "references"]
     assert entries_of(extracted) == [entry(1)]
