@@ -1,0 +1,133 @@
+"""Fit the header model (`pipeline.extract.header`) and measure it.
+
+    python -m pipeline.train.header [--devset ../shared/devset] [--check]
+    rescorpus train header [--check]
+
+Fitted on: GROBID's header corpus (`grobid/header/corpus/tei`, text with line breaks, no fonts) except every
+fifth file by sorted name, and the Érudit development split (`pipeline/data/erudit_split.json`: every file not
+held out) rendered under the two journal title blocks of `erudit_pdf.render_header_pdf` and read back with
+fonts, once more without them (as a plain-text paper's lines). Measured, never fitted: GROBID's header
+`evaluation/` files, the fifth of the corpus held out, and the Érudit held-out split in both title blocks (with
+fonts, and without). A multinomial logistic model over the line features, then label transitions counted on
+the training sequences (add-one), for the Viterbi pass. Weights rounded: the file is the same for the same data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from pipeline.extract.header import FEATURES, LABELS, HeaderLine, Model, features, read_header
+
+MODEL = Path(__file__).resolve().parents[1] / "data" / "header.json"
+SPLIT = Path(__file__).resolve().parents[1] / "data" / "erudit_split.json"
+SEED = 17
+C = 1.0
+
+
+def held_out() -> set[str]:
+    return set(json.loads(SPLIT.read_text(encoding="utf-8"))["held_out"])
+
+
+def no_fonts(example):
+    """The same page as a plain-text paper gives it: text only."""
+    from dataclasses import replace
+
+    return replace(example, name=example.name + ":text", lines=[HeaderLine(ln.text) for ln in example.lines])
+
+
+def datasets(devset: Path) -> dict[str, list]:
+    """The training and measuring sets, by name (see the module doc)."""
+    from pipeline.evaluation.erudit import read_article
+    from pipeline.evaluation.headers import erudit_example, grobid_examples
+    from pipeline.evaluation.erudit_pdf import HEADER_LAYOUTS
+
+    grobid = devset / "grobid" / "header"
+    corpus = grobid_examples(grobid / "corpus" / "tei")
+    out = held_out()
+    fit_erudit, held_erudit = [], []
+    for path in sorted((devset / "erudit").glob("*.xml")):
+        article = read_article(path)
+        if not article.title:
+            continue
+        for layout in HEADER_LAYOUTS:
+            (held_erudit if path.stem in out else fit_erudit).append(erudit_example(article, layout))
+    return {
+        "fit: grobid corpus (4 of 5)": [e for i, e in enumerate(corpus) if i % 5 != 4],
+        "fit: erudit development (PDF)": fit_erudit,
+        "fit: erudit development (text)": [no_fonts(e) for e in fit_erudit],
+        "held out: grobid evaluation": grobid_examples(grobid / "evaluation" / "tei"),
+        "held out: grobid corpus (1 of 5)": [e for i, e in enumerate(corpus) if i % 5 == 4],
+        "held out: erudit held-out (PDF)": held_erudit,
+        "held out: erudit held-out (text)": [no_fonts(e) for e in held_erudit],
+    }
+
+
+def fit(examples: Sequence) -> dict:
+    from sklearn.linear_model import LogisticRegression
+
+    xs, ys = [], []
+    counts = [[1.0] * len(LABELS) for _ in range(len(LABELS) + 1)]
+    for ex in examples:
+        xs.extend(features(ex.lines))
+        ys.extend(LABELS.index(lab) for lab in ex.labels)
+        prev = 0
+        for lab in ex.labels:
+            j = LABELS.index(lab)
+            counts[prev][j] += 1
+            prev = j + 1
+    model = LogisticRegression(C=C, max_iter=3000, fit_intercept=False, random_state=SEED)
+    model.fit(xs, ys)
+    by_class = {int(c): row for c, row in zip(model.classes_, model.coef_)}
+    weights = [[round(float(w), 4) for w in by_class[j]] if j in by_class else [0.0] * len(FEATURES)
+               for j in range(len(LABELS))]
+    transitions = [[round(math.log(c / sum(row)), 4) for c in row] for row in counts]
+    return {"features": list(FEATURES), "labels": list(LABELS), "weights": weights, "transitions": transitions,
+            "seed": SEED, "C": C, "trained_on": "grobid/header/corpus (4 of 5 files) + erudit development split "
+            "(two title blocks, with and without fonts)"}
+
+
+def measure(sets: dict[str, list], model: Model) -> dict[str, dict]:
+    from pipeline.evaluation.headers import line_accuracy, score
+    from pipeline.extract.header import fields_from, label_lines
+
+    report = {}
+    for name, examples in sets.items():
+        predicted = [label_lines(ex.lines, model) for ex in examples]
+        headers = [fields_from(ex.lines, labels) for ex, labels in zip(examples, predicted)]
+        report[name] = {"pages": len(examples), "line_accuracy": line_accuracy(examples, predicted),
+                        **score(zip(examples, headers))}
+    return report
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--devset", type=Path, default=Path(__file__).resolve().parents[3] / "shared" / "devset")
+    ap.add_argument("--check", action="store_true", help="refit and fail if the shipped weights differ")
+    args = ap.parse_args(argv)
+    if not (args.devset / "grobid" / "header").is_dir() or not (args.devset / "erudit").is_dir():
+        print(f"no devset at {args.devset}: pass --devset DIR (the folder with grobid/ and erudit/)", file=sys.stderr)
+        return 1
+    sets = datasets(args.devset)
+    data = fit([e for name, exs in sets.items() if name.startswith("fit") for e in exs])
+    text = json.dumps(data, indent=None, separators=(",", ":")) + "\n"
+    if args.check:
+        same = MODEL.exists() and MODEL.read_text(encoding="utf-8") == text
+        print("header.json: " + ("same weights" if same else "DIFFERENT weights"))
+        if not same:
+            return 1
+    else:
+        MODEL.write_text(text, encoding="utf-8")
+        print(f"wrote {MODEL}")
+    for name, figures in measure(sets, Model.from_json(data)).items():
+        parts = [f"{k} {v['share']:.3f} ({v['right']}/{v['n']})" for k, v in figures.items() if isinstance(v, dict)]
+        print(f"{name}: {figures['pages']} pages, lines {figures['line_accuracy']:.3f}; " + "; ".join(parts))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
