@@ -314,7 +314,8 @@ def read_header(lines: Sequence[HeaderLine], model: Model | None = None) -> Head
 def fields_from(lines: Sequence[HeaderLine], labels: Sequence[str]) -> Header:
     h = Header()
     runs = _runs(lines, labels)
-    titles = [r for r in runs if r[0] == "title"]
+    body = _body_size(lines)
+    titles = [r for r in runs if r[0] == "title" and _title_like(r[1], body)]
     if titles:
         run = titles[0][1]
         sizes = [ln.size for ln in run]
@@ -325,9 +326,12 @@ def fields_from(lines: Sequence[HeaderLine], labels: Sequence[str]) -> Header:
             h.title = _join(run)
         h.title = _clean_title(h.title)
         h.subtitle = _clean_title(h.subtitle) if h.subtitle else None
+    candidates = [split_authors(" ; ".join(_strip_marks(ln.text) for ln in run)) for lab, run in runs if lab == "author"]
+    # the first run that names a person in full (a one-word run is more often a title's wrapped last word)
+    h.authors = next((c for c in candidates if any("given" in n for n in c)), candidates[0] if candidates else [])
     for label, run in runs:
-        if label == "author" and not h.authors:
-            h.authors = split_authors(" ; ".join(_strip_marks(ln.text) for ln in run))
+        if label == "author":
+            continue
         elif label == "affiliation":
             h.affiliations.extend(a for a in (_affiliation(ln.text) for ln in run) if a)
         elif label == "abstract":
@@ -337,18 +341,37 @@ def fields_from(lines: Sequence[HeaderLine], labels: Sequence[str]) -> Header:
                 lang = _language(text)
                 if lang and lang not in h.abstracts:
                     h.abstracts[lang] = text
-        elif label == "keyword":
-            text = _join(run)
-            lang = _keyword_language(text) or _language(text)
-            terms = split_keywords(text)
-            if terms and lang and lang not in h.keywords:
-                h.keywords[lang] = terms
-    meta = [ln.text for ln, lab in zip(lines, labels) if lab in ("meta", "other")]
+        elif label == "keyword":  # one run may hold two labelled lists: "Mots-clés : ... Keywords: ..."
+            for text in re.split(r"(?=\b(?:key\s?-?words?|mots[- ]cl[ée]s|palabras clave)\s*:)", _join(run), flags=re.I):
+                lang = _keyword_language(text) or _language(text)
+                terms = split_keywords(text)
+                if terms and lang and lang not in h.keywords:
+                    h.keywords[lang] = terms
+    meta = [ln.text for ln, lab in zip(lines, labels) if lab == "meta"]
     h.doi = find_doi([ln.text for ln in lines])
     h.year = find_year(meta, [ln.text for ln, lab in zip(lines, labels) if lab not in ("abstract", "title")])
     h.volume, h.issue, h.pages = find_numbers(meta)
     h.journal = find_journal(meta)
     return h
+
+
+def _body_size(lines: Sequence[HeaderLine]) -> float | None:
+    sized: Counter[float] = Counter()
+    for ln in lines:
+        if ln.size is not None:
+            sized[round(ln.size, 1)] += len(ln.text)
+    return max(sized.items(), key=lambda kv: (kv[1], kv[0]))[0] if sized else None
+
+
+def _title_like(run: Sequence[HeaderLine], body: float | None) -> bool:
+    """Whether a run of lines can be a title: not a paragraph of prose (a sentence of more than 15 words
+    ending in a full stop, or over 40 words), and, where fonts are known, set larger than the body or bold."""
+    words = _join(run).split()
+    if len(words) > 40 or (len(words) > 15 and words[-1].endswith(".")):
+        return False
+    if body is not None and run[0].size is not None:
+        return run[0].size >= body * 1.08 or bool(run[0].bold)
+    return True
 
 
 def _runs(lines: Sequence[HeaderLine], labels: Sequence[str]) -> list[tuple[str, list[HeaderLine]]]:
@@ -482,8 +505,9 @@ def find_doi(texts: Sequence[str]) -> str | None:
 
 
 def find_year(meta: Sequence[str], others: Sequence[str]) -> int | None:
-    """The year of publication: from a line that names a volume, issue, journal or "©" first, then any date
-    outside the abstract and title; a received/submitted date only when nothing else has a year."""
+    """The year of publication, from the page's meta lines only (never an abstract's or a title's year):
+    one that names a volume, issue or "©" first, then one with a journal's words, then any short one;
+    received/submitted/revised dates are not publication years."""
     def years(texts: Sequence[str], rule) -> list[int]:
         found = []
         for t in texts:
@@ -495,11 +519,8 @@ def find_year(meta: Sequence[str], others: Sequence[str]) -> int | None:
                                         or re.search(r"copyright|\(c\)", t, re.I)))
     if strong:
         return max(strong)
-    weak = years(meta, lambda t: bool(META_WORDS.search(t))) or years(others, lambda t: len(t) < 120)
-    if weak:
-        return Counter(weak).most_common(1)[0][0]
-    dated = [int(y) for t in meta for y in YEAR.findall(DOI.sub(" ", t))]
-    return max(dated) if dated else None
+    weak = years(meta, lambda t: bool(META_WORDS.search(t))) or years(meta, lambda t: len(t) < 120)
+    return Counter(weak).most_common(1)[0][0] if weak else None
 
 
 def find_numbers(meta: Sequence[str]) -> tuple[str | None, str | None, str | None]:
@@ -533,3 +554,22 @@ def fold(text: str) -> str:
     t = unicodedata.normalize("NFKD", text)
     t = "".join(c for c in t if not unicodedata.combining(c)).lower()
     return " ".join(re.sub(r"[^\w\s]|_", " ", t).split())
+
+
+# ---------------------------------------------------------------- a paper's language
+
+
+SIDE_ROLES = frozenset({"abstract", "keywords", "references", "notes"})
+
+
+def body_language(extracted) -> str | None:
+    """The language of most of the paper's body text (characters of its body paragraphs, abstracts, keywords,
+    references and notes left out; undetermined paragraphs not counted); None when nothing was detected."""
+    sizes: Counter[str] = Counter()
+    for p in extracted.paragraphs:
+        role = extracted.sections[p.section].role if p.section is not None else "body"
+        if p.kind == "body" and role not in SIDE_ROLES and p.lang not in ("und", ""):
+            sizes[p.lang] += p.end - p.start
+    if not sizes:
+        return None
+    return max(sorted(sizes), key=lambda lang: sizes[lang])
