@@ -191,3 +191,17 @@ def test_header_training_remakes_the_shipped_model(capsys) -> None:
 
     assert header.main(["--devset", str(DEVSET), "--check"]) == 0
     assert "same weights" in capsys.readouterr().out
+
+
+def test_header_model_is_in_the_manifest_and_the_code_hash(tmp_path) -> None:
+    import hashlib
+
+    from pipeline.config import Config
+    from pipeline.run.cache import model_files
+    from pipeline.run.manifest import build_manifest
+
+    shipped = Path(__file__).resolve().parents[1] / "pipeline" / "data" / "header.json"
+    manifest = build_manifest(tmp_path / "corpus", tmp_path / "out", Config())
+    assert manifest["models"]["header.json"] == hashlib.sha256(shipped.read_bytes()).hexdigest()
+    assert manifest["models"]["entry_lines.json"]
+    assert shipped in model_files()  # code_digest() hashes these with the code: a new model is a new version

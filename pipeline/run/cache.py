@@ -22,12 +22,18 @@ CACHE = ".cache"
 
 @lru_cache(maxsize=1)
 def code_digest() -> str:
-    """A hash of the package's own source: any change of code is a new pipeline version."""
+    """A hash of the package's own source and shipped model weights (`data/*.json`): any change of code or
+    of a model is a new pipeline version."""
     digest = hashlib.sha256(pipeline.__version__.encode())
     root = Path(pipeline.__file__).parent
-    for path in sorted(root.rglob("*.py")):
+    for path in sorted([*root.rglob("*.py"), *model_files()]):
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
+def model_files() -> list[Path]:
+    """The learned models and splits shipped as package data (`pipeline/data/*.json`)."""
+    return sorted((Path(pipeline.__file__).parent / "data").glob("*.json"))
 
 
 def cached_record(out: Path, paper_id: str, key: str) -> dict | None:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pipeline.config import Config
 from pipeline.files import sha256_file, write_json
-from pipeline.run.cache import code_digest
+from pipeline.run.cache import code_digest, model_files
 from pipeline.run.outfolder import iter_outputs
 
 MANIFEST = "manifest.json"
@@ -54,6 +54,7 @@ def build_manifest(corpus: Path, out: Path, config: Config) -> dict:
         "config": config.to_json(),
         "config_sha256": config.digest(),
         "code_sha256": code_digest(),
+        "models": {path.name: sha256_file(path) for path in model_files()},
         "versions": pinned_versions(),
         "outputs": outputs,
     }
