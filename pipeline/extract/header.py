@@ -47,6 +47,13 @@ META_WORDS = re.compile(
     r"copyright|©|received|accepted|published|publi[ée]|reçu|accept[ée]|doi|uri|arxiv|preprint|"
     r"conference|conf[ée]rence|workshop|symposium|édition|edition|press|presses|éditeur|editor|pages?|"
     r"licen[cs]e|rights|droits|cite|citer|citation|available|disponible|online|en ligne)\b", re.I)
+MONTHS = (r"jan(?:uary|vier)?|feb(?:ruary)?|f[ée]v(?:rier)?|mar(?:ch|s)?|apr(?:il)?|avr(?:il)?|may|mai|june?|juin|"
+          r"july?|juil(?:let)?|aug(?:ust)?|ao[ûu]t|sep(?:t(?:ember|embre)?)?|oct(?:ober|obre)?|nov(?:ember|embre)?|"
+          r"dec(?:ember)?|d[ée]c(?:embre)?")
+# A line that is a date and little else: "24 May 2011", "2015/02/17", "Spring 2004", "March 3, 1998"
+DATE_LINE = re.compile(rf"^\W*(?:(?:\d{{1,2}}(?:st|nd|rd|th|er)?\s+)?(?:{MONTHS})\.?\s+(?:\d{{1,2}},?\s+)?"
+                       rf"(?:1[89]|20)\d\d|(?:1[89]|20)\d\d[/-]\d\d?[/-]\d\d?|\d\d?[/.-]\d\d?[/.-](?:1[89]|20)\d\d|"
+                       rf"(?:spring|summer|fall|autumn|winter|printemps|[ée]t[ée]|automne|hiver)\s+(?:1[89]|20)\d\d)\W*$", re.I)
 VOLUME = re.compile(r"\b(?:vol(?:ume)?\.?|v\.)\s*(\d{1,4})\b", re.I)
 ISSUE = re.compile(r"\b(?:num[ée]ro|no\.?|n°|nº|issue|number|iss\.?)\s*(\d{1,4}(?:[-–]\d{1,4})?)\b", re.I)
 VOL_ISSUE = re.compile(r"\b(\d{1,4})\s*\((\d{1,4}(?:[-–]\d{1,4})?)\)")
@@ -62,10 +69,18 @@ NUMERIC = (
     "email", "url", "doi", "year", "affil", "meta", "abstract_cue", "keyword_cue", "intro_cue", "names",
     "and_word", "marks", "after_abstract", "after_keyword", "after_intro", "since_cue", "same_size_prev",
     "same_size_next", "gap_before", "gap_after", "page2",
+    "given", "person_list", "first3_names", "bold_names", "first3_meta", "first3_size", "big_names",
 )
 NEIGHBOUR = ("size", "bold", "chars", "capital", "stop", "email", "affil", "meta", "abstract_cue", "keyword_cue",
-             "names", "period_end", "year", "centred")
+             "names", "period_end", "year", "centred", "given", "person_list")
 FEATURES = (*NUMERIC, *(f"prev_{n}" for n in NEIGHBOUR), *(f"next_{n}" for n in NEIGHBOUR))
+# the second pass also reads the first pass's label probabilities of the line and its two neighbours each side
+STACK = tuple(f"p{d:+d}_{label}" for d in (-2, -1, 0, 1, 2) for label in LABELS)
+PERSON = r"(?:[A-ZÀ-Þ][\w’'\-]+|[A-ZÀ-Þ]\.(?:\s?-?[A-ZÀ-Þ]\.)*)"
+PERSON_LIST = re.compile(
+    rf"^(?:by\s+|par\s+)?{PERSON}(?:\s+(?:(?:de|du|da|van|von|der|le|la|di|del)\s+)?{PERSON}){{1,3}}[\s\d,*†‡§¹²³⁴⁵⁶⁷⁸⁹]*"
+    rf"(?:(?:,|;|\band\b|\bet\b|&)\s*{PERSON}(?:\s+(?:(?:de|du|da|van|von|der|le|la|di|del)\s+)?{PERSON}){{1,3}}"
+    r"[\s\d,*†‡§¹²³⁴⁵⁶⁷⁸⁹]*)*$")
 
 
 @dataclass(frozen=True)
@@ -151,8 +166,10 @@ def text_lines(text: str) -> list[HeaderLine]:
 # ---------------------------------------------------------------- features
 
 
-def _shape(line: HeaderLine, body: float | None, biggest: float | None) -> dict[str, float]:
+def _shape(line: HeaderLine, body: float | None, biggest: float | None, given_names: frozenset[str]) -> dict[str, float]:
     t = line.text
+    chunks = [c.split() for c in re.split(r",|;|\band\b|\bet\b|&", t) if c.split()]
+    given = sum(1 for c in chunks if fold(c[0]).replace(" ", "") in given_names) / max(1, len(chunks))
     words = t.split()
     letters = [c for c in t if c.isalpha()]
     font = line.size is not None and body
@@ -192,11 +209,14 @@ def _shape(line: HeaderLine, body: float | None, biggest: float | None) -> dict[
         "names": names,
         "and_word": float(bool(re.search(r"\b(and|et|&)\b", t))),
         "marks": float(bool(re.search(r"[A-Za-zÀ-ÿ]\s?[\d*†‡§]+(?:,|\s|$)|[¹²³⁴⁵⁶⁷⁸⁹*†‡]", t))),
+        "given": given,
+        "person_list": float(bool(PERSON_LIST.match(t)) and len(t) < 200),
     }
 
 
-def features(lines: Sequence[HeaderLine]) -> list[list[float]]:
-    """One feature vector per line (see FEATURES): the line's shape, its place and state, its neighbours'."""
+def features(lines: Sequence[HeaderLine], given_names: frozenset[str] = frozenset()) -> list[list[float]]:
+    """One feature vector per line (see FEATURES): the line's shape, its place and state, its neighbours'.
+    `given_names`: folded given names (the model's lexicon, drawn from its training data)."""
     sized = Counter()
     for ln in lines:
         if ln.size is not None:
@@ -204,7 +224,7 @@ def features(lines: Sequence[HeaderLine]) -> list[list[float]]:
     body = max(sized.items(), key=lambda kv: (kv[1], kv[0]))[0] if sized else None
     first = [ln for ln in lines if ln.page == lines[0].page] if lines else []
     biggest = max((ln.size for ln in first if ln.size is not None), default=None)
-    shapes = [_shape(ln, body, biggest) for ln in lines]
+    shapes = [_shape(ln, body, biggest, given_names) for ln in lines]
     n = len(lines)
     out = []
     seen = {"abstract": -1, "keyword": -1, "intro": -1}
@@ -226,6 +246,13 @@ def features(lines: Sequence[HeaderLine]) -> list[list[float]]:
             "gap_before": _gap(lines[i - 1], ln) if i else 1.0,
             "gap_after": _gap(ln, lines[i + 1]) if i + 1 < n else 1.0,
             "page2": float(ln.page > lines[0].page),
+        })
+        f.update({
+            "first3_names": f["first3"] * f["person_list"],
+            "bold_names": f["bold"] * f["person_list"],
+            "first3_meta": f["first3"] * f["meta"],
+            "first3_size": f["first3"] * f["size"],
+            "big_names": f["size"] * f["person_list"],
         })
         for name, other in (("prev", prev), ("next", nxt)):
             for k in NEIGHBOUR:
@@ -252,17 +279,21 @@ def _gap(a: HeaderLine, b: HeaderLine) -> float:
 
 @dataclass(frozen=True)
 class Model:
-    """Per-label weights over FEATURES and log transition scores between labels (with a start row)."""
+    """Two passes of per-label weights (over FEATURES; then FEATURES + STACK), log transition scores between
+    labels (with a start row), and the lexicon of given names the features look up."""
 
     weights: tuple[tuple[float, ...], ...]
+    weights2: tuple[tuple[float, ...], ...]
     transitions: tuple[tuple[float, ...], ...]  # (len(LABELS) + 1) x len(LABELS): row 0 is the start
+    given_names: frozenset[str]
 
     @classmethod
     def from_json(cls, data: dict) -> Model:
-        if tuple(data["features"]) != FEATURES or tuple(data["labels"]) != LABELS:
+        if tuple(data["features"]) != FEATURES or tuple(data["labels"]) != LABELS or tuple(data["stack"]) != STACK:
             raise RuntimeError("pipeline/data/header.json does not match the header features: retrain it "
                                "(rescorpus train header)")
-        return cls(tuple(tuple(w) for w in data["weights"]), tuple(tuple(t) for t in data["transitions"]))
+        return cls(tuple(tuple(w) for w in data["weights"]), tuple(tuple(w) for w in data["weights2"]),
+                   tuple(tuple(t) for t in data["transitions"]), frozenset(data["given_names"]))
 
 
 @cache
@@ -272,18 +303,37 @@ def shipped_model() -> Model:
     return Model.from_json(json.loads(text))
 
 
+def _log_softmax(weights: Sequence[Sequence[float]], x: Sequence[float]) -> list[float]:
+    z = [sum(a * b for a, b in zip(w, x)) for w in weights]
+    top = max(z)
+    norm = top + math.log(sum(math.exp(v - top) for v in z))
+    return [v - norm for v in z]
+
+
+def stacked(xs: Sequence[Sequence[float]], probs: Sequence[Sequence[float]]) -> list[list[float]]:
+    """Each line's features followed by the first pass's probabilities of lines i-2..i+2 (zeros off the page)."""
+    zero = [0.0] * len(LABELS)
+    out = []
+    for i, x in enumerate(xs):
+        near = [probs[j] if 0 <= j < len(probs) else zero for j in range(i - 2, i + 3)]
+        out.append([*x, *(p for ps in near for p in ps)])
+    return out
+
+
+def label_scores(lines: Sequence[HeaderLine], model: Model) -> list[list[float]]:
+    """Per line, the second pass's log probability of each label."""
+    xs = features(lines, model.given_names)
+    probs = [[math.exp(v) for v in _log_softmax(model.weights, x)] for x in xs]
+    return [_log_softmax(model.weights2, x) for x in stacked(xs, probs)]
+
+
 def label_lines(lines: Sequence[HeaderLine], model: Model | None = None) -> list[str]:
     """The most likely label sequence: per-line log posteriors plus transition scores (Viterbi)."""
     if not lines:
         return []
     m = model or shipped_model()
     k = len(LABELS)
-    scores = []
-    for x in features(lines):
-        z = [sum(a * b for a, b in zip(w, x)) for w in m.weights]
-        top = max(z)
-        norm = top + math.log(sum(math.exp(v - top) for v in z))
-        scores.append([v - norm for v in z])
+    scores = label_scores(lines, m)
     best = [m.transitions[0][j] + scores[0][j] for j in range(k)]
     back: list[list[int]] = []
     for s in scores[1:]:
@@ -301,9 +351,6 @@ def label_lines(lines: Sequence[HeaderLine], model: Model | None = None) -> list
     return [LABELS[j] for j in reversed(path)]
 
 
-# ---------------------------------------------------------------- from labels to fields
-
-
 def read_header(lines: Sequence[HeaderLine], model: Model | None = None) -> Header:
     """The header fields of a first page's lines."""
     lines = list(lines)[:MAX_LINES]
@@ -311,8 +358,14 @@ def read_header(lines: Sequence[HeaderLine], model: Model | None = None) -> Head
     return fields_from(lines, labels)
 
 
+# ---------------------------------------------------------------- from labels to fields
+
+
 def fields_from(lines: Sequence[HeaderLine], labels: Sequence[str]) -> Header:
     h = Header()
+    # a labelled keywords line is keywords, whatever the model said (a rule where the shape is clear)
+    labels = ["keyword" if KEYWORD_CUE.match(ln.text) and len(split_keywords(ln.text)) >= 1 else lab
+              for ln, lab in zip(lines, labels)]
     runs = _runs(lines, labels)
     body = _body_size(lines)
     titles = [r for r in runs if r[0] == "title" and _title_like(r[1], body)]
@@ -349,7 +402,7 @@ def fields_from(lines: Sequence[HeaderLine], labels: Sequence[str]) -> Header:
                     h.keywords[lang] = terms
     meta = [ln.text for ln, lab in zip(lines, labels) if lab == "meta"]
     h.doi = find_doi([ln.text for ln in lines])
-    h.year = find_year(meta, [ln.text for ln, lab in zip(lines, labels) if lab not in ("abstract", "title")])
+    h.year = find_year(meta, [ln.text for ln, lab in zip(lines, labels) if lab == "other"])
     h.volume, h.issue, h.pages = find_numbers(meta)
     h.journal = find_journal(meta)
     return h
@@ -519,7 +572,8 @@ def find_year(meta: Sequence[str], others: Sequence[str]) -> int | None:
                                         or re.search(r"copyright|\(c\)", t, re.I)))
     if strong:
         return max(strong)
-    weak = years(meta, lambda t: bool(META_WORDS.search(t))) or years(meta, lambda t: len(t) < 120)
+    weak = (years(meta, lambda t: bool(META_WORDS.search(t))) or years(meta, lambda t: len(t) < 120)
+            or years(others, lambda t: bool(DATE_LINE.match(t))))
     return Counter(weak).most_common(1)[0][0] if weak else None
 
 
@@ -539,9 +593,13 @@ def find_numbers(meta: Sequence[str]) -> tuple[str | None, str | None, str | Non
 
 def find_journal(meta: Sequence[str]) -> str | None:
     """A journal's name: the words before a volume/issue/year on a meta line ("Théologiques, 26(1), 2018")."""
-    for t in meta:
+    for n, t in enumerate(meta):
         if not (VOLUME.search(t) or ISSUE.search(t) or VOL_ISSUE.search(t)):
             continue
+        if re.match(r"^\W*(vol|volume|num[ée]ro|no\.?|n°)\b", t, re.I) and n > 0:  # the name on the line above
+            above = meta[n - 1].strip(" ,.;:")
+            if sum(c.isalpha() for c in above) >= 4 and not DOI.search(above) and not URL.search(above):
+                return above
         head = re.split(r"[,•|·]|\s\d|\bvol|\bvolume|\bnum[ée]ro|\bno\.|\bn°", t, maxsplit=1, flags=re.I)[0]
         head = head.strip(" ,.;:-–—")
         if len(head) >= 4 and sum(c.isalpha() for c in head) >= 4 and not re.match(r"^(doi|pp?\.|pages?)\b", head, re.I):

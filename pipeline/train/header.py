@@ -21,7 +21,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from pipeline.extract.header import FEATURES, LABELS, HeaderLine, Model, features, read_header
+from pipeline.extract.header import FEATURES, LABELS, STACK, HeaderLine, Model, features, fold, stacked
 
 MODEL = Path(__file__).resolve().parents[1] / "data" / "header.json"
 SPLIT = Path(__file__).resolve().parents[1] / "data" / "erudit_split.json"
@@ -67,27 +67,71 @@ def datasets(devset: Path) -> dict[str, list]:
     }
 
 
-def fit(examples: Sequence) -> dict:
+def given_names(examples: Sequence) -> list[str]:
+    """Folded given names of the training pages' authors: the first word of each name of the author lines."""
+    import re
+
+    found = set()
+    for ex in examples:
+        for ln, lab in zip(ex.lines, ex.labels):
+            if lab != "author":
+                continue
+            for chunk in re.split(r",|;|\band\b|\bet\b|&|\d|\*", ln.text):
+                words = chunk.split()
+                if len(words) >= 2 and re.fullmatch(r"[A-ZÀ-Þ][a-zà-ÿ’'\-]{1,}", words[0]):
+                    found.add(fold(words[0]).replace(" ", ""))
+    return sorted(found)
+
+
+def _lr(xs, ys):
     from sklearn.linear_model import LogisticRegression
 
-    xs, ys = [], []
-    counts = [[1.0] * len(LABELS) for _ in range(len(LABELS) + 1)]
-    for ex in examples:
-        xs.extend(features(ex.lines))
-        ys.extend(LABELS.index(lab) for lab in ex.labels)
-        prev = 0
-        for lab in ex.labels:
-            j = LABELS.index(lab)
-            counts[prev][j] += 1
-            prev = j + 1
     model = LogisticRegression(C=C, max_iter=3000, fit_intercept=False, random_state=SEED)
     model.fit(xs, ys)
     by_class = {int(c): row for c, row in zip(model.classes_, model.coef_)}
-    weights = [[round(float(w), 4) for w in by_class[j]] if j in by_class else [0.0] * len(FEATURES)
-               for j in range(len(LABELS))]
+    width = len(xs[0])
+    return [[round(float(w), 4) for w in by_class[j]] if j in by_class else [0.0] * width for j in range(len(LABELS))]
+
+
+def _probs(weights, xs):
+    import math
+
+    out = []
+    for x in xs:
+        z = [sum(a * b for a, b in zip(w, x)) for w in weights]
+        top = max(z)
+        e = [math.exp(v - top) for v in z]
+        out.append([v / sum(e) for v in e])
+    return out
+
+
+def fit(examples: Sequence) -> dict:
+    """Pass 1 on the line features; pass 2 on them plus pass 1's neighbour probabilities, taken out of fold
+    (5 folds by page order) so pass 2 learns from probabilities like those it will see on new pages."""
+    names = given_names(examples)
+    lexicon = frozenset(names)
+    xs_by = [features(ex.lines, lexicon) for ex in examples]
+    ys_by = [[LABELS.index(lab) for lab in ex.labels] for ex in examples]
+    flat = lambda parts: [v for part in parts for v in part]  # noqa: E731
+    weights = _lr(flat(xs_by), flat(ys_by))
+    oof: list = [None] * len(examples)
+    for fold_n in range(5):
+        inside = [i for i in range(len(examples)) if i % 5 != fold_n]
+        w = _lr(flat(xs_by[i] for i in inside), flat(ys_by[i] for i in inside))
+        for i in range(fold_n, len(examples), 5):
+            oof[i] = _probs(w, xs_by[i])
+    xs2 = flat(stacked(xs_by[i], oof[i]) for i in range(len(examples)))
+    weights2 = _lr(xs2, flat(ys_by))
+    counts = [[1.0] * len(LABELS) for _ in range(len(LABELS) + 1)]
+    for ys in ys_by:
+        prev = 0
+        for j in ys:
+            counts[prev][j] += 1
+            prev = j + 1
     transitions = [[round(math.log(c / sum(row)), 4) for c in row] for row in counts]
-    return {"features": list(FEATURES), "labels": list(LABELS), "weights": weights, "transitions": transitions,
-            "seed": SEED, "C": C, "trained_on": "grobid/header/corpus (4 of 5 files) + erudit development split "
+    return {"features": list(FEATURES), "labels": list(LABELS), "stack": list(STACK), "weights": weights,
+            "weights2": weights2, "transitions": transitions, "given_names": names, "seed": SEED, "C": C,
+            "trained_on": "grobid/header/corpus (4 of 5 files) + erudit development split "
             "(two title blocks, with and without fonts)"}
 
 
