@@ -54,6 +54,8 @@ MONTHS = (r"jan(?:uary|vier)?|feb(?:ruary)?|f[ée]v(?:rier)?|mar(?:ch|s)?|apr(?:
 DATE_LINE = re.compile(rf"^\W*(?:(?:\d{{1,2}}(?:st|nd|rd|th|er)?\s+)?(?:{MONTHS})\.?\s+(?:\d{{1,2}},?\s+)?"
                        rf"(?:1[89]|20)\d\d|(?:1[89]|20)\d\d[/-]\d\d?[/-]\d\d?|\d\d?[/.-]\d\d?[/.-](?:1[89]|20)\d\d|"
                        rf"(?:spring|summer|fall|autumn|winter|printemps|[ée]t[ée]|automne|hiver)\s+(?:1[89]|20)\d\d)\W*$", re.I)
+# A line that says where the paper appeared: "Proceedings of NAACL-HLT 2018, pages 84–91", "Actes de TALN 2010"
+PUBLISHED_IN = re.compile(r"^\W*(?:proceedings|actes|in:|journal of|revue d|published in|publi[ée] dans)\b", re.I)
 VOLUME = re.compile(r"\b(?:vol(?:ume)?\.?|v\.)\s*(\d{1,4})\b", re.I)
 ISSUE = re.compile(r"\b(?:num[ée]ro|no\.?|n°|nº|issue|number|iss\.?)\s*(\d{1,4}(?:[-–]\d{1,4})?)\b", re.I)
 VOL_ISSUE = re.compile(r"\b(\d{1,4})\s*\((\d{1,4}(?:[-–]\d{1,4})?)\)")
@@ -369,8 +371,11 @@ def fields_from(lines: Sequence[HeaderLine], labels: Sequence[str]) -> Header:
     runs = _runs(lines, labels)
     body = _body_size(lines)
     titles = [r for r in runs if r[0] == "title" and _title_like(r[1], body)]
+    biggest = _largest_run(lines, body)
+    if biggest:
+        titles = [("title", biggest + _subtitle_after(lines, labels, biggest))]
     if titles:
-        run = titles[0][1]
+        run = [ln for ln in titles[0][1] if not (_names_line(ln.text) and ln.size != titles[0][1][0].size)]
         sizes = [ln.size for ln in run]
         if sizes[0] is not None and sizes[-1] is not None and sizes[-1] < sizes[0] - 0.5:
             cut = next(i for i, s in enumerate(sizes) if s < sizes[0] - 0.5)
@@ -402,7 +407,12 @@ def fields_from(lines: Sequence[HeaderLine], labels: Sequence[str]) -> Header:
                     h.keywords[lang] = terms
     meta = [ln.text for ln, lab in zip(lines, labels) if lab == "meta"]
     h.doi = find_doi([ln.text for ln in lines])
-    h.year = find_year(meta, [ln.text for ln, lab in zip(lines, labels) if lab == "other"])
+    # "other" lines of the title block (before the first abstract line) may still carry the issue's year
+    block_end = next((i for i, lab in enumerate(labels) if lab in ("abstract", "keyword")), min(len(lines), 30))
+    others = [ln.text for ln, lab in zip(lines[:block_end], labels) if lab in ("other", "title")]
+    others += [ln.text for ln, lab in zip(lines[block_end:], labels[block_end:])
+               if lab == "other" and (DATE_LINE.match(ln.text) or PUBLISHED_IN.match(ln.text))]
+    h.year = find_year(meta, others)
     h.volume, h.issue, h.pages = find_numbers(meta)
     h.journal = find_journal(meta)
     return h
@@ -414,6 +424,47 @@ def _body_size(lines: Sequence[HeaderLine]) -> float | None:
         if ln.size is not None:
             sized[round(ln.size, 1)] += len(ln.text)
     return max(sized.items(), key=lambda kv: (kv[1], kv[0]))[0] if sized else None
+
+
+def _largest_run(lines: Sequence[HeaderLine], body: float | None) -> list[HeaderLine]:
+    """With fonts: the first block of page-1 lines set in the page's largest size, when that size stands out
+    (>= 1.25 x the body's) and the block reads as a title; else []. Printed titles are the biggest type on
+    a first page: this wins over a model that read them as something else."""
+    first = [ln for ln in lines if ln.page == lines[0].page and ln.size is not None and len(ln.text) > 0]
+    if body is None or not first:
+        return []
+    top = max(ln.size for ln in first)
+    if top < body * 1.25:
+        return []
+    block: list[HeaderLine] = []
+    for ln in first:
+        if abs(ln.size - top) <= 0.2:
+            block.append(ln)
+        elif block:
+            break
+    return block if _title_like(block, body) and sum(c.isalpha() for c in _join(block)) >= 8 else []
+
+
+def _names_line(text: str) -> bool:
+    """A line of person names once their marks, e-mails and bracketed notes are off."""
+    bare = re.sub(r"\(.*$", "", _strip_marks(text)).strip(" ,;")
+    if not bare:
+        return False
+    if PERSON_LIST.match(bare):
+        return True
+    words = bare.split()  # names with no separators between them: "Arman Cohan Sergey Feldman Iz Beltagy"
+    known = sum(1 for w in words if fold(w).replace(" ", "") in shipped_model().given_names)
+    return len(words) >= 2 and all(NAME_TOKEN.match(w) for w in words) and known >= max(1, len(words) // 5)
+
+
+def _subtitle_after(lines: Sequence[HeaderLine], labels: Sequence[str], block: list[HeaderLine]) -> list[HeaderLine]:
+    """Lines the model labelled title right after the largest block (a subtitle in smaller type)."""
+    i = lines.index(block[-1]) + 1
+    out = []
+    while i < len(lines) and labels[i] == "title" and not _names_line(lines[i].text):
+        out.append(lines[i])
+        i += 1
+    return out
 
 
 def _title_like(run: Sequence[HeaderLine], body: float | None) -> bool:
@@ -451,13 +502,14 @@ def _join(run: Sequence[HeaderLine]) -> str:
 def _clean_title(text: str | None) -> str | None:
     if not text:
         return None
+    text = re.sub(r"\s*(?:\.{4,}|_{4,}|…{2,}).*$", "", text)  # a dotted rule set under the title
     text = re.sub(r"[\s*†‡]+$|(?<=[a-zà-ÿ?!.])\d{1,2}$", "", text).strip()
     return text or None
 
 
 def _strip_marks(text: str) -> str:
     text = EMAIL.sub(" ", text)
-    text = re.sub(r"[¹²³⁴⁵⁶⁷⁸⁹⁰*†‡§]+", " ", text)
+    text = re.sub(r"[¹²³⁴⁵⁶⁷⁸⁹⁰*∗†‡§]+", " ", text)
     text = re.sub(r"(?<=[A-Za-zÀ-ÿ.])\s?\d+(?:\s?,\s?\d+)*(?:\s?,\s?\*)?(?=\s|,|;|$)", " ", text)
     text = re.sub(r"\(\s*[\w\s,]*\)|\[[^\]]*\]", " ", text)
     text = re.sub(r"^\W*(by|par)\s+", "", text, flags=re.I)
@@ -573,7 +625,8 @@ def find_year(meta: Sequence[str], others: Sequence[str]) -> int | None:
     if strong:
         return max(strong)
     weak = (years(meta, lambda t: bool(META_WORDS.search(t))) or years(meta, lambda t: len(t) < 120)
-            or years(others, lambda t: bool(DATE_LINE.match(t))))
+            or years(others, lambda t: len(t) < 150 and bool(VOLUME.search(t) or ISSUE.search(t) or VOL_ISSUE.search(t)))
+            or years(others, lambda t: bool(DATE_LINE.match(t) or (PUBLISHED_IN.match(t) and len(t) < 150))))
     return Counter(weak).most_common(1)[0][0] if weak else None
 
 
