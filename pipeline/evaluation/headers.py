@@ -205,3 +205,64 @@ def line_accuracy(examples: Sequence[Example], predicted: Sequence[Sequence[str]
         right += sum(a == b for a, b in zip(ex.labels, labels))
         total += len(ex.labels)
     return round(right / max(1, total), 3)
+
+
+# ---------------------------------------------------------------- the held-out report (eval --devset --headers)
+
+
+def text_only(example: Example) -> Example:
+    """The same page as a plain-text paper gives it: text only, no fonts or places."""
+    from dataclasses import replace
+
+    return replace(example, name=example.name + ":text", lines=[HeaderLine(ln.text) for ln in example.lines])
+
+
+def erudit_examples(erudit: Path, held: bool) -> list[Example]:
+    """One side of the Érudit split (`pipeline/data/erudit_split.json`), each article under both title blocks."""
+    from pipeline.evaluation.devset import held_out
+    from pipeline.evaluation.erudit import read_article
+    from pipeline.evaluation.erudit_pdf import HEADER_LAYOUTS
+
+    out = held_out()
+    found = []
+    for path in sorted(Path(erudit).glob("*.xml")):
+        if (path.stem in out) != held:
+            continue
+        article = read_article(path)
+        if article.title:
+            found += [erudit_example(article, layout) for layout in HEADER_LAYOUTS]
+    return found
+
+
+def held_out_sets(devset: Path) -> dict[str, list[Example]]:
+    """The pages the header model was never fitted on, by name."""
+    grobid = Path(devset) / "grobid" / "header"
+    corpus = grobid_examples(grobid / "corpus" / "tei")
+    erudit = erudit_examples(Path(devset) / "erudit", held=True)
+    return {
+        "held out: grobid evaluation": grobid_examples(grobid / "evaluation" / "tei"),
+        "held out: grobid corpus (1 of 5)": [e for i, e in enumerate(corpus) if i % 5 == 4],
+        "held out: erudit held-out (PDF)": erudit,
+        "held out: erudit held-out (text)": [text_only(e) for e in erudit],
+    }
+
+
+def header_report(sets: dict[str, list[Example]], model=None) -> dict[str, dict]:
+    """Line accuracy and field figures per set, with the shipped model unless one is given."""
+    from pipeline.extract.header import fields_from, label_lines
+
+    report = {}
+    for name, examples in sets.items():
+        predicted = [label_lines(ex.lines, model) for ex in examples]
+        headers = [fields_from(ex.lines, labels) for ex, labels in zip(examples, predicted)]
+        report[name] = {"pages": len(examples), "line_accuracy": line_accuracy(examples, predicted),
+                        **score(zip(examples, headers))}
+    return report
+
+
+def report_lines(report: dict[str, dict]) -> list[str]:
+    lines = []
+    for name, figures in report.items():
+        parts = [f"{k} {v['share']:.3f} ({v['right']}/{v['n']})" for k, v in figures.items() if isinstance(v, dict)]
+        lines.append(f"{name}: {figures['pages']} pages, lines {figures['line_accuracy']:.3f}; " + "; ".join(parts))
+    return lines

@@ -21,49 +21,24 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from pipeline.extract.header import FEATURES, LABELS, STACK, HeaderLine, Model, features, fold, stacked
+from pipeline.extract.header import FEATURES, LABELS, STACK, Model, features, fold, stacked
 
 MODEL = Path(__file__).resolve().parents[1] / "data" / "header.json"
-SPLIT = Path(__file__).resolve().parents[1] / "data" / "erudit_split.json"
 SEED = 17
 C = 1.0
 
 
-def held_out() -> set[str]:
-    return set(json.loads(SPLIT.read_text(encoding="utf-8"))["held_out"])
-
-
-def no_fonts(example):
-    """The same page as a plain-text paper gives it: text only."""
-    from dataclasses import replace
-
-    return replace(example, name=example.name + ":text", lines=[HeaderLine(ln.text) for ln in example.lines])
-
-
 def datasets(devset: Path) -> dict[str, list]:
     """The training and measuring sets, by name (see the module doc)."""
-    from pipeline.evaluation.erudit import read_article
-    from pipeline.evaluation.headers import erudit_example, grobid_examples
-    from pipeline.evaluation.erudit_pdf import HEADER_LAYOUTS
+    from pipeline.evaluation.headers import erudit_examples, grobid_examples, held_out_sets, text_only
 
-    grobid = devset / "grobid" / "header"
-    corpus = grobid_examples(grobid / "corpus" / "tei")
-    out = held_out()
-    fit_erudit, held_erudit = [], []
-    for path in sorted((devset / "erudit").glob("*.xml")):
-        article = read_article(path)
-        if not article.title:
-            continue
-        for layout in HEADER_LAYOUTS:
-            (held_erudit if path.stem in out else fit_erudit).append(erudit_example(article, layout))
+    corpus = grobid_examples(devset / "grobid" / "header" / "corpus" / "tei")
+    fit_erudit = erudit_examples(devset / "erudit", held=False)
     return {
         "fit: grobid corpus (4 of 5)": [e for i, e in enumerate(corpus) if i % 5 != 4],
         "fit: erudit development (PDF)": fit_erudit,
-        "fit: erudit development (text)": [no_fonts(e) for e in fit_erudit],
-        "held out: grobid evaluation": grobid_examples(grobid / "evaluation" / "tei"),
-        "held out: grobid corpus (1 of 5)": [e for i, e in enumerate(corpus) if i % 5 == 4],
-        "held out: erudit held-out (PDF)": held_erudit,
-        "held out: erudit held-out (text)": [no_fonts(e) for e in held_erudit],
+        "fit: erudit development (text)": [text_only(e) for e in fit_erudit],
+        **held_out_sets(devset),
     }
 
 
@@ -135,19 +110,6 @@ def fit(examples: Sequence) -> dict:
             "(two title blocks, with and without fonts)"}
 
 
-def measure(sets: dict[str, list], model: Model) -> dict[str, dict]:
-    from pipeline.evaluation.headers import line_accuracy, score
-    from pipeline.extract.header import fields_from, label_lines
-
-    report = {}
-    for name, examples in sets.items():
-        predicted = [label_lines(ex.lines, model) for ex in examples]
-        headers = [fields_from(ex.lines, labels) for ex, labels in zip(examples, predicted)]
-        report[name] = {"pages": len(examples), "line_accuracy": line_accuracy(examples, predicted),
-                        **score(zip(examples, headers))}
-    return report
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--devset", type=Path, default=Path(__file__).resolve().parents[3] / "shared" / "devset")
@@ -167,9 +129,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         MODEL.write_text(text, encoding="utf-8")
         print(f"wrote {MODEL}")
-    for name, figures in measure(sets, Model.from_json(data)).items():
-        parts = [f"{k} {v['share']:.3f} ({v['right']}/{v['n']})" for k, v in figures.items() if isinstance(v, dict)]
-        print(f"{name}: {figures['pages']} pages, lines {figures['line_accuracy']:.3f}; " + "; ".join(parts))
+    from pipeline.evaluation.headers import header_report, report_lines
+
+    for line in report_lines(header_report(sets, Model.from_json(data))):
+        print(line)
     return 0
 
 
