@@ -214,10 +214,10 @@ def _read_pdf(source: Path, password: str | None) -> tuple[PdfInfo, str | None]:
 def _read_pdf_header(source: Path, password: str | None) -> tuple[Header | None, str | None, str | None]:
     """The header model's reading of the PDF's first pages, page 1's text, and the body text's language."""
     from pipeline.extract import extract
-    from pipeline.extract.header import body_language, pdf_lines, read_header
+    from pipeline.extract.header import body_language, pdf_lines_all, read_header
 
     try:
-        lines = pdf_lines(source, password)
+        lines = pdf_lines_all(source, password)
         language = body_language(extract(source, password))
     except errors.RescorpusError:
         return None, None, None

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.extract.header import DOI, YEAR, Header, HeaderLine, _join, fold, pdf_lines
+from pipeline.extract.header import DOI, MAX_LINES, YEAR, Header, HeaderLine, _join, fold, pdf_lines_all
 
 TEI_LABELS = {
     "titlePart": "title", "docAuthor": "author", "affiliation": "affiliation", "address": "affiliation",
@@ -49,6 +49,7 @@ class Example:
     year: int | None = None
     doi: str | None = None
     extra: dict = field(default_factory=dict)
+    tail: list[HeaderLine] = field(default_factory=list)  # page 1's lines past the first MAX_LINES (not labelled)
 
 
 # ---------------------------------------------------------------- GROBID
@@ -126,7 +127,8 @@ def erudit_example(article, layout: str, folder: Path | None = None) -> Example:
 
     with tempfile.TemporaryDirectory() as tmp:
         path = render_header_pdf(Path(folder or tmp) / f"{article.id}-{layout}.pdf", article, layout)
-        lines = pdf_lines(path)
+        every = pdf_lines_all(path)
+        lines, tail = every[:MAX_LINES], [ln for ln in every[MAX_LINES:] if ln.page == 1]
     names = ", ".join(f"{a.given} {a.family}".strip() for a in article.authors)
     keywords = [f"{label} {', '.join(words)}" for _, label, words in article.keywords]
     fields = [
@@ -154,7 +156,7 @@ def erudit_example(article, layout: str, folder: Path | None = None) -> Example:
             labels[i] = "meta"
     first = article.authors[0].family if article.authors else None
     return Example(f"{article.id}:{layout}", lines, labels, title=article.full_title, first_family=first,
-                   year=article.year, doi=article.doi, extra={"language": article.language})
+                   year=article.year, doi=article.doi, extra={"language": article.language}, tail=tail)
 
 
 # ---------------------------------------------------------------- scores
@@ -214,7 +216,8 @@ def text_only(example: Example) -> Example:
     """The same page as a plain-text paper gives it: text only, no fonts or places."""
     from dataclasses import replace
 
-    return replace(example, name=example.name + ":text", lines=[HeaderLine(ln.text) for ln in example.lines])
+    return replace(example, name=example.name + ":text", lines=[HeaderLine(ln.text) for ln in example.lines],
+                   tail=[HeaderLine(ln.text) for ln in example.tail])
 
 
 def erudit_examples(erudit: Path, held: bool) -> list[Example]:
@@ -254,7 +257,7 @@ def header_report(sets: dict[str, list[Example]], model=None) -> dict[str, dict]
     report = {}
     for name, examples in sets.items():
         predicted = [label_lines(ex.lines, model) for ex in examples]
-        headers = [fields_from(ex.lines, labels) for ex, labels in zip(examples, predicted)]
+        headers = [fields_from(ex.lines, labels, ex.tail) for ex, labels in zip(examples, predicted)]
         report[name] = {"pages": len(examples), "line_accuracy": line_accuracy(examples, predicted),
                         **score(zip(examples, headers))}
     return report

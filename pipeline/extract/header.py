@@ -129,7 +129,13 @@ class Header:
 
 
 def pdf_lines(path: Path, password: str | None = None, pages: int = 2) -> list[HeaderLine]:
-    """The lines of a PDF's first `pages` pages in reading order, with their font size, boldness and place."""
+    """The first MAX_LINES lines of a PDF's first `pages` pages (what the model labels)."""
+    return pdf_lines_all(path, password, pages)[:MAX_LINES]
+
+
+def pdf_lines_all(path: Path, password: str | None = None, pages: int = 2) -> list[HeaderLine]:
+    """The lines of a PDF's first `pages` pages in reading order, with their font size, boldness and place:
+    all of page 1 (its foot may print the DOI or the journal line), the next pages up to MAX_LINES lines."""
     from pdfplumber.utils import extract_words
 
     from pipeline.extract.layout import build_lines
@@ -150,7 +156,7 @@ def pdf_lines(path: Path, password: str | None = None, pages: int = 2) -> list[H
                 break
     finally:
         doc.close()
-    return out[:MAX_LINES]
+    return out
 
 
 def text_lines(text: str) -> list[HeaderLine]:
@@ -354,16 +360,16 @@ def label_lines(lines: Sequence[HeaderLine], model: Model | None = None) -> list
 
 
 def read_header(lines: Sequence[HeaderLine], model: Model | None = None) -> Header:
-    """The header fields of a first page's lines."""
-    lines = list(lines)[:MAX_LINES]
-    labels = label_lines(lines, model)
-    return fields_from(lines, labels)
+    """The header fields of a first page's lines: the model labels the first MAX_LINES; the DOI and a
+    publication line ("Proceedings of ... 2018", "© Journal, 2019") are also looked for in the rest of page 1."""
+    head, tail = list(lines)[:MAX_LINES], [ln for ln in list(lines)[MAX_LINES:] if ln.page == lines[0].page]
+    return fields_from(head, label_lines(head, model), tail)
 
 
 # ---------------------------------------------------------------- from labels to fields
 
 
-def fields_from(lines: Sequence[HeaderLine], labels: Sequence[str]) -> Header:
+def fields_from(lines: Sequence[HeaderLine], labels: Sequence[str], tail: Sequence[HeaderLine] = ()) -> Header:
     h = Header()
     # a labelled keywords line is keywords, whatever the model said (a rule where the shape is clear)
     labels = ["keyword" if KEYWORD_CUE.match(ln.text) and len(split_keywords(ln.text)) >= 1 else lab
@@ -386,7 +392,11 @@ def fields_from(lines: Sequence[HeaderLine], labels: Sequence[str]) -> Header:
         h.subtitle = _clean_title(h.subtitle) if h.subtitle else None
     candidates = [split_authors(" ; ".join(_strip_marks(ln.text) for ln in run)) for lab, run in runs if lab == "author"]
     # the first run that names a person in full (a one-word run is more often a title's wrapped last word)
-    h.authors = next((c for c in candidates if any("given" in n for n in c)), candidates[0] if candidates else [])
+    h.authors = next((c for c in candidates if any("given" in n for n in c)), [])
+    if not h.authors:  # a line of names in the title block, whatever the model called it (a clear shape)
+        end = next((i for i, lab in enumerate(labels) if lab in ("abstract", "keyword")), min(len(lines), 30))
+        named = next((ln for ln in lines[:end] if _names_line(ln.text) and not (titles and ln in titles[0][1])), None)
+        h.authors = split_authors(_strip_marks(named.text)) if named else (candidates[0] if candidates else [])
     for label, run in runs:
         if label == "author":
             continue
@@ -412,7 +422,9 @@ def fields_from(lines: Sequence[HeaderLine], labels: Sequence[str]) -> Header:
     others = [ln.text for ln, lab in zip(lines[:block_end], labels) if lab in ("other", "title")]
     others += [ln.text for ln, lab in zip(lines[block_end:], labels[block_end:])
                if lab == "other" and (DATE_LINE.match(ln.text) or PUBLISHED_IN.match(ln.text))]
+    others += [ln.text for ln in tail if DATE_LINE.match(ln.text) or PUBLISHED_IN.match(ln.text) or "©" in ln.text]
     h.year = find_year(meta, others)
+    h.doi = h.doi or find_doi([ln.text for ln in tail])
     h.volume, h.issue, h.pages = find_numbers(meta)
     h.journal = find_journal(meta)
     return h
@@ -553,6 +565,8 @@ def _name(piece: str) -> dict[str, str] | None:
     words = [w for w in words if re.search(r"[A-Za-zÀ-ÿ]", w)]
     if not words or len(words) > 6 or any(w[:1].islower() and w.lower() not in PARTICLES for w in words):
         return None
+    if AFFIL_WORDS.search(piece) or META_WORDS.search(piece):  # "Hong Kong Baptist University", "Volume 3"
+        return None
     if len(words) == 1:
         return {"family": _cap(words[0])}
     upper = [i for i, w in enumerate(words) if w.isupper() and len(w.strip(".")) > 1]
@@ -564,6 +578,10 @@ def _name(piece: str) -> dict[str, str] | None:
     k = len(words) - 1
     while k > 0 and words[k - 1].lower() in PARTICLES:
         k -= 1
+    names = shipped_model().given_names
+    if (len(words) == 3 and k == 2 and fold(words[0]).replace(" ", "") in names and "." not in words[1]
+            and fold(words[1]).replace(" ", "") not in names and not words[1].isupper()):
+        k = 1  # "Ingrid Cáceres Würsig": a known given name, then two family names (a second given name is known)
     if upper and upper[-1] == len(words) - 1:
         while k > 1 and words[k - 1].isupper() and len(words[k - 1].strip(".")) > 1:
             k -= 1
