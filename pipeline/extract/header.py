@@ -390,7 +390,8 @@ def fields_from(lines: Sequence[HeaderLine], labels: Sequence[str], tail: Sequen
             h.title = _join(run)
         h.title = _clean_title(h.title)
         h.subtitle = _clean_title(h.subtitle) if h.subtitle else None
-    candidates = [split_authors(" ; ".join(_strip_marks(ln.text) for ln in run)) for lab, run in runs if lab == "author"]
+    author_runs = [run for lab, run in runs if lab == "author"]
+    candidates = [split_authors(" ; ".join(_strip_marks(ln.text) for ln in run)) for run in author_runs]
     # the first run that names a person in full (a one-word run is more often a title's wrapped last word)
     h.authors = next((c for c in candidates if any("given" in n for n in c)), [])
     if not h.authors:  # a line of names in the title block, whatever the model called it (a clear shape)
@@ -460,7 +461,7 @@ def _largest_run(lines: Sequence[HeaderLine], body: float | None) -> list[Header
 def _names_line(text: str) -> bool:
     """A line of person names once their marks, e-mails and bracketed notes are off."""
     bare = re.sub(r"\(.*$", "", _strip_marks(text)).strip(" ,;")
-    if not bare:
+    if not bare or bare.isupper():  # a line all in capitals is a title's or a heading's more often than a byline
         return False
     if PERSON_LIST.match(bare):
         return True
