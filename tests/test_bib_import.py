@@ -80,7 +80,7 @@ def test_bib_bibtex_entries_added_and_bad_ones_reported(corpus, export):
 def test_bib_bibtex_fields_mapped_to_csl(corpus, export):
     add_bib(corpus, export / "library.bib")
     csl = dict(load_paper(corpus, "ostrom-1990-economie").csl)
-    ours = csl.pop("rescorpus")
+    ours = csl.pop("custom")["rescorpus"]
     assert ours["added_from"] == "plain.pdf" and ours["source"] == "source.pdf"
     assert csl == {
         "id": "ostrom-1990-economie",

@@ -23,18 +23,16 @@ def test_corpus_add_text_writes_folder(corpus, pdfs):
     assert result.id == "notes"
     assert sorted(p.name for p in result.path.iterdir()) == ["paper.json", "source.txt"]
     assert (result.path / "source.txt").read_bytes() == pdfs.text.read_bytes()
-    assert paper_json(result) == {
-        "id": "notes",
-        "type": "article",
-        "issued": {"date-parts": [[2024]]},
-        "language": "fr",
-        "rescorpus": {
-            "added_from": "notes.txt",
-            "flags": [],
-            "sha256": load_paper(corpus, "notes").sha256,
-            "source": "source.txt",
-        },
-    }
+    data = paper_json(result)
+    ours = data["custom"]["rescorpus"]  # the project's own keys: under CSL-JSON's "custom" object
+    assert "rescorpus" not in data
+    assert {k: ours[k] for k in ("added_from", "flags", "sha256", "source")} == {
+        "added_from": "notes.txt", "flags": [], "sha256": load_paper(corpus, "notes").sha256, "source": "source.txt"}
+    assert (data["id"], data["type"], data["issued"], data["language"]) == ("notes", "article", {"date-parts": [[2024]]}, "fr")
+    # the text opens with "Résumé": its paragraph is the abstract, read from the first lines and said so
+    assert data["abstract"].startswith("Les coopératives traversent les crises")
+    assert ours["read"] == {"abstract": "first page"}  # year and language were given: not read
+    assert "title" not in data and "author" not in data  # the text prints none
 
 
 def test_corpus_paper_json_format_is_reproducible(corpus, pdfs, tmp_path):
@@ -55,9 +53,12 @@ def test_corpus_add_fills_from_pdf_metadata(corpus, pdfs):
     assert data["author"] == [{"family": "Ostrom", "given": "Élinor"}, {"family": "Dupont", "given": "Jean"}]
     assert data["DOI"] == "10.1234/ess.2020.5"
     assert data["number-of-pages"] == 1
-    assert "issued" not in data and "language" not in data  # never guessed
+    assert "issued" not in data  # the page prints no year; never guessed from file dates
+    assert data["language"] == "fr"  # the language of the body text
     assert result.id == "ostrom-economie"
+    # the page prints no title block: the metadata's values are kept, and named as such
     assert any("PDF's own metadata: title, author, DOI" in m for m in result.messages)
+    assert data["custom"]["rescorpus"]["read"]["title"] == "pdf metadata"
 
 
 def test_corpus_add_flags_win_over_pdf_metadata(corpus, pdfs):
@@ -90,7 +91,7 @@ def test_corpus_scanned_pdf_is_added_and_flagged(corpus, pdfs, monkeypatch):
     monkeypatch.setattr(ocr, "available", lambda: False)
     result = add_paper(corpus, pdfs.scanned)
     assert result.flags == ("needs_ocr",)
-    assert paper_json(result)["rescorpus"]["flags"] == ["needs_ocr"]
+    assert paper_json(result)["custom"]["rescorpus"]["flags"] == ["needs_ocr"]
     assert any("needs_ocr" in m and "OCR" in m for m in result.messages)
 
 

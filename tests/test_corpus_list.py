@@ -24,7 +24,7 @@ def test_corpus_list_sorted_by_id(filled):
     assert list_papers(filled) == [
         PaperRow("a-scan", None, None, None, 1, ("ocr",) if ocr.available() else ("needs_ocr",)),
         PaperRow("ostrom-2020-economie", 2020, "fr", "Économie sociale et résilience des coopératives", 1, ()),
-        PaperRow("vicari-2014-resilience", 2014, None, "Resilience", None, ()),
+        PaperRow("vicari-2014-resilience", 2014, "fr", "Resilience", None, ()),  # language read at add
     ]
 
 
@@ -37,7 +37,7 @@ def test_corpus_load_paper(filled):
     paper = load_paper(filled, "vicari-2014-resilience")
     assert paper.source == filled / "vicari-2014-resilience" / "source.txt"
     assert paper.csl["author"] == [{"family": "Vicari", "given": "Sonja"}]
-    assert (paper.year, paper.title, paper.language, paper.pages) == (2014, "Resilience", None, None)
+    assert (paper.year, paper.title, paper.language, paper.pages) == (2014, "Resilience", "fr", None)
     assert [p.id for p in iter_papers(filled)] == ["a-scan", "ostrom-2020-economie", "vicari-2014-resilience"]
 
 
@@ -50,6 +50,13 @@ def test_corpus_ignores_temp_and_stray_files(filled):
     (filled / ".tmp-leftover").mkdir()
     (filled / "README.md").write_text("notes\n", encoding="utf-8")
     assert len(list_papers(filled)) == 3
+
+
+def _drop_language(folder):
+    """paper.json without its language, as a paper added before `add` read it has it."""
+    csl = json.loads((folder / "paper.json").read_text(encoding="utf-8"))
+    del csl["language"]
+    (folder / "paper.json").write_text(json.dumps(csl), encoding="utf-8")
 
 
 def _edit(folder, **fields):
@@ -100,6 +107,7 @@ def test_corpus_list_shows_the_detected_language_marked_when_metadata_lacks_it(f
     from pipeline.cli import app
     from pipeline.corpus.papers import detected_language
 
+    _drop_language(filled / "vicari-2014-resilience")
     out = tmp_path / "out"
     (out / "text").mkdir(parents=True)
     (out / "text" / "vicari-2014-resilience.json").write_text('{"languages": {"en": 10, "fr": 250, "und": 900}}')
@@ -138,6 +146,7 @@ def test_corpus_list_format_tsv_and_json_for_scripts(filled, tmp_path):
 
     from pipeline.cli import app
 
+    _drop_language(filled / "vicari-2014-resilience")
     out = tmp_path / "out"
     (out / "text").mkdir(parents=True)
     (out / "text" / "vicari-2014-resilience.json").write_text('{"languages": {"fr": 250}}')

@@ -99,7 +99,7 @@ def test_wrong_types_in_our_own_fields_are_a_broken_folder(corpus: Path, tmp_pat
     _corpus_of(corpus, tmp_path, 1)
     meta = corpus / "paper-0" / "paper.json"
     csl = json.loads(meta.read_text(encoding="utf-8"))
-    csl["rescorpus"].update(field)
+    csl["custom"]["rescorpus"].update(field)
     meta.write_text(json.dumps(csl), encoding="utf-8")
     result = run(corpus, tmp_path / "out", Config())
     assert list(result.failed) == ["paper-0"] and "broken paper folder" in result.failed["paper-0"]

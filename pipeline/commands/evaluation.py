@@ -58,6 +58,8 @@ def eval_cmd(
     ] = "paragraph-lines,wrapped,double-spaced",
     jobs: Annotated[int, typer.Option("--jobs", min=1, help="With --devset: worker processes.")] = 1,
     by_journal: Annotated[bool, typer.Option("--by-journal", help="With --devset: also one row per journal.")] = False,
+    headers: Annotated[bool, typer.Option("--headers", help="With --devset: score the header model (title, first "
+                       "author, year, DOI) on GROBID's header evaluation and the Érudit held-out first pages.")] = False,
     fmt: FormatOpt = "text",
     config_file: ConfigOpt = DEFAULT_CONFIG,
 ) -> None:
@@ -71,11 +73,15 @@ def eval_cmd(
       rescorpus eval --min-f1 citation=0.8 --min-f1 concept=0.6
       rescorpus eval --format tsv > scores.tsv
       rescorpus eval --devset --forms all --jobs 2
+      rescorpus eval --devset --headers
     """
     fmt = listing_format(fmt)
     if devset:
         if fmt != "text":
             raise RescorpusError("--format tsv|json is for the gold-set table; `eval --devset` prints text only")
+        if headers:
+            _eval_headers(erudit)
+            return
         _eval_devset(erudit, forms, jobs, by_journal)
         return
     from pipeline.evaluation.goldset import below_thresholds, evaluate_gold_set, parse_thresholds
@@ -104,6 +110,21 @@ def eval_cmd(
         say(f"below threshold: {failure}", err=True)
     if failures:
         raise typer.Exit(1)
+
+
+def _eval_headers(erudit: Path | None) -> None:
+    """The header model's figures on the pages it was never fitted on (GROBID header evaluation, the held-out
+    fifth of GROBID's header corpus, the Érudit held-out split under two title blocks, with and without fonts)."""
+    from pipeline.evaluation.erudit import default_devset
+    from pipeline.evaluation.headers import header_report, held_out_sets, report_lines
+
+    devset = (erudit or default_devset()).parent
+    if not (devset / "grobid" / "header").is_dir() or not (devset / "erudit").is_dir():
+        raise RescorpusError(f"no header devset at {devset}: pass --erudit DIR/erudit (beside grobid/header)")
+    say("header fields, pages never fitted: title exact and fuzzy (ratio >= 90), first author's family name, "
+        "year and DOI where printed")
+    for line in report_lines(header_report(held_out_sets(devset))):
+        say(line)
 
 
 def _eval_devset(erudit: Path | None, forms: str, jobs: int, by_journal: bool) -> None:

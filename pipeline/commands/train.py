@@ -60,4 +60,15 @@ def train_references(devset: DevsetOpt = None, check: CheckOpt = False) -> None:
     _run(reference_fields.main, devset, check)
 
 
-# The paper-header model registers here the same way: @train_app.command("header") -> pipeline.train.header.main.
+@train_app.command("header")
+def train_header(devset: DevsetOpt = None, check: CheckOpt = False) -> None:
+    """The first-page header model (pipeline/data/header.json), from GROBID's header corpus (less every fifth
+    file, held out) and the Érudit development split rendered with a title block.
+
+    \b
+    Example:
+      rescorpus train header --check
+    """
+    from pipeline.train import header
+
+    _run(header.main, devset, check)

@@ -28,6 +28,7 @@ from pipeline.extract.textbytes import decode_text
 from pipeline.files import dumps_json
 
 if TYPE_CHECKING:  # the PDF libraries load only when a PDF is added: `list` and `run` stay quick
+    from pipeline.extract.header import Header
     from pipeline.extract.pdffile import PdfInfo
 
 # A paper's plain text is a few hundred kB (a 100-page book ~1 MB); 50 MB of text is not a paper.
@@ -77,8 +78,10 @@ def add_paper(
 ) -> AddResult:
     """Add one PDF or .txt file as `corpus/<id>/`; raise an `errors` error and change nothing when it cannot.
 
-    Given values win over the PDF's own metadata; nothing is guessed (no year
-    from file dates). `extra`: further CSL-JSON fields (container-title, ...).
+    Given values (and `extra`) win over everything read from the file. Where nothing was given, the
+    fields are read from the paper's first page by the header model (`extract.header`) and from a PDF's
+    own metadata, by the rule of `_fill_from_file`; the language is that of most of the body text. Nothing
+    is guessed from file dates. `extra`: further CSL-JSON fields (container-title, ...).
     """
     corpus, source = Path(corpus), Path(source)
     if not source.exists():
@@ -99,9 +102,11 @@ def add_paper(
     flags: set[str] = set()
     messages: list[str] = []
     if suffix == ".pdf":
-        flags, messages = _take_pdf(source, password, csl, title=title, authors=authors, doi=doi)
+        flags, messages = _take_pdf(source, password, csl, title=title, authors=authors, doi=doi, year=year,
+                                    lang=lang)
     else:
         _check_text(source, data)
+        messages = _take_text(source, data, csl, title=title, authors=authors, doi=doi, year=year, lang=lang)
     set_metadata(csl, title=title, authors=authors, year=year, lang=lang, doi=doi, url=url, csl_type=csl_type)
     taken = set(existing.values()) | folder_names(corpus)
     if paper_id is not None:
@@ -113,7 +118,9 @@ def add_paper(
     else:
         new_id = unique_id(derive_id(csl, source), taken)
     csl["id"] = new_id
-    csl[OURS] = {"added_from": source.name, "flags": sorted(flags), "sha256": sha, "source": SUFFIXES[suffix]}
+    custom = csl["custom"] = csl["custom"] if isinstance(csl.get("custom"), dict) else {}
+    ours = custom[OURS] = custom[OURS] if isinstance(custom.get(OURS), dict) else {}
+    ours.update({"added_from": source.name, "flags": sorted(flags), "sha256": sha, "source": SUFFIXES[suffix]})
     folder = _write_atomically(corpus, new_id, {SUFFIXES[suffix]: data, PAPER_JSON: dumps_json(csl).encode()})
     n = csl.get("number-of-pages")
     pages = f" ({n} page{'s' if n != 1 else ''})" if n else ""
@@ -162,10 +169,11 @@ def _take_pdf(
     info, encrypted = _read_pdf(source, password)
     flags: set[str] = set()
     messages: list[str] = []
-    from_pdf = _fill_from_pdf(csl, info, given["title"], given["authors"], given["doi"])
+    header = page_text = language = None
+    if info.has_text_layer:
+        header, page_text, language = _read_pdf_header(source, password)
+    messages += _fill_from_file(csl, given, header, page_text, language, info)
     csl["number-of-pages"] = info.pages
-    if from_pdf:
-        messages.append(f"taken from the PDF's own metadata: {', '.join(from_pdf)} (check them in paper.json)")
     if encrypted == "user":
         flags.add("encrypted")  # its message names the id, known later: see add_paper
     elif encrypted == "owner":
@@ -203,21 +211,121 @@ def _read_pdf(source: Path, password: str | None) -> tuple[PdfInfo, str | None]:
     return info, "owner" if owner_only else None
 
 
-def _fill_from_pdf(
-    csl: dict[str, Any], info: PdfInfo, title: str | None, authors: Sequence[str | Author], doi: str | None
+def _read_pdf_header(source: Path, password: str | None) -> tuple[Header | None, str | None, str | None]:
+    """The header model's reading of the PDF's first pages, page 1's text, and the body text's language."""
+    from pipeline.extract import extract
+    from pipeline.extract.header import body_language, pdf_lines_all, read_header
+
+    try:
+        lines = pdf_lines_all(source, password)
+        language = body_language(extract(source, password))
+    except errors.RescorpusError:
+        return None, None, None
+    text = " ".join(ln.text for ln in lines if ln.page == 1)
+    return read_header(lines), text, language
+
+
+def _take_text(source: Path, data: bytes, csl: dict[str, Any], **given: Any) -> list[str]:
+    """Fill `csl` from a plain-text paper's first lines (header model) and its body's language."""
+    from pipeline.extract import assemble
+    from pipeline.extract.header import body_language, read_header, text_lines
+    from pipeline.extract.text import parse_text
+
+    text = decode_text(data, source, fallback=None)
+    lines = text_lines(text)
+    header = read_header(lines)
+    language = body_language(assemble(parse_text(text)))
+    return _fill_from_file(csl, given, header, " ".join(ln.text for ln in lines), language, None)
+
+
+def _printed(value: str, page_text: str | None) -> bool:
+    """Whether `value` (a metadata title, a name) is printed on the first page (folded, fuzzy >= 90)."""
+    from rapidfuzz import fuzz
+
+    from pipeline.extract.header import fold
+
+    want, page = fold(value), fold(page_text or "")
+    return bool(want) and len(want) >= 2 and (want in page or fuzz.partial_ratio(want, page) >= 90)
+
+
+def _fill_from_file(
+    csl: dict[str, Any], given: Mapping[str, Any], header: Header | None, page_text: str | None,
+    language: str | None, info: PdfInfo | None,
 ) -> list[str]:
-    """Take title, authors and DOI from the PDF's metadata where the caller gave none and `extra` has none."""
-    used = []
-    if title is None and "title" not in csl and info.title:
-        csl["title"] = info.title
-        used.append("title")
-    if not authors and "author" not in csl and info.authors:
-        csl["author"] = [parse_name(a) for a in info.authors]
-        used.append("author")
-    if doi is None and "DOI" not in csl and info.doi:
-        csl["DOI"] = info.doi
-        used.append("DOI")
-    return used
+    """Fill what the caller did not give (nor `extra`) from the file; return what to tell the user.
+
+    Which source wins, field by field: a value the PDF's metadata (Info dictionary) holds is taken when it is
+    printed on the first page too (two sources agree); otherwise what the first page prints, as the header
+    model reads it; a metadata value the page does not print ("Microsoft Word - doc1.docx", a template's
+    title, a login name) only when the page gave nothing. The year, volume, issue, pages, journal, abstract
+    and keywords come from the page only; the language from the body text.
+    """
+    page: list[str] = []
+    meta: list[str] = []
+    read: dict[str, str] = {}
+
+    def take(name: str, from_meta: Any, from_page: Any, printed: bool) -> None:
+        if name in csl:
+            return
+        if from_meta and printed:
+            csl[name], read[name] = from_meta, "pdf metadata, printed on page 1"
+            meta.append(name)
+        elif from_page:
+            csl[name], read[name] = from_page, "first page"
+            page.append(name)
+        elif from_meta:
+            csl[name], read[name] = from_meta, "pdf metadata"
+            meta.append(name)
+
+    h = header
+    if given["title"] is None:
+        info_title = info.title if info else None
+        take("title", info_title, h.full_title if h else None, bool(info_title) and _printed(info_title, page_text))
+    if not given["authors"]:
+        info_names = [parse_name(a) for a in info.authors] if info and info.authors else []
+        printed = bool(info_names) and all(_printed(n.get("family", ""), page_text) for n in info_names)
+        take("author", info_names, h.authors if h else None, printed)
+    if given["doi"] is None:
+        info_doi = info.doi if info else None
+        take("DOI", info_doi, h.doi if h else None, bool(info_doi) and info_doi.lower() in (page_text or "").lower())
+    if h is not None:
+        if given["year"] is None and "issued" not in csl and h.year:
+            csl["issued"], read["issued"] = {"date-parts": [[h.year]]}, "first page"
+            page.append("issued")
+        for name, value in (("container-title", h.journal), ("volume", h.volume), ("issue", h.issue),
+                            ("page", h.pages)):
+            if value and name not in csl:
+                csl[name], read[name] = value, "first page"
+                page.append(name)
+    if given["lang"] is None and "language" not in csl and language:
+        csl["language"], read["language"] = language, "body text"
+    if h is not None:
+        lang = csl.get("language") or language
+        if h.abstracts and "abstract" not in csl:
+            csl["abstract"] = h.abstracts.get(lang) or next(iter(h.abstracts.values()))
+            read["abstract"] = "first page"
+            page.append("abstract")
+        if h.keywords and "keyword" not in csl:
+            csl["keyword"] = ", ".join(h.keywords.get(lang) or next(iter(h.keywords.values())))
+            read["keyword"] = "first page"
+            page.append("keyword")
+    extra: dict[str, Any] = {}
+    if h is not None:
+        extra = {k: v for k, v in (("abstracts", h.abstracts), ("keywords", h.keywords),
+                                   ("affiliations", h.affiliations)) if v}
+    if read or extra:
+        custom = csl["custom"] = csl["custom"] if isinstance(csl.get("custom"), dict) else {}
+        ours = custom[OURS] = custom[OURS] if isinstance(custom.get(OURS), dict) else {}
+        ours.update({"header": extra} if extra else {})
+        ours["read"] = dict(sorted(read.items()))
+    messages = []
+    if page:
+        messages.append(f"read from the first page: {', '.join(page)} (check them in paper.json)")
+    if meta:
+        messages.append(f"taken from the PDF's own metadata: {', '.join(meta)} (check them in paper.json)")
+    if "language" in read:
+        messages.append(f"language '{csl['language']}': the language of most of the body text")
+    return messages
 
 
 def _check_text(source: Path, data: bytes) -> None:

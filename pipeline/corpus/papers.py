@@ -16,7 +16,7 @@ from typing import Any
 from pipeline import errors
 
 PAPER_JSON = "paper.json"
-OURS = "rescorpus"  # our fields inside paper.json
+OURS = "rescorpus"  # our fields inside paper.json: under CSL's "custom" object (top level in older corpora)
 SUFFIXES = {".pdf": "source.pdf", ".txt": "source.txt"}
 ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 
@@ -77,10 +77,10 @@ def load_paper(corpus: Path, paper_id: str) -> Paper:
         raise errors.broken_paper(folder, "paper.json is not UTF-8") from None
     except json.JSONDecodeError as exc:
         raise errors.broken_paper(folder, f"paper.json line {exc.lineno} column {exc.colno}: {exc.msg}") from None
-    ours = csl.get(OURS) if isinstance(csl, dict) else None
+    ours = ours_of(csl)
     usable = isinstance(ours, dict) and isinstance(ours.get("sha256"), str) and ours.get("source") in SUFFIXES.values()
     if not usable:
-        raise errors.broken_paper(folder, f"paper.json lacks the \"{OURS}\": {{sha256, source}} fields")
+        raise errors.broken_paper(folder, f"paper.json lacks the \"custom\": {{\"{OURS}\": {{sha256, source}}}} fields")
     if csl.get("id") != paper_id:
         raise errors.broken_paper(folder, f"paper.json says id '{csl.get('id')}', the folder is '{paper_id}'")
     if not ID_RE.fullmatch(paper_id):
@@ -102,7 +102,7 @@ def load_paper(corpus: Path, paper_id: str) -> Paper:
 
 def _wrong_type(csl: Mapping[str, Any]) -> str | None:
     """What in paper.json has a type the pipeline cannot read (the fields it reads), or None."""
-    ours = csl[OURS]
+    ours = ours_of(csl)
     flags = ours.get("flags", [])
     if not isinstance(flags, list) or not all(isinstance(f, str) for f in flags):
         return f'"{OURS}.flags" must be a list of words, e.g. ["needs_ocr"]'
@@ -119,6 +119,18 @@ def _wrong_type(csl: Mapping[str, Any]) -> str | None:
             and all(isinstance(v, (int, str)) for p in parts for v in p)):  # fmt: skip
         return '"issued" must be {"date-parts": [[YEAR]]}'
     return None
+
+
+def ours_of(csl: Any) -> dict | None:
+    """The project's own fields of a paper.json: `custom.rescorpus` (CSL-JSON's place for them), or the
+    top-level `rescorpus` object corpora made before it moved there hold."""
+    if not isinstance(csl, dict):
+        return None
+    custom = csl.get("custom")
+    if isinstance(custom, dict) and isinstance(custom.get(OURS), dict):
+        return custom[OURS]
+    ours = csl.get(OURS)
+    return ours if isinstance(ours, dict) else None
 
 
 def iter_papers(

@@ -77,6 +77,9 @@ class Article:
     references: tuple[RefGroup, ...]
     notes: tuple[str, ...] = ()
     exact_references: bool = True  # False: a book chapter whose full text holds an untagged bibliography
+    issue: str | None = None
+    pages: str | None = None  # "27-59"
+    affiliations: tuple[str, ...] = ()  # as the XML gives them, one per author's affiliation, in order
 
     @property
     def reference_entries(self) -> tuple[str, ...]:
@@ -174,12 +177,16 @@ def read_article(path: Path) -> Article:
     sections = tuple(_sections(corps, lang)) if corps is not None else ()
     references = tuple(_references(root))
     notes = tuple(t for t in (flat(a) for n in root.iter("note") for a in n.iter("alinea")) if t)
+    first, last = flat(q("admin/infoarticle/pagination/ppage")), flat(q("admin/infoarticle/pagination/dpage"))
+    affiliations = tuple(dict.fromkeys(t for a in root.iterfind("liminaire/grauteur/auteur/affiliation")
+                                       if (t := " ".join(flat(x) for x in a.iter("alinea")).strip())))
     return Article(
         id=path.stem, title=title, subtitle=subtitle or None, authors=tuple(authors),
         year=int(year_text[:4]) if year_text[:4].isdigit() else None,
         journal=flat(q("admin/revue/titrerev")) or None, volume=flat(q("admin/numero/volume")) or None,
         doi=doi, language=lang, abstracts=tuple(abstracts), keywords=tuple(keywords), sections=sections,
-        references=references, notes=notes,
+        references=references, notes=notes, issue=flat(q("admin/numero/nonumero")) or None,
+        pages=f"{first}-{last}" if first and last else first or None, affiliations=affiliations,
     )
 
 

@@ -195,3 +195,118 @@ def render_article_pdf(
     path = Path(path)
     pages.pdf.output(str(path))
     return path
+
+
+# ---------------------------------------------------------------- first pages with a journal's title block
+
+HEADER_LAYOUTS = ("revue", "journal")
+ISSUE_WORDS = {"fr": ("Volume", "numéro"), "en": ("Volume", "Number")}
+
+
+def issue_line(article: Article, style: str) -> str:
+    """The journal's volume/issue/year line as the two title blocks print it."""
+    parts = []
+    if style == "revue":
+        vol, num = ISSUE_WORDS["en" if article.language == "en" else "fr"]
+        if article.volume:
+            parts.append(f"{vol} {article.volume}")
+        if article.issue:
+            parts.append(f"{num} {article.issue}")
+        if article.year:
+            parts.append(str(article.year))
+        if article.pages:
+            parts.append("p. " + article.pages.replace("-", "–"))
+        return ", ".join(parts)
+    text = article.journal or ""
+    if article.volume:
+        text += f", vol. {article.volume}"
+    if article.issue:
+        text += f", no {article.issue}"
+    if article.year:
+        text += f" ({article.year})"
+    if article.pages:
+        text += f" : {article.pages}"
+    return text
+
+
+def render_header_pdf(path: Path, article: Article, layout: str, body_paragraphs: int = 12) -> Path:
+    """The article's first pages under a journal title block, in one of HEADER_LAYOUTS:
+
+    - "revue": journal name, volume/issue/year/pages line and DOI at the top left; centred title, subtitle,
+      authors and affiliations; each abstract under its heading ("Résumé", "Abstract") with its keywords line;
+      then the body in one column;
+    - "journal": a small running line "Journal, vol. 26, no 1 (2018) : 27-59" top right; authors (bold), then
+      title and subtitle left-aligned; affiliations; abstracts and keywords in a smaller type; the DOI and
+      "©" line at the foot of page 1; then the body in two columns.
+    Only the first `body_paragraphs` body paragraphs follow (a first page and a bit).
+    """
+    if layout not in HEADER_LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}: choose one of {', '.join(HEADER_LAYOUTS)}")
+    lay = GEOMETRY["one-column" if layout == "revue" else "two-column"]
+    lay = Layout(lay.columns, lay.margin_x, lay.margin_top, lay.margin_bottom, lay.size, lay.leading,
+                 header=False, page_numbers=True, gutter=lay.gutter)
+    pages = _Pages(article, lay, None)
+    pdf, size = pages.pdf, lay.size
+    names = ", ".join(f"{a.given} {a.family}".strip() for a in article.authors)
+    doi_text = f"https://doi.org/{article.doi}" if layout == "revue" else f"DOI : {article.doi}"
+
+    def left(text: str, fsize: float, bold: bool = False, gap: float = 0.0, right: bool = False) -> None:
+        pages.font(fsize, bold)
+        for line in pages.wrap(text, pages.full_w):
+            x = PAGE_W - lay.margin_x - pdf.get_string_width(line) if right else lay.margin_x
+            pdf.text(x, pages.y + fsize, line)
+            pages.y += fsize * 1.3
+        pages.y += gap
+        pages.top = pages.y
+
+    if layout == "revue":
+        left(article.journal or "", size * 0.9, bold=True)
+        left(issue_line(article, "revue"), size * 0.8)
+        left(doi_text, size * 0.8, gap=size * 2.0)
+        pages.full_width(article.title, size * 1.7, True, size * 0.4)
+        if article.subtitle:
+            pages.full_width(article.subtitle, size * 1.3, False, size * 0.6)
+        if names:
+            pages.full_width(names, size * 1.1, False, size * 0.3)
+        for aff in article.affiliations:
+            pages.full_width(aff, size * 0.85, False, 0.0)
+        pages.y += size
+    else:
+        left(issue_line(article, "journal"), size * 0.8, right=True, gap=size * 2.0)
+        if names:
+            left(names, size * 1.15, bold=True, gap=size * 0.5)
+        left(article.title, size * 1.8, bold=True, gap=size * 0.3)
+        if article.subtitle:
+            left(article.subtitle, size * 1.35, gap=size * 0.5)
+        for aff in article.affiliations:
+            left(aff, size * 0.85)
+        pages.y += size
+    keywords = {lang: (label, words) for lang, label, words in article.keywords}
+    small = size * (0.9 if layout == "revue" else 0.85)
+    for lang, heading, paras in article.abstracts:
+        left(heading, small * 1.05, bold=True, gap=small * 0.2)
+        for para in paras:
+            left(para, small, gap=small * 0.4)
+        if lang in keywords:
+            label, words = keywords.pop(lang)
+            left(f"{label} {', '.join(words)}", small, gap=small * 0.8)
+    for label, words in keywords.values():
+        left(f"{label} {', '.join(words)}", small, gap=small * 0.8)
+    if layout == "journal":  # the foot of page 1
+        pages.font(size * 0.75)
+        foot = f"{doi_text}   © {article.journal or ''}, {article.year or ''}".strip(", ")
+        pdf.text(lay.margin_x, PAGE_H - lay.margin_bottom + 14, foot)
+    pages.y += size
+    pages.top = pages.y
+    done = 0
+    for section in article.sections:
+        if done >= body_paragraphs or pdf.page_no() > 2:
+            break
+        if section.title:
+            pages.flow(section.title, size * 1.1, bold=True, gap=size * 0.3)
+        for para in section.paragraphs[: body_paragraphs - done]:
+            pages.flow(para, size, gap=size * 0.6)
+            done += 1
+    path = Path(path)
+    pdf.output(str(path))
+    return path

@@ -1,0 +1,705 @@
+"""A paper's own metadata read from its first page: title, authors, affiliations, abstracts, keywords, journal,
+volume, issue, pages, year, DOI.
+
+Each line of the first page(s) gets one label (title, author, affiliation, abstract, keyword, meta, other)
+from a multinomial logistic model over the line's shape (length, case, digits, e-mail, affiliation words,
+"Résumé"/"Abstract"/"Mots-clés"/"Keywords" cues, DOI and year patterns), its place on the page, its font
+(size against the page's body size, bold, centring: absent for plain text, where a flag says so) and
+its neighbours' shape; a Viterbi pass over the label transitions keeps the sequence coherent (a title is
+one run of lines). Fields with a clear shape are read by rules: the DOI, the year (from a journal line,
+a "©" or a date, never from an abstract), volume, issue and pages. The weights are fitted by
+`pipeline.train.header` on GROBID's header corpus and the Érudit development split rendered as PDFs; they
+ship as `pipeline/data/header.json` and are read once per process.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+LABELS = ("title", "author", "affiliation", "abstract", "keyword", "meta", "other")
+MAX_LINES = 80  # lines of the first page(s) the model reads
+YEAR = re.compile(r"(?<![\d/.-])(1[89]\d\d|20[0-4]\d)(?![\d/])")
+DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)", re.I)
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\{[\w.,\s-]+\}@|@[\w-]+\.(?:edu|org|com|fr|ca|de|uk)")
+URL = re.compile(r"https?://|www\.", re.I)
+ABSTRACT_CUE = re.compile(r"^\W*(abstract|r[ée]sum[ée]|summary|resumen|resumo|zusammenfassung|synopsis)\b", re.I)
+KEYWORD_CUE = re.compile(r"^\W*(key\s?-?words?|mots[- ]cl[ée]s|mots cl[ée]s|index terms|palabras clave|"
+                         r"palavras-chave|schlüsselwörter|subject headings)\b", re.I)
+INTRO_CUE = re.compile(r"^\W*(?:(?:\d+|[ivx]+)\.?\s*)?(introduction|background|préambule|avant-propos)\b", re.I)
+AFFIL_WORDS = re.compile(
+    r"\b(univ\w*|department|dept\.?|département|departamento|institut\w*|laborato\w*|lab\b|school|[ée]cole|college|"
+    r"coll[èe]ge|cent(?:er|re)|centro|cnrs|umr|inra\w*|inserm|faculty|facult[ée]|corporation|inc\.|ltd|gmbh|"
+    r"hospital|h[ôo]pital|research|recherche|chaire|chair|academy|acad[ée]mie|ministry|minist[èe]re|"
+    r"usa|france|canada|qu[ée]bec|montr[ée]al|paris|germany|uk|china|japan|italy|spain|belgi\w+|suisse|"
+    r"switzerland|street|avenue|rue|road|cedex|professeur\w*|professor|chercheu\w+|researcher|doctora\w*|"
+    r"ph\.?d|étudiant\w*|student|candidate|lecturer|maître)\b", re.I)
+META_WORDS = re.compile(
+    r"\b(journal|revue|review|proceedings|actes|vol\.?|volume|num[ée]ro|no\.|n°|nº|issue|pp\.|p\.|issn|isbn|"
+    r"copyright|©|received|accepted|published|publi[ée]|reçu|accept[ée]|doi|uri|arxiv|preprint|"
+    r"conference|conf[ée]rence|workshop|symposium|édition|edition|press|presses|éditeur|editor|pages?|"
+    r"licen[cs]e|rights|droits|cite|citer|citation|available|disponible|online|en ligne)\b", re.I)
+MONTHS = (r"jan(?:uary|vier)?|feb(?:ruary)?|f[ée]v(?:rier)?|mar(?:ch|s)?|apr(?:il)?|avr(?:il)?|may|mai|june?|juin|"
+          r"july?|juil(?:let)?|aug(?:ust)?|ao[ûu]t|sep(?:t(?:ember|embre)?)?|oct(?:ober|obre)?|nov(?:ember|embre)?|"
+          r"dec(?:ember)?|d[ée]c(?:embre)?")
+# A line that is a date and little else: "24 May 2011", "2015/02/17", "Spring 2004", "March 3, 1998"
+DATE_LINE = re.compile(rf"^\W*(?:(?:\d{{1,2}}(?:st|nd|rd|th|er)?\s+)?(?:{MONTHS})\.?\s+(?:\d{{1,2}},?\s+)?"
+                       rf"(?:1[89]|20)\d\d|(?:1[89]|20)\d\d[/-]\d\d?[/-]\d\d?|\d\d?[/.-]\d\d?[/.-](?:1[89]|20)\d\d|"
+                       rf"(?:spring|summer|fall|autumn|winter|printemps|[ée]t[ée]|automne|hiver)\s+(?:1[89]|20)\d\d)\W*$", re.I)
+# A line that says where the paper appeared: "Proceedings of NAACL-HLT 2018, pages 84–91", "Actes de TALN 2010"
+PUBLISHED_IN = re.compile(r"^\W*(?:proceedings|actes|in:|journal of|revue d|published in|publi[ée] dans)\b", re.I)
+VOLUME = re.compile(r"\b(?:vol(?:ume)?\.?|v\.)\s*(\d{1,4})\b", re.I)
+ISSUE = re.compile(r"\b(?:num[ée]ro|no\.?|n°|nº|issue|number|iss\.?)\s*(\d{1,4}(?:[-–]\d{1,4})?)\b", re.I)
+VOL_ISSUE = re.compile(r"\b(\d{1,4})\s*\((\d{1,4}(?:[-–]\d{1,4})?)\)")
+PAGES = re.compile(r"\b(?:pp?\.|pages?)\s*(\d{1,5}\s*[-–]\s*\d{1,5})\b", re.I)
+NAME_TOKEN = re.compile(r"^(?:[A-ZÀ-Þ][\w’'\-]*\.?|[A-ZÀ-Þ]\.(?:-?[A-ZÀ-Þ]\.)*|de|du|des|da|van|von|der|le|la|di|"
+                        r"del|dos|and|et|&|y|e|\W+|\d[\d,*†‡§]*|[*†‡§,]+)$")
+STOP = frozenset("the of and in for on to a an with from by is are we this that our le la les de des du et en un une "
+                 "pour dans sur par est sont nous cette ces qui que au aux ce".split())
+
+NUMERIC = (
+    "bias", "has_font", "size", "size_max", "bold", "centred", "indent", "top", "index", "first3",
+    "chars", "words", "upper", "capital", "lower_start", "stop", "digits", "commas", "period_end", "colon",
+    "email", "url", "doi", "year", "affil", "meta", "abstract_cue", "keyword_cue", "intro_cue", "names",
+    "and_word", "marks", "after_abstract", "after_keyword", "after_intro", "since_cue", "same_size_prev",
+    "same_size_next", "gap_before", "gap_after", "page2",
+    "given", "person_list", "first3_names", "bold_names", "first3_meta", "first3_size", "big_names",
+)
+NEIGHBOUR = ("size", "bold", "chars", "capital", "stop", "email", "affil", "meta", "abstract_cue", "keyword_cue",
+             "names", "period_end", "year", "centred", "given", "person_list")
+FEATURES = (*NUMERIC, *(f"prev_{n}" for n in NEIGHBOUR), *(f"next_{n}" for n in NEIGHBOUR))
+# the second pass also reads the first pass's label probabilities of the line and its two neighbours each side
+STACK = tuple(f"p{d:+d}_{label}" for d in (-2, -1, 0, 1, 2) for label in LABELS)
+PERSON = r"(?:[A-ZÀ-Þ][\w’'\-]+|[A-ZÀ-Þ]\.(?:\s?-?[A-ZÀ-Þ]\.)*)"
+PERSON_LIST = re.compile(
+    rf"^(?:by\s+|par\s+)?{PERSON}(?:\s+(?:(?:de|du|da|van|von|der|le|la|di|del)\s+)?{PERSON}){{1,3}}[\s\d,*†‡§¹²³⁴⁵⁶⁷⁸⁹]*"
+    rf"(?:(?:,|;|\band\b|\bet\b|&)\s*{PERSON}(?:\s+(?:(?:de|du|da|van|von|der|le|la|di|del)\s+)?{PERSON}){{1,3}}"
+    r"[\s\d,*†‡§¹²³⁴⁵⁶⁷⁸⁹]*)*$")
+
+
+@dataclass(frozen=True)
+class HeaderLine:
+    """One line of a first page: its text and, from a PDF, its font size, boldness and place (None for plain text)."""
+
+    text: str
+    page: int = 1
+    size: float | None = None
+    bold: bool | None = None
+    x0: float | None = None
+    x1: float | None = None
+    top: float | None = None
+    page_width: float | None = None
+    page_height: float | None = None
+
+
+@dataclass
+class Header:
+    """What a first page says about its paper; empty fields were not found."""
+
+    title: str | None = None
+    subtitle: str | None = None
+    authors: list[dict[str, str]] = field(default_factory=list)
+    affiliations: list[str] = field(default_factory=list)
+    abstracts: dict[str, str] = field(default_factory=dict)  # language -> text
+    keywords: dict[str, list[str]] = field(default_factory=dict)  # language -> terms
+    journal: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    year: int | None = None
+    doi: str | None = None
+
+    @property
+    def full_title(self) -> str | None:
+        if not self.title or not self.subtitle:
+            return self.title
+        sep = " " if self.title.endswith((":", "?", "!", ".")) else ": "
+        return self.title + sep + self.subtitle
+
+
+# ---------------------------------------------------------------- the lines of a first page
+
+
+def pdf_lines(path: Path, password: str | None = None, pages: int = 2) -> list[HeaderLine]:
+    """The first MAX_LINES lines of a PDF's first `pages` pages (what the model labels)."""
+    return pdf_lines_all(path, password, pages)[:MAX_LINES]
+
+
+def pdf_lines_all(path: Path, password: str | None = None, pages: int = 2) -> list[HeaderLine]:
+    """The lines of a PDF's first `pages` pages in reading order, with their font size, boldness and place:
+    all of page 1 (its foot may print the DOI or the journal line), the next pages up to MAX_LINES lines."""
+    from pdfplumber.utils import extract_words
+
+    from pipeline.extract.layout import build_lines
+    from pipeline.extract.pdf import WORD_OPTIONS, _dominant_size
+    from pipeline.extract.pdfchars import open_document, read_page
+
+    doc = open_document(path, password)
+    out: list[HeaderLine] = []
+    try:
+        for index in range(min(pages, len(doc))):
+            got = read_page(doc, index)
+            words = extract_words(got.chars, **WORD_OPTIONS)
+            for ln in build_lines(words, got.width, _dominant_size(words)):
+                if ln.text.strip():
+                    out.append(HeaderLine(" ".join(ln.text.split()), got.number, round(ln.size, 2), ln.bold,
+                                          ln.x0, ln.x1, ln.top, got.width, got.height))
+            if len(out) >= MAX_LINES:
+                break
+    finally:
+        doc.close()
+    return out
+
+
+def text_lines(text: str) -> list[HeaderLine]:
+    """The first non-blank lines of a plain text, no font: blank lines are kept as gaps (see `features`)."""
+    out: list[HeaderLine] = []
+    for raw in text.splitlines():
+        line = " ".join(raw.split())
+        if line:
+            out.append(HeaderLine(line))
+        if len(out) >= MAX_LINES:
+            break
+    return out
+
+
+# ---------------------------------------------------------------- features
+
+
+def _shape(line: HeaderLine, body: float | None, biggest: float | None, given_names: frozenset[str]) -> dict[str, float]:
+    t = line.text
+    chunks = [c.split() for c in re.split(r",|;|\band\b|\bet\b|&", t) if c.split()]
+    given = sum(1 for c in chunks if fold(c[0]).replace(" ", "") in given_names) / max(1, len(chunks))
+    words = t.split()
+    letters = [c for c in t if c.isalpha()]
+    font = line.size is not None and body
+    caps = sum(1 for w in words if w[:1].isupper())
+    names = sum(1 for w in words[:12] if NAME_TOKEN.match(w)) / max(1, min(len(words), 12))
+    centred = 0.0
+    if line.x0 is not None and line.page_width:
+        mid = (line.x0 + line.x1) / 2
+        centred = float(abs(mid - line.page_width / 2) < 0.04 * line.page_width and line.x0 > 0.15 * line.page_width)
+    return {
+        "has_font": float(bool(font)),
+        "size": max(-1.0, min(2.0, line.size / body - 1)) if font else 0.0,
+        "size_max": float(bool(font) and biggest is not None and line.size >= biggest - 0.1),
+        "bold": float(bool(line.bold)),
+        "centred": centred,
+        "indent": (line.x0 / line.page_width) if line.x0 is not None and line.page_width else 0.0,
+        "top": (line.top / line.page_height) if line.top is not None and line.page_height else 0.0,
+        "chars": min(len(t), 150) / 100,
+        "words": min(len(words), 25) / 20,
+        "upper": sum(c.isupper() for c in letters) / max(1, len(letters)),
+        "capital": caps / max(1, len(words)),
+        "lower_start": float(t[:1].islower()),
+        "stop": sum(1 for w in words if w.lower().strip(",.;:") in STOP) / max(1, len(words)),
+        "digits": sum(c.isdigit() for c in t) / max(1, len(t)),
+        "commas": min(t.count(",") + t.count(";"), 6) / 6,
+        "period_end": float(t.endswith(".")),
+        "colon": float(":" in t),
+        "email": float(bool(EMAIL.search(t))),
+        "url": float(bool(URL.search(t))),
+        "doi": float(bool(DOI.search(t))),
+        "year": float(bool(YEAR.search(t))),
+        "affil": min(len(AFFIL_WORDS.findall(t)), 3) / 3,
+        "meta": min(len(META_WORDS.findall(t)), 3) / 3,
+        "abstract_cue": float(bool(ABSTRACT_CUE.match(t))),
+        "keyword_cue": float(bool(KEYWORD_CUE.match(t))),
+        "intro_cue": float(bool(INTRO_CUE.match(t)) and len(words) <= 6),
+        "names": names,
+        "and_word": float(bool(re.search(r"\b(and|et|&)\b", t))),
+        "marks": float(bool(re.search(r"[A-Za-zÀ-ÿ]\s?[\d*†‡§]+(?:,|\s|$)|[¹²³⁴⁵⁶⁷⁸⁹*†‡]", t))),
+        "given": given,
+        "person_list": float(bool(PERSON_LIST.match(t)) and len(t) < 200),
+    }
+
+
+def features(lines: Sequence[HeaderLine], given_names: frozenset[str] = frozenset()) -> list[list[float]]:
+    """One feature vector per line (see FEATURES): the line's shape, its place and state, its neighbours'.
+    `given_names`: folded given names (the model's lexicon, drawn from its training data)."""
+    sized = Counter()
+    for ln in lines:
+        if ln.size is not None:
+            sized[round(ln.size, 1)] += len(ln.text)
+    body = max(sized.items(), key=lambda kv: (kv[1], kv[0]))[0] if sized else None
+    first = [ln for ln in lines if ln.page == lines[0].page] if lines else []
+    biggest = max((ln.size for ln in first if ln.size is not None), default=None)
+    shapes = [_shape(ln, body, biggest, given_names) for ln in lines]
+    n = len(lines)
+    out = []
+    seen = {"abstract": -1, "keyword": -1, "intro": -1}
+    for i, (ln, s) in enumerate(zip(lines, shapes)):
+        prev = shapes[i - 1] if i else None
+        nxt = shapes[i + 1] if i + 1 < n else None
+        last_cue = max(seen.values())
+        f = dict(s)
+        f.update({
+            "bias": 1.0,
+            "index": i / MAX_LINES,
+            "first3": float(i < 3),
+            "after_abstract": float(seen["abstract"] >= 0),
+            "after_keyword": float(seen["keyword"] >= 0),
+            "after_intro": float(seen["intro"] >= 0),
+            "since_cue": min(i - last_cue, 20) / 20 if last_cue >= 0 else 1.0,
+            "same_size_prev": float(prev is not None and s["has_font"] and lines[i - 1].size == ln.size),
+            "same_size_next": float(nxt is not None and s["has_font"] and lines[i + 1].size == ln.size),
+            "gap_before": _gap(lines[i - 1], ln) if i else 1.0,
+            "gap_after": _gap(ln, lines[i + 1]) if i + 1 < n else 1.0,
+            "page2": float(ln.page > lines[0].page),
+        })
+        f.update({
+            "first3_names": f["first3"] * f["person_list"],
+            "bold_names": f["bold"] * f["person_list"],
+            "first3_meta": f["first3"] * f["meta"],
+            "first3_size": f["first3"] * f["size"],
+            "big_names": f["size"] * f["person_list"],
+        })
+        for name, other in (("prev", prev), ("next", nxt)):
+            for k in NEIGHBOUR:
+                f[f"{name}_{k}"] = other[k] if other is not None else 0.0
+        out.append([f[k] for k in FEATURES])
+        if s["abstract_cue"]:
+            seen["abstract"] = i
+        if s["keyword_cue"]:
+            seen["keyword"] = i
+        if s["intro_cue"]:
+            seen["intro"] = i
+    return out
+
+
+def _gap(a: HeaderLine, b: HeaderLine) -> float:
+    """The white space between two lines, in line heights (0-1 clipped; 0 without positions)."""
+    if a.top is None or b.top is None or a.page != b.page or not a.size:
+        return 0.0
+    return max(0.0, min(1.0, ((b.top - a.top) / (a.size * 1.2) - 1) / 2))
+
+
+# ---------------------------------------------------------------- the model
+
+
+@dataclass(frozen=True)
+class Model:
+    """Two passes of per-label weights (over FEATURES; then FEATURES + STACK), log transition scores between
+    labels (with a start row), and the lexicon of given names the features look up."""
+
+    weights: tuple[tuple[float, ...], ...]
+    weights2: tuple[tuple[float, ...], ...]
+    transitions: tuple[tuple[float, ...], ...]  # (len(LABELS) + 1) x len(LABELS): row 0 is the start
+    given_names: frozenset[str]
+
+    @classmethod
+    def from_json(cls, data: dict) -> Model:
+        if tuple(data["features"]) != FEATURES or tuple(data["labels"]) != LABELS or tuple(data["stack"]) != STACK:
+            raise RuntimeError("pipeline/data/header.json does not match the header features: retrain it "
+                               "(rescorpus train header)")
+        return cls(tuple(tuple(w) for w in data["weights"]), tuple(tuple(w) for w in data["weights2"]),
+                   tuple(tuple(t) for t in data["transitions"]), frozenset(data["given_names"]))
+
+
+@cache
+def shipped_model() -> Model:
+    """The shipped weights, read once per process."""
+    text = resources.files("pipeline").joinpath("data/header.json").read_text(encoding="utf-8")
+    return Model.from_json(json.loads(text))
+
+
+def _log_softmax(weights: Sequence[Sequence[float]], x: Sequence[float]) -> list[float]:
+    z = [sum(a * b for a, b in zip(w, x)) for w in weights]
+    top = max(z)
+    norm = top + math.log(sum(math.exp(v - top) for v in z))
+    return [v - norm for v in z]
+
+
+def stacked(xs: Sequence[Sequence[float]], probs: Sequence[Sequence[float]]) -> list[list[float]]:
+    """Each line's features followed by the first pass's probabilities of lines i-2..i+2 (zeros off the page)."""
+    zero = [0.0] * len(LABELS)
+    out = []
+    for i, x in enumerate(xs):
+        near = [probs[j] if 0 <= j < len(probs) else zero for j in range(i - 2, i + 3)]
+        out.append([*x, *(p for ps in near for p in ps)])
+    return out
+
+
+def label_scores(lines: Sequence[HeaderLine], model: Model) -> list[list[float]]:
+    """Per line, the second pass's log probability of each label."""
+    xs = features(lines, model.given_names)
+    probs = [[math.exp(v) for v in _log_softmax(model.weights, x)] for x in xs]
+    return [_log_softmax(model.weights2, x) for x in stacked(xs, probs)]
+
+
+def label_lines(lines: Sequence[HeaderLine], model: Model | None = None) -> list[str]:
+    """The most likely label sequence: per-line log posteriors plus transition scores (Viterbi)."""
+    if not lines:
+        return []
+    m = model or shipped_model()
+    k = len(LABELS)
+    scores = label_scores(lines, m)
+    best = [m.transitions[0][j] + scores[0][j] for j in range(k)]
+    back: list[list[int]] = []
+    for s in scores[1:]:
+        row, ptr = [], []
+        for j in range(k):
+            i = max(range(k), key=lambda p: best[p] + m.transitions[p + 1][j])
+            row.append(best[i] + m.transitions[i + 1][j] + s[j])
+            ptr.append(i)
+        best, back = row, back + [ptr]
+    j = max(range(k), key=lambda p: best[p])
+    path = [j]
+    for ptr in reversed(back):
+        j = ptr[j]
+        path.append(j)
+    return [LABELS[j] for j in reversed(path)]
+
+
+def read_header(lines: Sequence[HeaderLine], model: Model | None = None) -> Header:
+    """The header fields of a first page's lines: the model labels the first MAX_LINES; the DOI and a
+    publication line ("Proceedings of ... 2018", "© Journal, 2019") are also looked for in the rest of page 1."""
+    head, tail = list(lines)[:MAX_LINES], [ln for ln in list(lines)[MAX_LINES:] if ln.page == lines[0].page]
+    return fields_from(head, label_lines(head, model), tail)
+
+
+# ---------------------------------------------------------------- from labels to fields
+
+
+def fields_from(lines: Sequence[HeaderLine], labels: Sequence[str], tail: Sequence[HeaderLine] = ()) -> Header:
+    h = Header()
+    # a labelled keywords line is keywords, whatever the model said (a rule where the shape is clear)
+    labels = ["keyword" if KEYWORD_CUE.match(ln.text) and len(split_keywords(ln.text)) >= 1 else lab
+              for ln, lab in zip(lines, labels)]
+    runs = _runs(lines, labels)
+    body = _body_size(lines)
+    titles = [r for r in runs if r[0] == "title" and _title_like(r[1], body)]
+    biggest = _largest_run(lines, body)
+    if biggest:
+        titles = [("title", biggest + _subtitle_after(lines, labels, biggest))]
+    if titles:
+        run = [ln for ln in titles[0][1] if not (_names_line(ln.text) and ln.size != titles[0][1][0].size)]
+        sizes = [ln.size for ln in run]
+        if sizes[0] is not None and sizes[-1] is not None and sizes[-1] < sizes[0] - 0.5:
+            cut = next(i for i, s in enumerate(sizes) if s < sizes[0] - 0.5)
+            h.title, h.subtitle = _join(run[:cut]), _join(run[cut:])
+        else:
+            h.title = _join(run)
+        h.title = _clean_title(h.title)
+        h.subtitle = _clean_title(h.subtitle) if h.subtitle else None
+    author_runs = [run for lab, run in runs if lab == "author"]
+    candidates = [split_authors(" ; ".join(_strip_marks(ln.text) for ln in run)) for run in author_runs]
+    # the first run that names a person in full (a one-word run is more often a title's wrapped last word)
+    h.authors = next((c for c in candidates if any("given" in n for n in c)), [])
+    if not h.authors:  # a line of names in the title block, whatever the model called it (a clear shape)
+        end = next((i for i, lab in enumerate(labels) if lab in ("abstract", "keyword")), min(len(lines), 30))
+        named = next((ln for ln in lines[:end] if _names_line(ln.text) and not (titles and ln in titles[0][1])), None)
+        h.authors = split_authors(_strip_marks(named.text)) if named else (candidates[0] if candidates else [])
+    for label, run in runs:
+        if label == "author":
+            continue
+        elif label == "affiliation":
+            h.affiliations.extend(a for a in (_affiliation(ln.text) for ln in run) if a)
+        elif label == "abstract":
+            text = _join(run)
+            text = re.sub(r"^\W*(abstract|r[ée]sum[ée]|summary|resumen|resumo)\s*[:.—–-]?\s*", "", text, flags=re.I)
+            if len(text) >= 80:
+                lang = _language(text)
+                if lang and lang not in h.abstracts:
+                    h.abstracts[lang] = text
+        elif label == "keyword":  # one run may hold two labelled lists: "Mots-clés : ... Keywords: ..."
+            for text in re.split(r"(?=\b(?:key\s?-?words?|mots[- ]cl[ée]s|palabras clave)\s*:)", _join(run), flags=re.I):
+                lang = _keyword_language(text) or _language(text)
+                terms = split_keywords(text)
+                if terms and lang and lang not in h.keywords:
+                    h.keywords[lang] = terms
+    meta = [ln.text for ln, lab in zip(lines, labels) if lab == "meta"]
+    h.doi = find_doi([ln.text for ln in lines])
+    # "other" lines of the title block (before the first abstract line) may still carry the issue's year
+    block_end = next((i for i, lab in enumerate(labels) if lab in ("abstract", "keyword")), min(len(lines), 30))
+    others = [ln.text for ln, lab in zip(lines[:block_end], labels) if lab in ("other", "title")]
+    others += [ln.text for ln, lab in zip(lines[block_end:], labels[block_end:])
+               if lab == "other" and (DATE_LINE.match(ln.text) or PUBLISHED_IN.match(ln.text))]
+    others += [ln.text for ln in tail if DATE_LINE.match(ln.text) or PUBLISHED_IN.match(ln.text) or "©" in ln.text]
+    h.year = find_year(meta, others)
+    h.doi = h.doi or find_doi([ln.text for ln in tail])
+    h.volume, h.issue, h.pages = find_numbers(meta)
+    h.journal = find_journal(meta)
+    return h
+
+
+def _body_size(lines: Sequence[HeaderLine]) -> float | None:
+    sized: Counter[float] = Counter()
+    for ln in lines:
+        if ln.size is not None:
+            sized[round(ln.size, 1)] += len(ln.text)
+    return max(sized.items(), key=lambda kv: (kv[1], kv[0]))[0] if sized else None
+
+
+def _largest_run(lines: Sequence[HeaderLine], body: float | None) -> list[HeaderLine]:
+    """With fonts: the first block of page-1 lines set in the page's largest size, when that size stands out
+    (>= 1.25 x the body's) and the block reads as a title; else []. Printed titles are the biggest type on
+    a first page: this wins over a model that read them as something else."""
+    first = [ln for ln in lines if ln.page == lines[0].page and ln.size is not None and len(ln.text) > 0]
+    if body is None or not first:
+        return []
+    top = max(ln.size for ln in first)
+    if top < body * 1.25:
+        return []
+    block: list[HeaderLine] = []
+    for ln in first:
+        if abs(ln.size - top) <= 0.2:
+            block.append(ln)
+        elif block:
+            break
+    return block if _title_like(block, body) and sum(c.isalpha() for c in _join(block)) >= 8 else []
+
+
+def _names_line(text: str) -> bool:
+    """A line of person names once their marks, e-mails and bracketed notes are off."""
+    bare = re.sub(r"\(.*$", "", _strip_marks(text)).strip(" ,;")
+    if not bare or bare.isupper():  # a line all in capitals is a title's or a heading's more often than a byline
+        return False
+    if PERSON_LIST.match(bare):
+        return True
+    words = bare.split()  # names with no separators between them: "Arman Cohan Sergey Feldman Iz Beltagy"
+    known = sum(1 for w in words if fold(w).replace(" ", "") in shipped_model().given_names)
+    return len(words) >= 2 and all(NAME_TOKEN.match(w) for w in words) and known >= max(1, len(words) // 5)
+
+
+def _subtitle_after(lines: Sequence[HeaderLine], labels: Sequence[str], block: list[HeaderLine]) -> list[HeaderLine]:
+    """Lines the model labelled title right after the largest block (a subtitle in smaller type)."""
+    i = lines.index(block[-1]) + 1
+    out = []
+    while i < len(lines) and labels[i] == "title" and not _names_line(lines[i].text):
+        out.append(lines[i])
+        i += 1
+    return out
+
+
+def _title_like(run: Sequence[HeaderLine], body: float | None) -> bool:
+    """Whether a run of lines can be a title: not a paragraph of prose (a sentence of more than 15 words
+    ending in a full stop, or over 40 words), and, where fonts are known, set larger than the body or bold."""
+    words = _join(run).split()
+    if len(words) > 40 or (len(words) > 15 and words[-1].endswith(".")):
+        return False
+    if body is not None and run[0].size is not None:
+        return run[0].size >= body * 1.08 or bool(run[0].bold)
+    return True
+
+
+def _runs(lines: Sequence[HeaderLine], labels: Sequence[str]) -> list[tuple[str, list[HeaderLine]]]:
+    runs: list[tuple[str, list[HeaderLine]]] = []
+    for ln, lab in zip(lines, labels):
+        if runs and runs[-1][0] == lab:
+            runs[-1][1].append(ln)
+        else:
+            runs.append((lab, [ln]))
+    return runs
+
+
+def _join(run: Sequence[HeaderLine]) -> str:
+    text = ""
+    for ln in run:
+        t = ln.text.strip()
+        if text.endswith("-") and t[:1].islower() and not text.endswith(" -"):
+            text = text[:-1] + t
+        else:
+            text = f"{text} {t}" if text else t
+    return " ".join(text.split())
+
+
+def _clean_title(text: str | None) -> str | None:
+    if not text:
+        return None
+    text = re.sub(r"\s*(?:\.{4,}|_{4,}|…{2,}).*$", "", text)  # a dotted rule set under the title
+    text = re.sub(r"[\s*†‡]+$|(?<=[a-zà-ÿ?!.])\d{1,2}$", "", text).strip()
+    return text or None
+
+
+def _strip_marks(text: str) -> str:
+    text = EMAIL.sub(" ", text)
+    text = re.sub(r"[¹²³⁴⁵⁶⁷⁸⁹⁰*∗†‡§]+", " ", text)
+    text = re.sub(r"(?<=[A-Za-zÀ-ÿ.])\s?\d+(?:\s?,\s?\d+)*(?:\s?,\s?\*)?(?=\s|,|;|$)", " ", text)
+    text = re.sub(r"\(\s*[\w\s,]*\)|\[[^\]]*\]", " ", text)
+    text = re.sub(r"^\W*(by|par)\s+", "", text, flags=re.I)
+    return " ".join(text.split())
+
+
+PARTICLES = {"de", "du", "des", "da", "van", "von", "der", "den", "le", "la", "di", "del", "dos", "ter", "van der",
+             "de la", "d’", "d'"}
+
+
+def split_authors(text: str) -> list[dict[str, str]]:
+    """'Given Family, Given Family and Given Family' (or 'FAMILY Given', 'Family, G.') as CSL names."""
+    text = re.sub(r"\s+(?:and|et|&|y|und)\s+|\s*;\s*|\s*,\s*(?:and|et)\s+", " ; ", text, flags=re.I)
+    parts = [p.strip(" ,.") for p in text.split(";")]
+    names: list[dict[str, str]] = []
+    for part in parts:
+        if not part:
+            continue
+        pieces = [p.strip() for p in part.split(",") if p.strip()]
+        # "Family, Given" (one comma, second piece is initials or one given name) vs a comma list of names
+        if len(pieces) == 2 and len(pieces[0].split()) == 1 and re.fullmatch(r"(?:[A-ZÀ-Þ][\w’'\-]*\.?\s?){1,3}",
+                                                                              pieces[1]) and len(pieces[1]) <= 12:
+            names.append({"family": _cap(pieces[0]), "given": pieces[1]})
+            continue
+        for piece in pieces:
+            name = _name(piece)
+            if name:
+                names.append(name)
+    return names[:40]
+
+
+def _cap(word: str) -> str:
+    """An all-capitals family name in its usual case ("DUPONT" → "Dupont", "LE GALL" → "Le Gall")."""
+    if word.isupper() and len(word) > 1:
+        return "-".join(" ".join(w.capitalize() for w in p.split()) for p in word.split("-"))
+    return word
+
+
+def _name(piece: str) -> dict[str, str] | None:
+    words = [w for w in piece.split() if w]
+    words = [w for w in words if re.search(r"[A-Za-zÀ-ÿ]", w)]
+    if not words or len(words) > 6 or any(w[:1].islower() and w.lower() not in PARTICLES for w in words):
+        return None
+    if AFFIL_WORDS.search(piece) or META_WORDS.search(piece):  # "Hong Kong Baptist University", "Volume 3"
+        return None
+    if len(words) == 1:
+        return {"family": _cap(words[0])}
+    upper = [i for i, w in enumerate(words) if w.isupper() and len(w.strip(".")) > 1]
+    if upper and upper[0] == 0 and len(upper) < len(words):  # "DUPONT Jean" (French order, family in capitals)
+        k = 1
+        while k < len(words) and k in upper:
+            k += 1
+        return {"family": _cap(" ".join(words[:k])), "given": " ".join(words[k:])}
+    k = len(words) - 1
+    while k > 0 and words[k - 1].lower() in PARTICLES:
+        k -= 1
+    names = shipped_model().given_names
+    if (len(words) == 3 and k == 2 and fold(words[0]).replace(" ", "") in names and "." not in words[1]
+            and fold(words[1]).replace(" ", "") not in names and not words[1].isupper()):
+        k = 1  # "Ingrid Cáceres Würsig": a known given name, then two family names (a second given name is known)
+    if upper and upper[-1] == len(words) - 1:
+        while k > 1 and words[k - 1].isupper() and len(words[k - 1].strip(".")) > 1:
+            k -= 1
+    return {"family": _cap(" ".join(words[k:])), "given": " ".join(words[:k])}
+
+
+def _affiliation(text: str) -> str | None:
+    text = " ".join(EMAIL.sub(" ", text).split()).strip(" ,;")
+    text = re.sub(r"^[\d*†‡§¹²³⁴⁵⁶⁷⁸⁹]+\.?\s*", "", text)
+    return text if len(text) > 2 else None
+
+
+def split_keywords(text: str) -> list[str]:
+    text = re.sub(r"^\W*(key\s?-?words?|mots[- ]cl[ée]s|mots cl[ée]s|index terms|palabras clave|palavras-chave)"
+                  r"\s*[:.—–-]?\s*", "", text, flags=re.I)
+    terms = [" ".join(t.split()).strip(" .") for t in re.split(r"[;,·•|]|\s[—–-]\s", text)]
+    return [t for t in terms if t and len(t) < 80]
+
+
+def _keyword_language(text: str) -> str | None:
+    low = text.lower()
+    if re.match(r"^\W*mots[- ]cl", low):
+        return "fr"
+    if re.match(r"^\W*(key\s?-?words?|index terms)", low):
+        return "en"
+    if re.match(r"^\W*palabras", low):
+        return "es"
+    return None
+
+
+def _language(text: str) -> str | None:
+    from pipeline.extract.language import detect
+
+    return detect(text)
+
+
+def find_doi(texts: Sequence[str]) -> str | None:
+    """The first DOI printed on the page ("doi:10.…", "https://doi.org/10.…"), trailing punctuation off."""
+    for t in texts:
+        m = DOI.search(t.replace(" / ", "/"))
+        if m:
+            return m.group(1).rstrip(".,;)]")
+    return None
+
+
+def find_year(meta: Sequence[str], others: Sequence[str]) -> int | None:
+    """The year of publication, from the page's meta lines only (never an abstract's or a title's year):
+    one that names a volume, issue or "©" first, then one with a journal's words, then any short one;
+    received/submitted/revised dates are not publication years."""
+    def years(texts: Sequence[str], rule) -> list[int]:
+        found = []
+        for t in texts:
+            if rule(t) and not re.search(r"\b(received|reçu|submitted|soumis|revised|révisé)\b", t, re.I):
+                found += [int(y) for y in YEAR.findall(DOI.sub(" ", t))]
+        return found
+
+    strong = years(meta, lambda t: bool(VOLUME.search(t) or ISSUE.search(t) or VOL_ISSUE.search(t) or "©" in t
+                                        or re.search(r"copyright|\(c\)", t, re.I)))
+    if strong:
+        return max(strong)
+    weak = (years(meta, lambda t: bool(META_WORDS.search(t))) or years(meta, lambda t: len(t) < 120)
+            or years(others, lambda t: len(t) < 150 and bool(VOLUME.search(t) or ISSUE.search(t) or VOL_ISSUE.search(t)))
+            or years(others, lambda t: bool(DATE_LINE.match(t) or (PUBLISHED_IN.match(t) and len(t) < 150))))
+    return Counter(weak).most_common(1)[0][0] if weak else None
+
+
+def find_numbers(meta: Sequence[str]) -> tuple[str | None, str | None, str | None]:
+    volume = issue = pages = None
+    for t in meta:
+        if volume is None and (m := VOLUME.search(t)):
+            volume = m.group(1)
+        if issue is None and (m := ISSUE.search(t)):
+            issue = m.group(1)
+        if volume is None and issue is None and (m := VOL_ISSUE.search(t)) and not YEAR.fullmatch(m.group(1)):
+            volume, issue = m.group(1), m.group(2)
+        if pages is None and (m := PAGES.search(t)):
+            pages = re.sub(r"\s+", "", m.group(1)).replace("–", "-")
+    return volume, issue, pages
+
+
+def find_journal(meta: Sequence[str]) -> str | None:
+    """A journal's name: the words before a volume/issue/year on a meta line ("Théologiques, 26(1), 2018")."""
+    for n, t in enumerate(meta):
+        if not (VOLUME.search(t) or ISSUE.search(t) or VOL_ISSUE.search(t)):
+            continue
+        if re.match(r"^\W*(vol|volume|num[ée]ro|no\.?|n°)\b", t, re.I) and n > 0:  # the name on the line above
+            above = meta[n - 1].strip(" ,.;:")
+            if sum(c.isalpha() for c in above) >= 4 and not DOI.search(above) and not URL.search(above):
+                return above
+        head = re.split(r"[,•|·]|\s\d|\bvol|\bvolume|\bnum[ée]ro|\bno\.|\bn°", t, maxsplit=1, flags=re.I)[0]
+        head = head.strip(" ,.;:-–—")
+        if len(head) >= 4 and sum(c.isalpha() for c in head) >= 4 and not re.match(r"^(doi|pp?\.|pages?)\b", head, re.I):
+            return head
+    return None
+
+
+def fold(text: str) -> str:
+    """Lower case, accents and punctuation off: how titles and names are compared."""
+    t = unicodedata.normalize("NFKD", text)
+    t = "".join(c for c in t if not unicodedata.combining(c)).lower()
+    return " ".join(re.sub(r"[^\w\s]|_", " ", t).split())
+
+
+# ---------------------------------------------------------------- a paper's language
+
+
+SIDE_ROLES = frozenset({"abstract", "keywords", "references", "notes"})
+
+
+def body_language(extracted) -> str | None:
+    """The language of most of the paper's body text (characters of its body paragraphs, abstracts, keywords,
+    references and notes left out; undetermined paragraphs not counted); None when nothing was detected."""
+    sizes: Counter[str] = Counter()
+    for p in extracted.paragraphs:
+        role = extracted.sections[p.section].role if p.section is not None else "body"
+        if p.kind == "body" and role not in SIDE_ROLES and p.lang not in ("und", ""):
+            sizes[p.lang] += p.end - p.start
+    if not sizes:
+        return None
+    return max(sorted(sizes), key=lambda lang: sizes[lang])

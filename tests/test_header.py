@@ -1,0 +1,207 @@
+"""The header model: a paper's title, authors, year, DOI, abstracts and keywords read from its first page,
+filled into paper.json by `add` where the user gave nothing (and saying so), never over what the user gave."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from fpdf import FPDF
+
+from pipeline.corpus.add import add_paper
+from pipeline.extract.header import FEATURES, LABELS, HeaderLine, read_header, shipped_model, text_lines
+
+from render import _font_files
+
+DEVSET = Path(__file__).resolve().parents[2] / "shared" / "devset"
+
+# Our own title blocks: (text, size, bold), top to bottom; the body follows in 10 pt.
+FRENCH = [
+    ("Revue internationale de l’économie sociale", 8, True),
+    ("Volume 41, numéro 2, 2019, p. 45–67", 8, False),
+    ("https://doi.org/10.7202/1234567ar", 8, False),
+    ("Les coopératives d’habitation face à la financiarisation", 17, True),
+    ("Marie-Claude Tremblay et Jean-François Lévesque", 11, False),
+    ("Université du Québec à Montréal, Canada", 8.5, False),
+    ("Résumé", 9.5, True),
+    ("Cet article examine comment les coopératives d’habitation du Québec résistent à la financiarisation du "
+     "logement. À partir de trente entretiens avec des membres et des administrateurs, nous montrons que la "
+     "propriété collective et les règles d’inaliénabilité protègent le parc coopératif.", 9, False),
+    ("Mots-clés : coopératives d’habitation, financiarisation, propriété collective", 9, False),
+]
+ENGLISH = [
+    ("Journal of Co-operative Organization and Management, vol. 9, no. 1 (2021) 100-118", 8, False),
+    ("Worker cooperatives and the resilience of local economies", 17, True),
+    ("Sonja Vicari and Alexander Borda-Rodriguez", 11, False),
+    ("Department of Development Policy, The Open University, Milton Keynes, UK", 8.5, False),
+    ("Abstract", 9.5, True),
+    ("This paper asks why worker cooperatives survive economic crises more often than conventional firms. "
+     "Drawing on a panel of firms observed over two decades, we find that collective ownership and indivisible "
+     "reserves lower the risk of closure during recessions.", 9, False),
+    ("Keywords: worker cooperatives, resilience, crisis, local economies", 9, False),
+    ("doi:10.1016/j.jcom.2021.100118", 8, False),
+]
+BODY = {
+    "fr": "Les coopératives d’habitation occupent une place singulière dans le paysage du logement québécois. "
+          "Nées dans les années soixante-dix, elles regroupent aujourd’hui des milliers de ménages qui gèrent "
+          "ensemble leurs immeubles et décident des loyers en assemblée générale. ",
+    "en": "Worker cooperatives are firms owned and governed by the people who work in them. Their survival "
+          "during recessions has long puzzled economists, who expected them to be fragile. ",
+}
+
+
+def render_title_page(path: Path, block: list[tuple[str, float, bool]], lang: str, meta_title: str | None = None) -> Path:
+    """A one-page PDF: the title block, then body paragraphs; `meta_title` goes into the Info dictionary."""
+    pdf = FPDF(unit="pt", format="A4")
+    pdf.set_creation_date(__import__("datetime").datetime(2000, 1, 1, tzinfo=__import__("datetime").timezone.utc))
+    if meta_title:
+        pdf.set_title(meta_title)
+    for style, file in _font_files().items():
+        pdf.add_font("Body", style, str(file))
+    pdf.add_page()
+    y = 70.0
+    for text, size, bold in block + [(BODY[lang] * 3, 10, False), (BODY[lang] * 3, 10, False)]:
+        pdf.set_font("Body", "B" if bold else "", size)
+        words, line = text.split(), ""
+        for word in words:
+            if line and pdf.get_string_width(f"{line} {word}") > 470:
+                pdf.text(62, y + size, line)
+                y += size * 1.35
+                line = word
+            else:
+                line = f"{line} {word}".strip()
+        pdf.text(62, y + size, line)
+        y += size * 1.35 + size * 0.6
+    pdf.output(str(path))
+    return path
+
+
+@pytest.fixture
+def title_pages(tmp_path: Path) -> dict[str, Path]:
+    return {"fr": render_title_page(tmp_path / "fr.pdf", FRENCH, "fr"),
+            "en": render_title_page(tmp_path / "en.pdf", ENGLISH, "en", meta_title="Microsoft Word - draft3.docx")}
+
+
+def paper_json(result) -> dict:
+    return json.loads((result.path / "paper.json").read_text(encoding="utf-8"))
+
+
+def test_header_model_file_matches_the_features() -> None:
+    model = shipped_model()
+    assert len(model.weights) == len(LABELS) and all(len(w) == len(FEATURES) for w in model.weights)
+
+
+def test_header_add_reads_a_french_title_block(corpus, title_pages) -> None:
+    result = add_paper(corpus, title_pages["fr"])
+    data = paper_json(result)
+    assert data["title"] == "Les coopératives d’habitation face à la financiarisation"
+    assert data["author"][:2] == [{"family": "Tremblay", "given": "Marie-Claude"},
+                                  {"family": "Lévesque", "given": "Jean-François"}]
+    assert data["issued"] == {"date-parts": [[2019]]}
+    assert data["DOI"] == "10.7202/1234567ar"
+    assert data["language"] == "fr"
+    assert data["volume"] == "41" and data["issue"] == "2"
+    ours = data["custom"]["rescorpus"]
+    assert ours["header"]["keywords"]["fr"] == ["coopératives d’habitation", "financiarisation", "propriété collective"]
+    assert ours["header"]["abstracts"]["fr"].startswith("Cet article examine")
+    assert ours["read"]["title"] == "first page" and ours["read"]["language"] == "body text"
+    said = " ".join(result.messages)
+    assert "read from the first page: title, author" in said and "issued" in said
+    assert result.id == "tremblay-2019-cooperatives"
+
+
+def test_header_add_reads_an_english_title_block_over_junk_metadata(corpus, title_pages) -> None:
+    """The Info dictionary says "Microsoft Word - draft3.docx", which the page does not print: the page wins."""
+    result = add_paper(corpus, title_pages["en"])
+    data = paper_json(result)
+    assert data["title"] == "Worker cooperatives and the resilience of local economies"
+    assert [a["family"] for a in data["author"]] == ["Vicari", "Borda-Rodriguez"]
+    assert data["issued"] == {"date-parts": [[2021]]}
+    assert data["DOI"] == "10.1016/j.jcom.2021.100118"
+    assert data["language"] == "en"
+    assert data["custom"]["rescorpus"]["header"]["keywords"]["en"][0] == "worker cooperatives"
+    assert not any("metadata" in m for m in result.messages)
+
+
+def test_header_add_never_writes_over_what_the_user_gave(corpus, title_pages) -> None:
+    result = add_paper(corpus, title_pages["fr"], title="Habiter en coopérative", authors=["Roy, Anne"],
+                       year=2020, lang="en", doi="10.5555/given")
+    data = paper_json(result)
+    assert data["title"] == "Habiter en coopérative" and data["author"] == [{"family": "Roy", "given": "Anne"}]
+    assert data["issued"] == {"date-parts": [[2020]]} and data["language"] == "en" and data["DOI"] == "10.5555/given"
+    read = data["custom"]["rescorpus"]["read"]
+    assert not {"title", "author", "issued", "language", "DOI"} & set(read)
+    assert read["volume"] == "first page"  # what the user did not give is still read
+
+
+def test_header_plain_text_first_lines() -> None:
+    text = "\n".join(t for t, _, _ in ENGLISH) + "\n\n" + BODY["en"] * 3
+    header = read_header(text_lines(text))
+    assert header.doi == "10.1016/j.jcom.2021.100118" and header.year == 2021
+    assert header.title == "Worker cooperatives and the resilience of local economies"
+    assert header.authors and header.authors[0]["family"] == "Vicari"
+
+
+def test_header_paper_json_keys_are_csl_json(corpus, title_pages) -> None:
+    """The official CSL-JSON schema (csl-data.json) allows no other top-level keys than its variables:
+    the project's own go under "custom"."""
+    csl_keys = set(CSL_VARIABLES.split())
+    for path in title_pages.values():
+        data = paper_json(add_paper(corpus, path))
+        assert set(data) <= csl_keys, set(data) - csl_keys
+        assert isinstance(data["custom"], dict) and isinstance(data["abstract"], str)
+        assert all(isinstance(v, str) for v in (data["title"], data["DOI"], data["language"], data["keyword"]))
+        assert all(set(a) <= {"family", "given", "literal"} for a in data["author"])
+
+
+# the variable names of csl-data.json (citation-style-language/schema, schemas/input/csl-data.json)
+CSL_VARIABLES = """type id categories language journalAbbreviation shortTitle author chair collection-editor compiler
+composer container-author contributor curator director editor editorial-director executive-producer interviewer
+illustrator organizer original-author performer producer recipient reviewed-author translator accessed
+available-date container event-date issued original-date submitted abstract annote archive archive_collection
+archive_location archive-place authority call-number chapter-number citation-number citation-label
+collection-number collection-title container-title container-title-short dimensions division DOI edition event
+event-place first-reference-note-number genre ISAN ISBN ISCI ISMN ISRC ISSN ISWC issue jurisdiction keyword locator
+medium note number number-of-pages number-of-volumes original-publisher original-publisher-place original-title
+page page-first part part-title PMCID PMID printing publisher publisher-place references reviewed-title scale
+section source status supplement title title-short translated-title translated-title-short URL version volume
+year-suffix custom"""
+
+
+def test_header_grobid_evaluation_subset() -> None:
+    """GROBID's header evaluation files and the fifth of its corpus the model was not fitted on."""
+    grobid = DEVSET / "grobid" / "header"
+    if not grobid.is_dir():
+        pytest.skip(f"GROBID's header data is not at {grobid}")
+    from pipeline.evaluation.headers import grobid_examples, score
+
+    examples = grobid_examples(grobid / "evaluation" / "tei")
+    examples += [e for i, e in enumerate(grobid_examples(grobid / "corpus" / "tei")) if i % 5 == 4][:60]
+    figures = score((e, read_header(e.lines)) for e in examples)
+    assert figures["title_fuzzy"]["n"] == len(examples)
+    assert figures["title_fuzzy"]["share"] >= 0.6, figures
+    assert figures["doi"]["share"] >= 0.8, figures
+
+
+def test_header_training_remakes_the_shipped_model(capsys) -> None:
+    if not (DEVSET / "grobid" / "header").is_dir() or not (DEVSET / "erudit").is_dir():
+        pytest.skip(f"the development data is not at {DEVSET}: the header model cannot be refitted here")
+    from pipeline.train import header
+
+    assert header.main(["--devset", str(DEVSET), "--check"]) == 0
+    assert "same weights" in capsys.readouterr().out
+
+
+def test_header_model_is_in_the_manifest_and_the_code_hash(tmp_path) -> None:
+    import hashlib
+
+    from pipeline.config import Config
+    from pipeline.run.cache import model_files
+    from pipeline.run.manifest import build_manifest
+
+    shipped = Path(__file__).resolve().parents[1] / "pipeline" / "data" / "header.json"
+    manifest = build_manifest(tmp_path / "corpus", tmp_path / "out", Config())
+    assert manifest["models"]["header.json"] == hashlib.sha256(shipped.read_bytes()).hexdigest()
+    assert manifest["models"]["entry_lines.json"]
+    assert shipped in model_files()  # code_digest() hashes these with the code: a new model is a new version
