@@ -136,10 +136,9 @@ def pdf_lines(path: Path, password: str | None = None, pages: int = 2) -> list[H
 def pdf_lines_all(path: Path, password: str | None = None, pages: int = 2) -> list[HeaderLine]:
     """The lines of a PDF's first `pages` pages in reading order, with their font size, boldness and place:
     all of page 1 (its foot may print the DOI or the journal line), the next pages up to MAX_LINES lines."""
-    from pdfplumber.utils import extract_words
-
     from pipeline.extract.layout import build_lines
-    from pipeline.extract.pdf import WORD_OPTIONS, _dominant_size
+    from pipeline.extract.pdf import WORD_GAP, WORD_Y_TOLERANCE, _dominant_size
+    from pipeline.extract.words import page_words
     from pipeline.extract.pdfchars import open_document, read_page
 
     doc = open_document(path, password)
@@ -147,7 +146,7 @@ def pdf_lines_all(path: Path, password: str | None = None, pages: int = 2) -> li
     try:
         for index in range(min(pages, len(doc))):
             got = read_page(doc, index)
-            words = extract_words(got.chars, **WORD_OPTIONS)
+            words = page_words(got.columns, WORD_GAP, WORD_Y_TOLERANCE)
             for ln in build_lines(words, got.width, _dominant_size(words)):
                 if ln.text.strip():
                     out.append(HeaderLine(" ".join(ln.text.split()), got.number, round(ln.size, 2), ln.bold,
