@@ -67,3 +67,13 @@ def test_devset_eval_command_prints_callout_table(erudit: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "callouts and links on the Érudit articles labelled by reading" in result.output
     assert "erudit-1058611ar" in result.output and "held-out" in result.output
+
+
+def test_devset_eval_two_column_pdf_with_long_urls_keeps_its_columns_apart(erudit: Path) -> None:
+    # 1058611ar's list is full of long URLs: the renderer breaks them as typesetting does (they used to
+    # print over the other column), and a numbered list's short last lines beside the other column's
+    # numbers are not read as lines across the page: every entry whole.
+    pytest.importorskip("fpdf")
+    s = score_article(read_article(erudit / "1058611ar.xml"), "two-column", "development")
+    assert not s.error and s.gold == 40
+    assert s.fuzzy == s.gold and s.predicted == s.gold

@@ -69,3 +69,16 @@ def test_clean_merge_continuations_across_footnote():
 def test_clean_merge_continuations_stops_at_heading():
     blocks = [Block("Texte sans point", page=1), Block("2. Titre", page=2, kind="heading"), Block("suite", page=2)]
     assert len(merge_continuations(blocks)) == 3
+
+
+def test_extract_clean_a_url_broken_over_lines_is_joined_without_a_space() -> None:
+    # Typesetting breaks a long URL after "/", ".", "_"...: the lines are one URL again, and a sentence
+    # after a URL that ends a line is still a sentence of its own.
+    from pipeline.extract.clean import join_lines
+
+    assert join_lines("Repéré à https://www.sciencedirect.com/science/article/pii/\nS1877584513000300?via%3Dihub") == (
+        "Repéré à https://www.sciencedirect.com/science/article/pii/S1877584513000300?via%3Dihub")
+    assert join_lines("http://www.stat.gouv.qc.ca/statistiques/qc_groupe_age_\net_sexe.xlsx") == (
+        "http://www.stat.gouv.qc.ca/statistiques/qc_groupe_age_et_sexe.xlsx")
+    assert join_lines("Voir https://coop.ca/a.\nLa suite.") == "Voir https://coop.ca/a. La suite."
+    assert join_lines("see www.coop.ca/\nand more") == "see www.coop.ca/ and more"

@@ -219,3 +219,35 @@ def test_parts_of_a_reference_list_and_a_lone_entry_line_stay_in_the_list() -> N
         "Institut de la statistique du Québec (2017). Population du Québec\n\npar groupe d’âge et sexe, 2001 à 2017.",
         "Choi, J. S. (2009). Gender difference in the prodromal symptoms. Journal of Science, 24(6), 1083-1088.",
     ]
+
+
+def numbered(n: int) -> str:
+    a, b = AUTHORS[n % 10], AUTHORS[(n * 7 + 3) % 10]
+    tail = "Social Psychiatry, 47(4), 533-543." if n % 3 else "Montréal."
+    words = " ".join(["la vie de la coop et de ses gens, un cas de plus"] * (1 + n % 2))  # short words fill lines
+    return f"{n} {a}, J. et {b}, M. ({1990 + n}). Gouvernance : {words}, cas {n}. {tail}"
+
+
+def test_two_column_numbered_list_columns_stay_apart_beside_short_last_lines(tmp_path: Path) -> None:
+    """A Vancouver list in two columns, each number at the column edge and the entry's lines indented
+    after it: the numbers narrow the strip no word covers, and a left column's short last line
+    ("Montréal.") beside a right column's "22 Martin, ..." was read as one line across the page, so the
+    two columns' entries came out interleaved."""
+    size, step = 8.55, 8.55 * 1.25
+    left, right, col = 48.0, 308.0, 238.0  # a 22-point gutter, lines filling their column
+    pages: list[list[Placed]] = [[Placed(left, 100, "Références", 9.9, bold=True)]]
+    x, y, n = left, 116.0, 0
+    while True:
+        n += 1
+        lines = wrap_lines(numbered(n), 0.0, 0.0, col - 13.5, size=size, hanging=13.5)
+        if y + step * len(lines) > FOOT:
+            if x == right:
+                n -= 1
+                break
+            x, y = right, 116.0
+        for line in lines:
+            pages[0].append(Placed(x + line.x, y, line.text, size))
+            y += step
+        y += 2.0
+    extracted = assemble(read_pdf(render_lines(tmp_path / "numbered.pdf", pages)))
+    assert entries_of(extracted) == [numbered(k) for k in range(1, n + 1)]

@@ -118,20 +118,36 @@ class _Pages:
         self.pdf.set_font("Body", "B" if bold else "", size)
 
     def wrap(self, text: str, width: float) -> list[str]:
-        """Greedy word wrapping at `width` points in the current font."""
+        """Greedy word wrapping at `width` points in the current font; a word wider than the line (a
+        URL, a DOI) is broken where typesetting breaks it, so no line runs over the next column."""
         lines: list[str] = []
         current, used = "", 0.0
         space = self.pdf.get_string_width(" ")
         for word in text.split():
-            w = self.pdf.get_string_width(word)
-            if current and used + space + w > width:
-                lines.append(current)
-                current, used = word, w
-            elif current:
-                current, used = f"{current} {word}", used + space + w
-            else:
-                current, used = word, w
+            pieces = self._pieces(word, width)
+            for k, piece in enumerate(pieces):
+                w = self.pdf.get_string_width(piece)
+                if current and (k > 0 or len(pieces) > 1 or used + space + w > width):
+                    lines.append(current)
+                    current, used = piece, w
+                elif current:
+                    current, used = f"{current} {piece}", used + space + w
+                else:
+                    current, used = piece, w
         return lines + ([current] if current else [])
+
+    def _pieces(self, word: str, width: float) -> list[str]:
+        """`word` in pieces that fit `width`, cut after a "/", ".", "-", "_", "?", "&" or "=" where one
+        falls in the latter two thirds of a piece (as LaTeX's url package breaks), else where it must."""
+        pieces: list[str] = []
+        while self.pdf.get_string_width(word) > width and len(word) > 1:
+            fit = 1
+            while fit < len(word) and self.pdf.get_string_width(word[: fit + 1]) <= width:
+                fit += 1
+            cut = max((i + 1 for i, ch in enumerate(word[:fit]) if ch in "/.-_?&=" and i + 1 >= fit / 3), default=fit)
+            pieces.append(word[:cut])
+            word = word[cut:]
+        return pieces + [word]
 
     def full_width(self, text: str, size: float, bold: bool = False, gap: float = 0.0) -> None:
         """A centred block over the whole text width (title block, page 1)."""

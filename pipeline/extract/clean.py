@@ -49,6 +49,11 @@ def normalise_chars(text: str) -> str:
     return SPACES.sub(" ", CONTROLS.sub("", text))
 
 
+# The line ends inside a URL at a break typesetting allows; the next line carries on with its rest.
+URL_BROKEN = re.compile(r"(?:https?://|www\.)\S*[/._?=&-]$")
+URL_REST = re.compile(r"^(?=\S*(?:[/?=&%_]|\.\w|\d))[\w%~+#/.?=&-]+(?=\s|$)")
+
+
 def join_lines(raw: str, vocabulary: frozenset[str] = frozenset()) -> str:
     """One paragraph's lines as one line: line-break hyphens joined, real hyphens kept (see `dehyphenate`;
     `vocabulary`: the paper's own words, from `paper_vocabulary`)."""
@@ -59,6 +64,8 @@ def join_lines(raw: str, vocabulary: frozenset[str] = frozenset()) -> str:
             continue
         if not out:
             out = line
+        elif URL_BROKEN.search(out) and URL_REST.match(line) and not (out.endswith(".") and line[:1].isupper()):
+            out += line  # a URL broken after "/", ".", "-", "_", "?", "=" or "&" goes on without a space
         elif (m := WORD_END.search(out)) and (n := WORD_START.match(line)):
             joined = dehyphenate(m.group(1), n.group(1), vocabulary)
             out = out[: m.start()] + joined + line[n.end() :]

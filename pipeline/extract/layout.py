@@ -199,7 +199,9 @@ def _column_rows(words: list[dict], gutter: tuple[float, float]) -> list[list[di
             rtop, rbottom = _extent(right[j])
             overlap = min(bottom, rbottom) - max(top, rtop)
             gap = (max(w["x1"] for w in row), min(w["x0"] for w in right[j]))
-            if overlap > 0.5 * min(bottom - top, rbottom - rtop) and not _spans(*gap, gutter):
+            # one line across the gutter only when the two halves sit a word space apart: a gap as wide as
+            # half the gutter is the gutter, even where numbers in the right column ("22 Häfner") narrow it
+            if overlap > 0.5 * min(bottom - top, rbottom - rtop) and gap[1] - gap[0] < 0.5 * (gutter[1] - gutter[0]):
                 out.append(row + right[j])
                 j += 1
                 continue
