@@ -98,7 +98,7 @@ def run_bench(
         rows.append(Row("reference fields", "field micro-F1", None, "", note=f"no GROBID evaluation files at {grobid}"))
     if scale:
         note(f"scale: a corpus of {scale} papers, --jobs 1 and 2 (each run in its own process)")
-        figures = bench_scale.bench_scale(n=scale, rerun_n=min(scale, 100), tagging=False, devset=devset)
+        figures = bench_scale.bench_scale(n=scale, rerun_n=min(scale, 100), tagging=False, devset=devset, note=note)
         note(f"scale corpus: {figures['corpus']['summary']}")
         details["scale"] = figures
         rows += [Row("scale", r["figure"], r["value"], r["unit"], r["target"], r["met"]) for r in figures["rows"]
