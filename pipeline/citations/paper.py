@@ -13,9 +13,9 @@ from pipeline.citations.fields import fold_ascii, parse_entry
 from pipeline.citations.mla import author_page_callouts, works, year_last_style
 from pipeline.citations.linking import RefKey, best_match, confidence, known_author, link, name_score, ref_key
 from pipeline.citations.references import Entry, reference_paragraphs, split_entries
+from pipeline.extract.entrylines import REPEATED_AUTHOR
 
 YEAR_OR_SUFFIX_RE = re.compile(rf"{YEAR_RE.pattern}|(?<=\d[a-z],|[a-z], )\s?(?P<bare>[a-h])(?![\w.])")
-REPEATED_AUTHOR_RE = re.compile(r"^(?:-{2,}|—{1,3}|_{2,}|–{2,})\s?[.,]")
 SOURCE_RE = re.compile(r"^Sources?\s*:\s*(?P<body>.{4,300}?)\s*\.?\s*$")
 MONTHS = (
     "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre|"
@@ -63,7 +63,7 @@ def tag_text(
     entries = paper_entries(text, paragraphs, sections, note_starts)
     parsed = [parse_entry(text[e.start : e.end]) for e in entries]
     for i in range(1, len(parsed)):  # "---. Title." repeats the author of the entry before
-        if REPEATED_AUTHOR_RE.match(text[entries[i].start : entries[i].end]) and parsed[i - 1].get("authors"):
+        if REPEATED_AUTHOR.match(text[entries[i].start : entries[i].end]) and parsed[i - 1].get("authors"):
             parsed[i] = {**parsed[i], "authors": parsed[i - 1]["authors"]}
     ids = reference_ids(parsed)
     references = tuple((e, {"id": i, **p}) for e, p, i in zip(entries, parsed, ids))
