@@ -221,6 +221,29 @@ def test_parts_of_a_reference_list_and_a_lone_entry_line_stay_in_the_list() -> N
     ]
 
 
+def test_a_lettered_appendix_after_the_references_ends_the_list() -> None:
+    """ACL-style papers put "A Appendix A - Baseline Details" after the references, then a numbered
+    list ("1. Random ..."): the heading was taken for a part of the list, so every item of the appendix
+    became a reference entry and its callouts were lost."""
+    from pipeline.extract.model import Block, Source
+
+    blocks = (
+        Block("1 Introduction", 1, "heading", level=1),
+        Block(sentences(0, 4), 1),
+        Block("References", 2, "heading", level=1),
+        Block("Quoc Le and Tomas Mikolov. 2014. Distributed Representations of Sentences. In ICML.", 2),
+        Block("A Appendix A - Baseline Details", 2, "heading"),
+        Block("1. Random Zero-mean vectors were used as representations (Le and Mikolov, 2014).", 2),
+        Block("Annexe 2 : Questionnaire", 3, "heading"),
+    )
+    extracted = assemble(Source(blocks=blocks, pages=3))
+    assert [s.role for s in extracted.sections] == ["introduction", "references", "appendix", "appendix"]
+    assert entries_of(extracted) == [blocks[3].text]
+    from pipeline.extract.sections import role_of
+
+    assert role_of("Appendix A lists the items.") == "body"  # a sentence, not a heading
+
+
 def numbered(n: int) -> str:
     a, b = AUTHORS[n % 10], AUTHORS[(n * 7 + 3) % 10]
     tail = "Social Psychiatry, 47(4), 533-543." if n % 3 else "Montréal."

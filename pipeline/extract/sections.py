@@ -21,13 +21,17 @@ ROLES = {
                   r"|riferimenti bibliografici",
     "notes": r"notes?( de fin)?|endnotes|footnotes",
     "acknowledgements": r"remerciements|acknowledge?ments?",
-    "appendix": r"annexes?|appendix|appendices",
+    # "Annexe", "Appendix B", "Annexe 2 : Questionnaire", "Appendix A - Baseline Details"
+    "appendix": r"(?:annexes?|appendix|appendices)(?:\s+(?:[A-Z]|\d{1,2}|[IVX]{1,4})\b)?"
+                r"(?:\s*[-–—:.]\s*[^.]{1,100}|\s+(?-i:[A-ZÀ-Þ])[^.]{0,100})?",
     "methods": r"m[ée]thod(e|ologie|s|ology)|materials and methods|m[ée]thodes",
     "results": r"r[ée]sultats( et discussion)?|results( and discussion)?",
 }
 ROLE_RES = {role: re.compile(rf"^(?:{pat})\s*[:.]?$", re.IGNORECASE) for role, pat in ROLES.items()}
 KEYWORDS_LINE = re.compile(r"^(mots[- ]cl[ée]s|keywords|key words|palabras clave|palavras-chave)\s*:", re.IGNORECASE)
-NUMBER_PREFIX = re.compile(r"^(?:(?:\d{1,2}(?:[.\-]\d{1,2}){0,3}|[IVX]{1,5})[.\-)]?|[a-zA-Z][.)])\s+")  # "2.1", "IV -", "a)"
+NUMBER_PREFIX = re.compile(  # "2.1", "IV -", "a)", and the letter of an appendix section ("A Appendix A - ...")
+    r"^(?:(?:\d{1,2}(?:[.\-]\d{1,2}){0,3}|[IVX]{1,5})[.\-)]?|[a-zA-Z][.)]|[A-Z](?=\s+(?i:annex|appendi)))\s+"
+)
 
 
 def role_of(title: str) -> str:
@@ -35,6 +39,8 @@ def role_of(title: str) -> str:
     bare = NUMBER_PREFIX.sub("", title.strip()).strip(" :.")
     for role, pattern in ROLE_RES.items():
         if pattern.match(bare):
+            if role == "appendix" and len(bare.split()) > 2 and title.rstrip().endswith("."):
+                return "body"  # "Appendix A lists the items." is a sentence, not a heading
             return role
     return "body"
 
