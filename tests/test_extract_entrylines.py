@@ -87,3 +87,21 @@ def test_extract_entrylines_repeated_author_opens_and_open_author_list_goes_on()
         "statement: Professional responsibility in fieldwork education. Ottawa: CAOT.",
     ]
     assert entry_starts(lines, 88) == {2, 3, 4, 6}
+
+
+def test_extract_entrylines_book_chapters_dated_slots_and_open_quotes() -> None:
+    # Our own entries, wrapped as a PDF's text gives them. A line that ends on "In" / "Dans :" or on the
+    # first names after it goes on (the editors follow); an institution whose year slot holds a full
+    # date ("(le 7 février 2014)") opens an entry; a title still inside « » does not end at a full stop.
+    lines = [
+        "Draperi, J.-F. (2012). La coopération face à la crise. In",
+        "Demoustier, D. et Colletis, G. (dir.). L’économie sociale et solidaire face à la crise.",
+        "Paris : L’Harmattan, 45-67.",
+        "Gouvernement du Québec. (le 7 février 2014). Loi sur l’économie sociale, à jour au",
+        "1er mars 2014. http://www.legisquebec.gouv.qc.ca/",
+        "Lévesque, B. (2007). Un siècle et demi d’économie sociale au Québec. Dans : Marie",
+        "Bouchard, Jean Dupont et Paul Roy (dir.), Les coopératives en mouvement. Montréal : PUQ.",
+        "Ndiaye, A. (2016). « Entre la tontine et la coopérative. Les formes de l’épargne",
+        "solidaire au Sénégal ». Revue internationale de l’économie sociale, 341, 12-25.",
+    ]
+    assert entry_starts(lines, 90) == {3, 5, 7}

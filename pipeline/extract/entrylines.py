@@ -14,7 +14,9 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
@@ -34,7 +36,11 @@ INITIALS_HEAD = re.compile(r"^(?:[A-ZÀ-Þ]\.[\s-]?){1,3}\s?[A-ZÀ-Þ][\w’'\-]
 # more after it (not "University Press, 1986.", the last line of an entry).
 NAMED_YEAR_HEAD = re.compile(r"^[A-ZÀ-Þ«“\[][^.!?:;\d]{2,100}?[(\s,]\(?(?:1[5-9]\d\d|20[0-4]\d)[a-z]?\)?[.,:)]\s*\S")
 # Words, then the author-year slot: "Organisation internationale du travail (2019). ..."
-YEAR_SLOT_HEAD = re.compile(r"^[A-ZÀ-Þ][\w’'\-]*(?:[ ,&]+[\w’'\-.]+){0,12}?\s\((?:1[5-9]\d\d|20[0-4]\d)[a-z]?\)[.,:]")
+# or a date in the slot: "Gouvernement du Québec. (le 7 février 2014). ...", "Sioui, M. (2014, 17 décembre). ..."
+YEAR_SLOT_HEAD = re.compile(
+    r"^[A-ZÀ-Þ][\w’'\-]*(?:[ ,&]+[\w’'\-.]+){0,12}?\s\((?:[^()\d]{0,12}\d{1,2}(?:er)?\s[^()\d\s]{3,12}\s)?"
+    r"(?:1[5-9]\d\d|20[0-4]\d)[a-z]?(?:,\s?[^()]{3,25})?\)[.,:]"
+)
 # A line that cannot end an entry: a comma, colon, dash or open bracket last, "...", or a word in lower case.
 LEFT_OPEN = re.compile(r"(?:[,:(\[«“&/–-]|,\s?\.\.\.|…|(?<![\w.’'\-])[a-zà-ÿ]+)$")
 CONTINUATION = {
@@ -53,11 +59,56 @@ FEATURES = (
     "short_and_head", "short_and_upper", "year_and_head", "open_and_head", "has_year_and_year",
     "prev_end_pages", "period_and_head", "digit_and_head", "cur_names", "entry_chars", "cur_year_slot",
     "cur_year_60",
+    "entry_unclosed", "next_head", "next_lower", "cur_opening_share", "cur_short_end",
 )
 
 
-def line_features(prev: str, cur: str, width: float, entry: Sequence[str], list_heads: float) -> list[float]:
-    """The features of the break between `prev` and `cur`; `entry` is the current entry's lines so far."""
+@dataclass(frozen=True)
+class ListShape:
+    """What a whole list says about its entries: the share of its lines that open with an author's
+    head, and how often each opening shape (`opening`) occurs among its lines."""
+
+    heads: float
+    openings: Counter
+    lines: int
+
+    @classmethod
+    def of(cls, lines: Sequence[str]) -> "ListShape":
+        return cls(head_share(lines), Counter(opening(x) for x in lines), len(lines))
+
+    def share(self, line: str) -> float:
+        """How many lines of the list open like `line`, per expected entry (about one in three lines)."""
+        return min(3 * (self.openings[opening(line)] - 1) / max(1, self.lines), 1.5)
+
+
+def opening(line: str) -> str:
+    """The shape of a line's first two words: "Butler, James A." -> "C,C", "DUPONT, M." -> "A,I",
+    "Journal of English" -> "Cl", "---." -> "-"."""
+    out = []
+    for w in line.split()[:2]:
+        core = w.strip("«“\"‘([")
+        if re.fullmatch(r"[-—–_]{2,}.*", w):
+            out.append("-")
+            break
+        if re.fullmatch(r"(?:[A-ZÀ-Þ]\.-?)+", core.rstrip(",;:")):
+            shape = "I"
+        elif core[:1].isdigit():
+            shape = "9"
+        elif core[:1].isupper():
+            shape = "A" if core.rstrip(".,;:)").isupper() and len(core) > 2 else "C"
+        elif core[:1].islower():
+            shape = "l"
+        else:
+            shape = "o"
+        out.append(shape + ("," if w.endswith(",") else "." if w.endswith(".") and shape != "I" else ""))
+    return "".join(out)
+
+
+def line_features(lines: Sequence[str], i: int, width: float, entry: Sequence[str], shape: ListShape) -> list[float]:
+    """The features of the break before line `i` of `lines`; `entry` is the current entry's lines so far."""
+    prev, cur = lines[i - 1], lines[i]
+    nxt = lines[i + 1].lstrip() if i + 1 < len(lines) else ""
+    list_heads = shape.heads
     p, c = prev.rstrip(), cur.lstrip()
     last = p.split()[-1] if p.split() else ""
     first = c.split()[0].lower() if c.split() else ""
@@ -114,8 +165,18 @@ def line_features(prev: str, cur: str, width: float, entry: Sequence[str], list_
         "entry_chars": min(sum(len(x) for x in entry) / (3 * width), 1.5),
         "cur_year_slot": float(bool(YEAR_SLOT_HEAD.match(c))),
         "cur_year_60": float(bool(YEAR.search(c[:60]))),
+        "entry_unclosed": float(_unclosed(" ".join(entry))),
+        "next_head": float(bool(ENTRY_HEAD.match(nxt))),
+        "next_lower": float(nxt[:1].islower()),
+        "cur_opening_share": shape.share(c),
+        "cur_short_end": float(len(c.rstrip()) < 0.8 * width and c.rstrip().endswith(".")),
     }
     return [f[name] for name in FEATURES]
+
+
+def _unclosed(text: str) -> bool:
+    """A bracket or quote of the entry so far is still open: "« Entre l'école et la calebasse."."""
+    return any(text.count(a) > text.count(b) for a, b in (("(", ")"), ("[", "]"), ("«", "»"), ("“", "”")))
 
 
 def _name_share(line: str) -> float:
@@ -146,15 +207,19 @@ def _weights() -> tuple[float, ...]:
 
 
 # Two shapes decide a break whatever the model says: a repeated author ("---.", "———,") opens an
-# entry, and an author list left open ("Rais, A.,...", "Smith, J. &", "Dupont, M. et") goes on.
+# entry, and an author list left open ("Rais, A.,...", "Smith, J. &", "Dupont, M. et") or a line
+# ending on the word that introduces a book, or on the first names after it ("... users of French. In",
+# "Dans :", "In: Mariachiara") goes on.
 REPEATED_AUTHOR = re.compile(r"^(?:-{2,}|—{1,3}|_{2,}|–{2,})\s?[.,]")
-OPEN_AUTHORS = re.compile(r"(?:,\s?\.\.\.|,\s?…|&|\b(?:and|et|und|y))$")
+OPEN_AUTHORS = re.compile(
+    r"(?:,\s?\.\.\.|,\s?…|&|\b(?:and|et|und|y)|\b(?:[Ii]n|[Dd]ans)\s?:?(?:\s[A-ZÀ-Þ][\w’'\-]*,?){0,2})$"
+)
 
 
 def entry_starts(lines: Sequence[str], width: float, weights: Sequence[float] | None = None) -> set[int]:
     """Indices of the lines (past the first) that open a new entry, left to right."""
     w = weights if weights is not None else _weights()
-    share = head_share(lines)
+    shape = ListShape.of(lines)
     starts: set[int] = set()
     entry: list[str] = [lines[0]] if lines else []
     for i in range(1, len(lines)):
@@ -163,7 +228,7 @@ def entry_starts(lines: Sequence[str], width: float, weights: Sequence[float] | 
         elif REPEATED_AUTHOR.match(lines[i].lstrip()):
             opens = True
         else:
-            x = expand(line_features(lines[i - 1], lines[i], width, entry, share))
+            x = expand(line_features(lines, i, width, entry, shape))
             opens = 1 / (1 + math.exp(-sum(a * b for a, b in zip(w, x)))) >= 0.5
         if opens:
             starts.add(i)

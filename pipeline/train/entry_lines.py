@@ -21,7 +21,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from pipeline.extract.entrylines import FEATURES, entry_starts, expand, head_share, line_features
+from pipeline.extract.entrylines import FEATURES, ListShape, entry_starts, expand, line_features
 
 MODEL = Path(__file__).resolve().parents[1] / "data" / "entry_lines.json"
 SPLIT = Path(__file__).resolve().parents[1] / "data" / "erudit_split.json"
@@ -73,10 +73,10 @@ def examples(lists: Sequence[Sequence[str]], seed: int) -> tuple[list[list[float
     xs, ys = [], []
     for entries in lists:
         lines, firsts, width = wrap_list(entries, rng)
-        share, starts = head_share(lines), set(firsts)
+        shape, starts = ListShape.of(lines), set(firsts)
         entry = [lines[0]]
         for i in range(1, len(lines)):
-            xs.append(expand(line_features(lines[i - 1], lines[i], width, entry, share)))
+            xs.append(expand(line_features(lines, i, width, entry, shape)))
             ys.append(int(i in starts))
             entry = [lines[i]] if i in starts else entry + [lines[i]]
     return xs, ys
