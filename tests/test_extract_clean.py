@@ -81,4 +81,7 @@ def test_extract_clean_a_url_broken_over_lines_is_joined_without_a_space() -> No
     assert join_lines("http://www.stat.gouv.qc.ca/statistiques/qc_groupe_age_\net_sexe.xlsx") == (
         "http://www.stat.gouv.qc.ca/statistiques/qc_groupe_age_et_sexe.xlsx")
     assert join_lines("Voir https://coop.ca/a.\nLa suite.") == "Voir https://coop.ca/a. La suite."
+    # broken anywhere (not only after "/", "." ...): after a "_" it goes on; after a "." only a last piece
+    assert join_lines("https://coop.ca/resilience_in_two_\nregions") == "https://coop.ca/resilience_in_two_regions"
+    assert join_lines("http://coop.ca/Rapport_annuel_2016.\npdf") == "http://coop.ca/Rapport_annuel_2016.pdf"
     assert join_lines("see www.coop.ca/\nand more") == "see www.coop.ca/ and more"

@@ -274,3 +274,84 @@ def test_two_column_numbered_list_columns_stay_apart_beside_short_last_lines(tmp
         y += 2.0
     extracted = assemble(read_pdf(render_lines(tmp_path / "numbered.pdf", pages)))
     assert entries_of(extracted) == [numbered(k) for k in range(1, n + 1)]
+
+
+# Our own entries of a law list: one line each, no year at the head, ending on ";".
+LAWS = [
+    "Loi sur les coopératives, RLRQ, c. C-67.2;",
+    "Loi sur l’économie sociale, RLRQ, c. E-1.1.1;",
+    "Coopérative agricole c. Tremblay, 2009 QCCS 12;",
+    "Caisse populaire c. Dubois, [1994] 2 R.C.S. 113;",
+    "Loi sur les sociétés d’entraide économique, RLRQ, c. S-25.1.",
+]
+
+
+def _references_page(x: float, y: float, size: float, leading: float, items: list[str], hanging: float) -> list[Placed]:
+    out: list[Placed] = []
+    for text in items:
+        placed = wrap_lines(text, x, y, WIDTH, size=size, hanging=hanging, leading=leading)
+        out += placed
+        y = placed[-1].top + size * leading
+    return out
+
+
+def test_last_page_of_one_line_entries_and_a_header_printed_once(tmp_path: Path) -> None:
+    """A two-page paper: the running header is printed on page 2 only (once, so not by repetition: it sits
+    above where page 1's text starts), and page 2 holds only short one-line entries with no space
+    between them (each ends early on purpose: the next one's first word would have fitted). The header
+    used to run into the list, and the entries were glued into one."""
+    page1 = wrap_lines(sentences(0, 30), X, TOP, WIDTH)
+    y = page1[-1].top + 30
+    page1 += [Placed(X, y, "Références", 11, bold=True)]
+    header = Placed(X, TOP - 40, "Revue des études coopératives — La gouvernance démocratique", 8)
+    page2 = [header] + _references_page(X, TOP, 10.0, 1.3, LAWS, 18)
+    extracted = assemble(read_pdf(render_lines(tmp_path / "laws.pdf", [page1, page2])))
+    assert "Revue des études coopératives" not in extracted.text
+    assert entries_of(extracted) == LAWS
+
+
+def test_entry_whose_first_line_ends_a_page_goes_on_indented(tmp_path: Path) -> None:
+    """A hanging entry's first line is the last line of page 1, full (the next word did not fit) but
+    ending on a full stop; its indented rest opens page 2. On its own the line reads as a whole entry
+    (a title ends with a full stop): it used to become an entry, and its rest another."""
+    intro = wrap_lines(sentences(0, 12), X, TOP, WIDTH)
+    y = intro[-1].top + 30
+    page1 = intro + [Placed(X, y, "Bibliographie", 11, bold=True)]
+    items = [entry(n) for n in range(1, 4)]
+    page1 += _references_page(X, y + 20, 10.0, 1.3, items, 18)
+    # the fourth entry: its first line at the foot of page 1, the rest on page 2
+    words = "Les coopératives agricoles et la résilience des territoires ruraux du Québec et du Maroc".split()
+    for k in range(3, len(words) + 1):  # a title whose full stop ends the first line
+        long_entry = f"Mercier, Paul. {' '.join(words[:k])}. Montréal: Presses de l’Université du Québec, 2016."
+        lines = wrap_lines(long_entry, X, 0, WIDTH, hanging=18)
+        if lines[0].text.endswith("."):
+            break
+    assert lines[0].text.endswith(".") and len(lines) >= 2
+    first, rest = lines[0], lines[1:]
+    page1 += [Placed(X, page1[-1].top + 13, first.text, 10.0)]
+    page2 = [Placed(r.x, TOP + i * 13, r.text, 10.0) for i, r in enumerate(rest)]
+    page2 += _references_page(X, TOP + len(rest) * 13, 10.0, 1.3, [entry(5)], 18)
+    extracted = assemble(read_pdf(render_lines(tmp_path / "foot.pdf", [page1, page2])))
+    assert entries_of(extracted) == items + [long_entry, entry(5)]
+
+
+def test_years_inside_lines_make_no_gutter_on_a_one_column_page(tmp_path: Path) -> None:
+    """A one-column page of Chicago entries with years and page ranges mid-line ("1758-1834") and short
+    continuation lines: numbers were left out of the search for a gutter, so the spaces they filled
+    looked empty, a false gutter split the page into columns, and two-line entries into two."""
+    items = [
+        "Tilly, Charles. Popular Contention in Great Britain 1758-1834. Cambridge, Massachusetts: Harvard UP, 1995.",
+        "Whale, John. Imagination Under Pressure 1789-1832: Aesthetics, Politics and Utility. Cambridge: "
+        "Cambridge UP, 2000.",
+        "Wood, Marcus. Radical Satire and Print Culture 1790-1822. Oxford: Clarendon, 1994.",
+        "Wood, Marcus. Blind Memory: Visual Representations of Slavery in Britain and North America "
+        "1780-1865. Manchester: Manchester UP, 2000.",
+        "Worrall, David. Radical Culture: Discourse, Resistance and Surveillance 1790-1820. Hemel Hempstead: "
+        "Harvester Wheatsheaf, 1992.",
+    ] * 3
+    page1 = wrap_lines(sentences(0, 20), X, TOP, WIDTH)
+    y = page1[-1].top + 30
+    page1 += [Placed(X, y, "Works Cited", 11, bold=True)]
+    page2 = _references_page(X, TOP, 9.5, 1.3, items, 15)
+    extracted = assemble(read_pdf(render_lines(tmp_path / "years.pdf", [page1, page2])))
+    assert entries_of(extracted) == items

@@ -107,13 +107,20 @@ def looks_numbered(paras: Sequence[str]) -> bool:
 
 def one_entry_each(paras: Sequence[str]) -> bool:
     """Whether the list's paragraphs are its entries (a text export, one entry a paragraph): nearly all
-    (nine in ten) open like an entry and end like one (not cut on a comma or a word in lower case), half
-    hold a year, whatever the citation style (laws and archives often have none)."""
+    (nine in ten) open like an entry and end like one (not cut on a comma or a word in lower case), and
+    half hold a year, whatever the citation style, or (laws and archives often have none) nearly all
+    close on a full stop or semicolon and are not a wrapped list's lines."""
     if len(paras) < 3:
         return False
     whole = sum(_opens_entry(p) and not _left_open(p) and 15 <= len(p) <= 1500 for p in paras)
+    if whole < 0.9 * len(paras):
+        return False
     dated = sum(bool(YEAR_RE.search(p)) for p in paras)
-    return whole >= 0.9 * len(paras) and dated >= 0.5 * len(paras)
+    if dated >= 0.5 * len(paras):
+        return True
+    # laws, cases and archives ("Loi sur les coopératives, RLRQ, c. C-67.2;"): undated, but each closed
+    # like an entry, and not the lines of a wrapped list
+    return sum(_closes_entry(p) for p in paras) >= 0.9 * len(paras) and _line_width(paras) is None
 
 
 def _opens_entry(para: str) -> bool:
@@ -129,8 +136,10 @@ def _left_open(para: str) -> bool:
     """An entry cut mid-way: it ends on a comma, colon, dash, conjunction or a word in lower case
     ("... in the"), or a bracket or quote is still open."""
     para = para.rstrip()
-    if re.search(r"(?:https?://|www\.)\S+$", para):
-        return False  # a URL last: "https://www.ncbi.nlm.nih.gov/pmc/articles/PMC5888271/"
+    if re.search(r"(?:https?://|www\.)\S+(?: [\w%~+#/.?=&-]+){0,3}$", para):
+        # a URL last: "https://www.ncbi.nlm.nih.gov/pmc/articles/PMC5888271/", or broken by a line end
+        # where a printer breaks URLs anywhere (".../ICD10Volume2_fr_2008. pdf", "..._different_ estimates")
+        return False
     if re.search(r"[,:(\[«“&/–-]$|(?<![\w.])[a-zà-ÿ]+$", para) and not re.search(r"\b(?:al|éd|ed|eds|dir|coll|p|pp|n|no|vol)$", para):
         return True
     return para.count("(") > para.count(")") or para.count("«") > para.count("»") or para.count("“") > para.count("”")

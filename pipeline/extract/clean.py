@@ -52,6 +52,23 @@ def normalise_chars(text: str) -> str:
 # The line ends inside a URL at a break typesetting allows; the next line carries on with its rest.
 URL_BROKEN = re.compile(r"(?:https?://|www\.)\S*[/._?=&-]$")
 URL_REST = re.compile(r"^(?=\S*(?:[/?=&%_]|\.\w|\d))[\w%~+#/.?=&-]+(?=\s|$)")
+URL_PIECE = re.compile(r"^[\w%~+#/.?=&-]+?(?=[.,;)]?(?:\s|$))")
+
+
+def _url_goes_on(url: str, line: str) -> bool:
+    """Whether `line` opens with the rest of `url`, broken at the line's end: a path-like piece ("/x",
+    "?a=1", "2016.pdf"); after a "_", "=", "&", "?" or "-", which no URL ends on, any piece of URL
+    characters ("..._different_" / "estimates"); after a "." or "/", a piece in lower case that ends the
+    paragraph ("2008." / "pdf")."""
+    if URL_REST.match(line) and not (url.endswith(".") and line[:1].isupper()):
+        return True
+    piece = URL_PIECE.match(line)
+    if not piece:
+        return False
+    if url[-1] in "_=&?-":
+        return True
+    # after a "." or "/" (where a URL may end), only a last piece: "2008." / "pdf", not "www.coop.ca/" / "and more"
+    return (line[:1].islower() or line[:1].isdigit()) and len(line.split()) == 1
 
 
 def join_lines(raw: str, vocabulary: frozenset[str] = frozenset()) -> str:
@@ -64,7 +81,7 @@ def join_lines(raw: str, vocabulary: frozenset[str] = frozenset()) -> str:
             continue
         if not out:
             out = line
-        elif URL_BROKEN.search(out) and URL_REST.match(line) and not (out.endswith(".") and line[:1].isupper()):
+        elif (m := URL_BROKEN.search(out)) and _url_goes_on(m.group(0), line):
             out += line  # a URL broken after "/", ".", "-", "_", "?", "=" or "&" goes on without a space
         elif (m := WORD_END.search(out)) and (n := WORD_START.match(line)):
             joined = dehyphenate(m.group(1), n.group(1), vocabulary)

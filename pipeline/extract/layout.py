@@ -60,13 +60,14 @@ def find_gutter(rows: list[list[dict]], width: float, body_size: float) -> tuple
     body: list[dict] = []
     full = split = 0
     for row in rows:
-        words = [w for w in row if 0.7 * body_size <= w["size"] <= 1.35 * body_size and _wordy(w["text"])]
+        sized = sorted((w for w in row if 0.7 * body_size <= w["size"] <= 1.35 * body_size), key=lambda w: w["x0"])
+        words = [w for w in sized if _wordy(w["text"])]
         if not words:
             continue
         split += 1
-        words.sort(key=lambda w: w["x0"])
         if words[0]["x0"] < lo_x and words[-1]["x1"] > hi_x:
-            gaps = [b["x0"] - a["x1"] for a, b in zip(words, words[1:]) if b["x0"] > width * 0.3 and a["x1"] < width * 0.7]
+            # gaps between all the row's words: a year or a page number fills the space it takes
+            gaps = [b["x0"] - a["x1"] for a, b in zip(sized, sized[1:]) if b["x0"] > width * 0.3 and a["x1"] < width * 0.7]
             if not gaps or max(gaps) < 0.8 * body_size:
                 full += 1
                 continue  # a full-width line
@@ -385,10 +386,25 @@ def running_slots(pages: list[tuple[list[Line], float]], body_size: float, margi
             here.append((i, key))
             slots.setdefault(key, set()).add(number)
         found.append(here)
+    # Where each page's text (its lines that are not such candidates) starts and ends.
+    extents: list[tuple[float, float] | None] = []
+    for (lines, _), here in zip(pages, found):
+        rest = [ln for j, ln in enumerate(lines) if j not in {i for i, _ in here}]
+        extents.append((min(ln.top for ln in rest), max(ln.bottom for ln in rest)) if len(rest) >= 3 else None)
     out: list[set[int]] = []
-    for here in found:
-        out.append({i for i, key in here if len(slots[key] | _neighbours(slots, key)) >= 2})
+    for number, here in enumerate(found):
+        lines = pages[number][0]
+        others = [e for k, e in enumerate(extents) if k != number and e is not None]
+        out.append({i for i, key in here if len(slots[key] | _neighbours(slots, key)) >= 2
+                    or _beyond_text(lines[i], key[0], others)})
     return out
+
+
+def _beyond_text(line: Line, top: bool, others: list[tuple[float, float]]) -> bool:
+    """A top-margin line printed above where the text of every other page starts: a running header
+    printed once (the second page of a two-page paper). Not at the foot: a last page ends short, so a
+    footnote set apart at the foot of another page would pass for a footer."""
+    return top and bool(others) and all(line.bottom < start - 0.3 * line.size for start, _ in others)
 
 
 def _neighbours(slots: dict[tuple[bool, int], set[int]], key: tuple[bool, int]) -> set[int]:

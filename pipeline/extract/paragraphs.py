@@ -25,6 +25,7 @@ NOTE_START = re.compile(r"^(?:(?:\[?\d{1,3}[\].]?|[*∗†‡§¶]+)(?=\s|[A-Za-
 BULLET = re.compile(r"^(?:[–—•▪◦·‣∙*-]\s|\(?[a-z\d]{1,2}[).]\s)")
 HYPHEN_END = re.compile(r"[^\W\d_]-$")
 SENTENCE_END = re.compile(r"[.!?:»”\")]$")
+OPEN_END = re.compile(r"(?:[,:&(\[«“–-]|(?<![\w.’'\-])[a-zà-ÿ]+)$")  # a line that cannot end a paragraph
 FINAL_STOP = re.compile(r"[.!?…][\s»”\"')\]]*$")  # a sentence's last stop, before closing quotes or brackets
 PUA = str.maketrans({"\uf028": "(", "\uf029": ")", "\uf05b": "[", "\uf05d": "]", "\uf02d": "-"})
 Tagged = tuple[Line, str]  # a line and its kind from pdf.py
@@ -39,10 +40,14 @@ class Piece:
     indented: bool  # first line indented from the column's left edge
     hanging: bool  # first line at the margin, the next ones indented (a reference, a list item)
     full: bool  # justified text whose last line runs to the column's right edge
+    room: float = 0.0  # how much more its last line could have held (points), 0 when unknown
+    first_word: float = 0.0  # the width of its first word (points)
+    size: float = 10.0  # the type size of its last line
 
 
-def page_pieces(lines: list[Tagged], page: int, body: float) -> list[Piece]:
-    """Cut one page's kept lines into paragraph pieces and name their kinds."""
+def page_pieces(lines: list[Tagged], page: int, body: float, measures: dict[tuple[int, int], float] | None = None) -> list[Piece]:
+    """Cut one page's kept lines into paragraph pieces and name their kinds; `measures`: where the
+    document's longest lines end (`line_measures` of all its pages; this page's own when not given)."""
     edges = column_edges([ln for ln, k in lines if not k])
     styles = _styles(lines, edges)
     leading = _leadings(lines)
@@ -52,16 +57,18 @@ def page_pieces(lines: list[Tagged], page: int, body: float) -> list[Piece]:
             chunks.append([tagged])
         else:
             chunks[-1].append(tagged)
+    own, measures = line_measures(lines), measures or {}
     out: list[Piece] = []
     for chunk in chunks:
         style = styles.get(_group(chunk[0][0]), "")
-        for part in _paragraphs(chunk, edges, style):
+        measure = _measure(chunk[0][0], own, measures, edges)
+        for part in _paragraphs(chunk, edges, style, measure):
             if len(part) > 1 and not part[0][1] and role_of(" ".join(part[0][0].text.split())) != "body":
                 # a section's name on a line of its own, run on into the next line of the same style
                 # ("Referencias Bibliográficas" / "Fuentes primarias"): a heading by itself
                 out.append(_piece(part[:1], page, body, edges, False))
                 part = part[1:]
-            out.append(_piece(part, page, body, edges, style == "hanging"))
+            out.append(_piece(part, page, body, edges, style == "hanging", measure))
     return out
 
 
@@ -131,6 +138,12 @@ def _continues(a: Piece, b: Piece, margins: list[int] | None = None) -> bool:
         return True  # "(Jones et Spicer, 2009 ;" / "Tedmanson et al. 2012)": a parenthesis goes on over the break
     if a.hanging and (b.indented or _indented_in_document(b, margins or [])):
         return True
+    if not a.indented and (b.indented or _indented_in_document(b, margins or [])):
+        # an entry's first line at the foot of a page goes on indented on the next: left open
+        # ("... Philadelphia:"), or full (the next word did not fit on it)
+        one_line = "\n" not in a.block.text.strip()
+        if OPEN_END.search(text) or one_line and a.room and not _fits(a.room, b.first_word, a.size):
+            return True
     # justified text: a paragraph's last line stops short, so a full one goes on (unless the next is indented)
     return a.full and not b.indented and not BULLET.match(nxt) and not CAPTION.match(nxt)
 
@@ -244,7 +257,44 @@ def _indents(lines: list[Line], left: float) -> list[bool]:
     return [0.7 * ln.size <= ln.x0 - left <= 8 * ln.size for ln in lines]
 
 
-def _paragraphs(chunk: list[Tagged], edges: dict, group_style: str = "") -> list[list[Tagged]]:
+def line_measures(lines: list[Tagged]) -> dict[tuple[int, int], float]:
+    """Per column and type size (and per column alone, size -1), where the longest lines end (the 95th
+    percentile of x1 of the body lines, at least five): the measure a ragged-right line could have run to."""
+    ends: dict[tuple[int, int], list[float]] = {}
+    for ln, kind in lines:
+        if kind in ("", "note"):
+            ends.setdefault((ln.column, round(ln.size)), []).append(ln.x1)
+            ends.setdefault((ln.column, -1), []).append(ln.x1)
+    return {key: sorted(xs)[int(0.95 * (len(xs) - 1))] for key, xs in ends.items() if len(xs) >= 5}
+
+
+def _measure(line: Line, own: dict, document: dict, edges: dict) -> float:
+    """The measure of `line`'s column at its size: this page's or the document's, whichever is wider,
+    else the column's (any size), else its right edge."""
+    key = (line.column, round(line.size))
+    found = max(own.get(key, 0.0), document.get(key, 0.0))
+    if not found:
+        found = max(own.get((line.column, -1), 0.0), document.get((line.column, -1), 0.0))
+    return max(found, edges.get(line.column, (0.0, 0.0))[1])
+
+
+def _next_word_fits(prev: Line, line: Line, measure: float) -> bool:
+    """The first word of `line` would have fitted at the end of `prev`: the break was made on purpose
+    (a list of one-line items, "Daigle c. Tremblay, [1989] 2 R.C.S. 530;"), not by the line's end."""
+    if not measure or not prev.text or prev.x1 >= measure:
+        return False
+    char = _char_width(prev)
+    word = line.text.split()[0] if line.text.split() else ""
+    return _fits(measure - prev.x1, char * (len(word) + 1), prev.size)
+
+
+def _fits(room: float, word: float, size: float) -> bool:
+    """Room for a word whose width is estimated from the line's mean character width (digits and
+    capitals run wider than the mean): with a quarter more and a type size to spare."""
+    return room > 1.25 * word + size
+
+
+def _paragraphs(chunk: list[Tagged], edges: dict, group_style: str = "", measure: float = 0.0) -> list[list[Tagged]]:
     """Split a chunk at indented first lines, hanging indents and short last lines.
 
     A block whose first line is indented is a paragraph: the next indented line
@@ -259,6 +309,9 @@ def _paragraphs(chunk: list[Tagged], edges: dict, group_style: str = "") -> list
     size = line0.size
     indent = _indents([ln for ln, _ in chunk], left)
     full = _full([ln for ln, _ in chunk], right)
+    # ragged right: a line is full too where the next line's first word would not have fitted on it
+    full = [f or i + 1 < len(chunk) and measure > 0 and not _next_word_fits(ln, chunk[i + 1][0], measure)
+            for i, ((ln, _), f) in enumerate(zip(chunk, full))]
     style = chunk_style(indent, full) or group_style
     if not indent[0] and all(indent[1:]) and not any(BULLET.match(ln.text) for ln, _ in chunk[1:]):
         return [chunk]  # a chunk set apart by space, at the margin then indented: one hanging item (an entry)
@@ -269,6 +322,8 @@ def _paragraphs(chunk: list[Tagged], edges: dict, group_style: str = "") -> list
         ended = prev.x1 < right - 1.5 * size or bool(SENTENCE_END.search(prev.text))
         if BULLET.match(line.text) and not indent[i]:
             new = True  # a list item at the margin
+        elif kind == "" and not indent[i] and _starts_upper(line.text) and _next_word_fits(prev, line, measure):
+            new = True  # the line before ended early on purpose (however the block's lines are set)
         elif style == "hanging":
             new = not indent[i]
         elif i == 1 and len(chunk) <= 3 and style != "indented" and indent[1] and not indent[0] and full[0]:
@@ -319,20 +374,27 @@ def chunk_style(indent: list[bool], full: list[bool] | None = None) -> str:
         return ""
     if all(n == 1 for n in margin):
         return "hanging"
+    hanging, indented = _change_votes(indent, full) if full is not None else (0, 0)
     if all(n == 1 for n in inner) and sum(margin) / len(margin) >= 2:
-        return "indented"
-    if full is None:
-        return ""
-    hanging = indented = 0
-    for i in range(1, len(indent)):
-        if indent[i] != indent[i - 1]:
-            if full[i - 1] == indent[i]:  # full before an indent, short before the margin
-                hanging += 1
-            else:
-                indented += 1
+        # runs alone read as indented paragraphs, but a hanging list of one- and two-line entries reads
+        # M M M I M M I M the same: the lines before the changes tell them apart
+        return "hanging" if hanging >= 4 and indented <= hanging // 10 else "indented"
     if hanging >= 4 and indented <= hanging // 10:
         return "hanging"
     return ""
+
+
+def _change_votes(indent: list[bool], full: list[bool]) -> tuple[int, int]:
+    """At each change between margin and indent, whether the line before reads as a hanging list's (full
+    before an indent, short before the margin) or as indented paragraphs' (the other way round)."""
+    hanging = indented = 0
+    for i in range(1, len(indent)):
+        if indent[i] != indent[i - 1]:
+            if full[i - 1] == indent[i]:
+                hanging += 1
+            else:
+                indented += 1
+    return hanging, indented
 
 
 def _starts_upper(text: str) -> bool:
@@ -340,7 +402,7 @@ def _starts_upper(text: str) -> bool:
     return bool(t) and (t[0].isupper() or t[0].isdigit())
 
 
-def _piece(part: list[Tagged], page: int, body: float, edges: dict, hanging: bool) -> Piece:
+def _piece(part: list[Tagged], page: int, body: float, edges: dict, hanging: bool, measure: float = 0.0) -> Piece:
     lines = [ln for ln, _ in part]
     kind = part[0][1] or "body"
     text = "\n".join(_raw(ln.text) for ln in lines)
@@ -359,7 +421,14 @@ def _piece(part: list[Tagged], page: int, body: float, edges: dict, hanging: boo
         indented=indent[0],
         hanging=hanging or len(lines) > 1 and not indent[0] and all(indent[1:]),
         full=justified and lines[-1].x1 >= right - 0.5 * lines[-1].size,
+        room=max(0.0, measure - lines[-1].x1),
+        size=lines[-1].size,
+        first_word=_char_width(lines[0]) * (len(lines[0].text.split()[0]) + 1) if lines[0].text.split() else 0.0,
     )
+
+
+def _char_width(line: Line) -> float:
+    return (line.x1 - line.x0) / max(1, len(line.text))
 
 
 def _heading(lines: list[Line], text: str, body: float) -> tuple[str, int]:

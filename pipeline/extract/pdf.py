@@ -37,7 +37,7 @@ from pipeline.extract.layout import WORD_GAP, Line, build_lines, running_slots
 from pipeline.extract.model import Source, Table
 from pipeline.extract import ocr
 from pipeline.extract.pdfchars import PageChars, open_document, read_page
-from pipeline.extract.paragraphs import NOTE_START, Piece, join_continuations, page_pieces
+from pipeline.extract.paragraphs import NOTE_START, Piece, join_continuations, line_measures, page_pieces
 from pipeline.extract.sections import role_of
 from pipeline.extract import superscripts
 from pipeline.extract.words import page_words
@@ -100,11 +100,18 @@ def read_pdf(path: Path, password: str | None = None) -> Source:
     _mark_furniture(pages)
     pieces: list[Piece] = []
     marks: list[superscripts.Mark] = []
+    kept_lines = []
     for page in pages:
         _mark_notes(page, body)
         marks.extend(_write_raised(page))
-        kept = [(ln, k) for ln, k in zip(page.lines, page.kinds) if k != "drop"]
-        pieces.extend(page_pieces(kept, page.number, body))
+        kept_lines.append([(ln, k) for ln, k in zip(page.lines, page.kinds) if k != "drop"])
+    # the document's measure per column; in a paper set in columns, a page read as one column (the last
+    # page's few lines) is no measure of the full-width lines of its first page
+    measures = line_measures([tagged for kept in kept_lines for tagged in kept])
+    if any(column for column, _ in measures):
+        measures = {key: x for key, x in measures.items() if key[0]}
+    for page, kept in zip(pages, kept_lines):
+        pieces.extend(page_pieces(kept, page.number, body, measures))
     blocks = join_continuations(_section_kinds(pieces))
     return Source(blocks=tuple(blocks), pages=len(pages), tables=tuple(tables), has_text_layer=layer,
                   undecoded_pages=undecoded, ocr_pages=read, superscripts=tuple(marks))
