@@ -379,9 +379,8 @@ def render_scanned(path: Path, text: str = "A scanned page") -> Path:
     return Path(path)
 
 
-def render_scan(path: Path, paragraphs: Sequence[str], angle: float = 1.5, dpi: int = 300) -> Path:
-    """An image-only PDF of text printed and scanned slightly askew: the paragraphs, wrapped in one column
-    (DejaVu Serif, 11 pt), drawn on an A4 page at `dpi`, turned by `angle` degrees, embedded as the page's only image."""
+def _scan_image(paragraphs: Sequence[str], angle: float, dpi: int):
+    """The paragraphs wrapped in one column (DejaVu Serif, 11 pt) on a white A4 page image at `dpi`, turned by `angle`."""
     from PIL import Image, ImageDraw, ImageFont
 
     files = _font_files()
@@ -401,9 +400,46 @@ def render_scan(path: Path, paragraphs: Sequence[str], angle: float = 1.5, dpi: 
                 line = f"{line} {word}".strip()
         draw.text((left, y), line, font=font, fill=0)
         y += leading * 1.8
-    image = image.rotate(angle, resample=Image.BICUBIC, fillcolor=255)
+    return image.rotate(angle, resample=Image.BICUBIC, fillcolor=255)
+
+
+def _image_pdf(path: Path, image) -> Path:
     doc = _Doc()
     doc.add_page()
     doc.image(image, x=0, y=0, w=PAGE_W, h=PAGE_H)
     doc.output(str(path))
     return Path(path)
+
+
+def render_scan(path: Path, paragraphs: Sequence[str], angle: float = 1.5, dpi: int = 300) -> Path:
+    """An image-only PDF of text printed and scanned slightly askew: the paragraphs, wrapped in one column
+    (DejaVu Serif, 11 pt), drawn on an A4 page at `dpi`, turned by `angle` degrees, embedded as the page's only image."""
+    return _image_pdf(path, _scan_image(paragraphs, angle, dpi))
+
+
+def render_shaded_scan(
+    path: Path,
+    paragraphs: Sequence[str],
+    side: str = "right",
+    band: float = 0.3,
+    floor: float = 0.3,
+    angle: float = 1.0,
+    seed: int = 0,
+    dpi: int = 300,
+) -> Path:
+    """An image-only PDF of a page scanned open in a book, to black and white: `render_scan`'s page, blurred by
+    the scanner's optics, darkened towards one edge (`side`: "right", "left", "top" or "bottom") over the last
+    `band` of the page down to `floor` of white (the shadow of the spine), with sensor noise, then thresholded
+    to one bit at mid-grey. In the shadow the paper turns to speckle and the strokes thicken, as on real scans."""
+    import numpy as np
+    from PIL import Image, ImageFilter
+
+    image = _scan_image(paragraphs, angle, dpi).filter(ImageFilter.GaussianBlur(1.0))
+    grey = np.asarray(image, dtype=np.float64)
+    h, w = grey.shape
+    across = {"right": np.linspace(0, 1, w), "left": np.linspace(1, 0, w)}.get(side)
+    down = {"bottom": np.linspace(0, 1, h), "top": np.linspace(1, 0, h)}.get(side)
+    ramp = (across[None, :] if across is not None else down[:, None]) - (1 - band)  # > 0 inside the band
+    light = 1 - (1 - floor) * np.clip(ramp / band, 0, 1)
+    noisy = grey * light + np.random.default_rng(seed).normal(0, 24, grey.shape)
+    return _image_pdf(path, Image.fromarray(np.where(noisy < 128, 0, 255).astype(np.uint8)).convert("1"))

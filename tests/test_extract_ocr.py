@@ -2,7 +2,8 @@
 through the same layout; without Tesseract a scan is flagged needs_ocr with the command that installs it.
 
 The scanned fixture is French text written here, drawn on an A4 page image at 300 dpi, turned by 1.5 degrees
-and embedded as the page's only image (tests/render.py `render_scan`).
+and embedded as the page's only image (tests/render.py `render_scan`). The shaded fixtures are English text written
+here, scanned to black and white with a book's spine shadow along one edge (`render_shaded_scan`).
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ import re
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
-from render import render_scan
+from render import render_scan, render_shaded_scan
 
 from pipeline.config import Config
 from pipeline.corpus.add import add_paper
@@ -34,6 +36,15 @@ FRENCH = [
     "à la réserve impartageable, qui protège l'entreprise contre la tentation de la démutualisation.",
     "Nous concluons que les politiques publiques devraient renforcer les réseaux de coopératives plutôt que "
     "financer des projets isolés, et former les dirigeantes élues à la gestion financière.",
+]
+
+ENGLISH = [
+    "Housing cooperatives in Montreal kept their rents below the market through the nineties because members "
+    "voted each year on the budget and did the upkeep themselves. The archive of their general meetings shows "
+    "how a small reserve, set aside in good years, paid for the roofs when the winter of 1998 broke them.",
+    "The federation lent money to the weakest of them at no interest, and its staff trained new boards in "
+    "bookkeeping. Members we met spoke of solidarity less than of habit: the meeting came every spring, "
+    "and people went.",
 ]
 
 
@@ -79,6 +90,31 @@ def test_ocr_scanned_french_page_reads_as_text_in_french(scan, tesseract):
     assert extracted.to_json()["ocr"] == [{"page": 1, "confidence": extracted.ocr_pages[0][1]}]
     paragraphs = [extracted.text[p.start : p.end] for p in extracted.paragraphs]
     assert len(paragraphs) == 3 and paragraphs[0].startswith("Les coopératives agricoles")  # the layout's blocks
+
+
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_ocr_shaded_scan_reads_the_words_in_the_spine_shadow(tmp_path, tesseract, side):
+    """A black-and-white scan of a book's page: the spine's shadow darkens the last words of every line (the first,
+    on a left-hand page) into speckle and fattened strokes; they are read all the same, and no noise comes out as words."""
+    shaded = render_shaded_scan(tmp_path / f"shaded-{side}.pdf", ENGLISH, side=side, floor=0.2, angle=-1.0, seed=7)
+    text = extract(shaded).text
+    assert recall(" ".join(ENGLISH), text) >= 0.95
+    assert recall(text, " ".join(ENGLISH)) >= 0.95  # precision: the speckle is not read as words
+
+
+def test_ocr_flatten_leaves_an_evenly_lit_page_as_it_is_and_blanks_a_black_edge():
+    from PIL import Image, ImageDraw
+
+    page = Image.new("L", (800, 400), 255)
+    ImageDraw.Draw(page).rectangle((100, 100, 300, 110), fill=0)  # a stroke on white paper
+    before = page.tobytes()
+    flat = np.asarray(ocr.flatten(page))
+    assert page.tobytes() == before  # a new image: the page is left as rendered
+    assert (flat == np.asarray(page)).all()  # evenly lit: left as it is
+    edge = page.copy()
+    ImageDraw.Draw(edge).rectangle((600, 0, 800, 400), fill=0)  # beyond the paper: the scanner's black lid
+    flat = np.asarray(ocr.flatten(edge))
+    assert (flat[:, 680:] == 255).all() and flat[105, 200] < 60
 
 
 def test_ocr_deterministic(scan, tesseract):
