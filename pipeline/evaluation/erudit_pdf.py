@@ -117,17 +117,19 @@ class _Pages:
     def font(self, size: float, bold: bool = False) -> None:
         self.pdf.set_font("Body", "B" if bold else "", size)
 
-    def wrap(self, text: str, width: float) -> list[str]:
-        """Greedy word wrapping at `width` points in the current font; a word wider than the line (a
-        URL, a DOI) is broken where typesetting breaks it, so no line runs over the next column."""
+    def wrap(self, text: str, width: float, rest: float | None = None) -> list[str]:
+        """Greedy word wrapping at `width` points in the current font (`rest` for the lines after the
+        first: a hanging indent); a word wider than the line (a URL, a DOI) is broken where typesetting
+        breaks it, so no line runs over the next column."""
         lines: list[str] = []
         current, used = "", 0.0
         space = self.pdf.get_string_width(" ")
         for word in text.split():
-            pieces = self._pieces(word, width)
+            measure = width if not lines or rest is None else rest
+            pieces = self._pieces(word, measure)
             for k, piece in enumerate(pieces):
                 w = self.pdf.get_string_width(piece)
-                if current and (k > 0 or len(pieces) > 1 or used + space + w > width):
+                if current and (k > 0 or len(pieces) > 1 or used + space + w > measure):
                     lines.append(current)
                     current, used = piece, w
                 elif current:
@@ -163,10 +165,9 @@ class _Pages:
         self.font(size, bold)
         leading = size * self.layout.leading
         bottom = PAGE_H - self.layout.margin_bottom
-        first = self.wrap(text, self.col_w)
-        if hanging:  # lines after the first are narrower: wrap them again
-            first = first[:1] + self.wrap(" ".join(first[1:]), self.col_w - hanging)
-        lines = first
+        # lines after the first are narrower under a hanging indent (wrapped so from the text itself:
+        # rejoining the lines would put spaces into a URL broken over them)
+        lines = self.wrap(text, self.col_w, self.col_w - hanging if hanging else None)
         if bold and self.y + leading * 3 > bottom:  # a heading does not end a column
             self._next_column()
             self.font(size, bold)

@@ -49,23 +49,27 @@ def normalise_chars(text: str) -> str:
     return SPACES.sub(" ", CONTROLS.sub("", text))
 
 
-# The line ends inside a URL at a break typesetting allows; the next line carries on with its rest.
-URL_BROKEN = re.compile(r"(?:https?://|www\.)\S*[/._?=&-]$")
-URL_REST = re.compile(r"^(?=\S*(?:[/?=&%_]|\.\w|\d))[\w%~+#/.?=&-]+(?=\s|$)")
-URL_PIECE = re.compile(r"^[\w%~+#/.?=&-]+?(?=[.,;)]?(?:\s|$))")
+# The line ends inside a URL (at a break typesetting allows, or anywhere); the next line may carry on with its rest.
+URL_BROKEN = re.compile(r"(?:https?://|www\.)\S*$")
+_URL_CHARS = r"[\w%~+#/.?=&:@!$*,;-]"
+URL_REST = re.compile(rf"^(?=\S*(?:[/?=&%_]|\.\w|\d)){_URL_CHARS}+?(?=[>)\]]?[.,;]?(?:\s|$))")
+URL_PIECE = re.compile(rf"^{_URL_CHARS}+?(?=[>)\]]?[.,;]?(?:\s|$))")
 
 
-def _url_goes_on(url: str, line: str) -> bool:
-    """Whether `line` opens with the rest of `url`, broken at the line's end: a path-like piece ("/x",
-    "?a=1", "2016.pdf"); after a "_", "=", "&", "?" or "-", which no URL ends on, any piece of URL
-    characters ("..._different_" / "estimates"); after a "." or "/", a piece in lower case that ends the
-    paragraph ("2008." / "pdf")."""
-    if URL_REST.match(line) and not (url.endswith(".") and line[:1].isupper()):
-        return True
+def url_goes_on(url: str, line: str) -> bool:
+    """Whether `line` opens with the rest of `url`, broken at the line's end. At a break typesetting
+    allows: a path-like piece ("/x", "?a=1", "2016.pdf"); after a "_", "=", "&", "?", ":" or "-", which no URL
+    ends on, any piece of URL characters ("..._different_" / "estimates"); after a "." or "/", a piece in
+    lower case that ends the paragraph ("2008." / "pdf"). Cut anywhere else (mid-word: "...%20onse" /
+    "t%20of%20..."), only a piece with a URL's own marks in it (%, =, &, /, _)."""
     piece = URL_PIECE.match(line)
     if not piece:
         return False
-    if url[-1] in "_=&?-":
+    if url[-1].isalnum():
+        return bool(re.search(r"[%=&/_]", piece.group(0)))
+    if URL_REST.match(line) and not (url.endswith(".") and line[:1].isupper()):
+        return True
+    if url[-1] in "_=&?:-":
         return True
     # after a "." or "/" (where a URL may end), only a last piece: "2008." / "pdf", not "www.coop.ca/" / "and more"
     return (line[:1].islower() or line[:1].isdigit()) and len(line.split()) == 1
@@ -81,7 +85,7 @@ def join_lines(raw: str, vocabulary: frozenset[str] = frozenset()) -> str:
             continue
         if not out:
             out = line
-        elif (m := URL_BROKEN.search(out)) and _url_goes_on(m.group(0), line):
+        elif (m := URL_BROKEN.search(out)) and url_goes_on(m.group(0), line):
             out += line  # a URL broken after "/", ".", "-", "_", "?", "=" or "&" goes on without a space
         elif (m := WORD_END.search(out)) and (n := WORD_START.match(line)):
             joined = dehyphenate(m.group(1), n.group(1), vocabulary)

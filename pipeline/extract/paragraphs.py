@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
+from pipeline.extract.clean import URL_BROKEN, url_goes_on
 from pipeline.extract.layout import Line
 from pipeline.extract.model import Block
 from pipeline.extract.sections import heading_level, role_of
@@ -130,6 +131,8 @@ def _continues(a: Piece, b: Piece, margins: list[int] | None = None) -> bool:
         return False
     if HYPHEN_END.search(text) and nxt[0].isalpha():
         return True  # a word broken at the line end goes on, wherever the next line is
+    if (url := URL_BROKEN.search(text)) and url_goes_on(url.group(0), b.block.text.lstrip()):
+        return True  # so does a URL ("https://doi.org/10.1186/" / "1475-2840-6-5")
     if a.region == b.region:
         return False  # cut on purpose within a column
     if nxt[0].islower() and not FINAL_STOP.search(text):
