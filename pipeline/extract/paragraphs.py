@@ -132,7 +132,11 @@ def _continues(a: Piece, b: Piece, margins: list[int] | None = None) -> bool:
     if HYPHEN_END.search(text) and nxt[0].isalpha():
         return True  # a word broken at the line end goes on, wherever the next line is
     if (url := URL_BROKEN.search(text)) and url_goes_on(url.group(0), b.block.text.lstrip()):
-        return True  # so does a URL ("https://doi.org/10.1186/" / "1475-2840-6-5")
+        # so does a URL ("https://doi.org/10.1186/" / "s12913-014-0588-y"), where it cannot end there or
+        # the piece carries a URL's own marks (not "... .pdf." / "12. Smith J", the next numbered entry)
+        piece = b.block.text.split(None, 1)[0]
+        if url.group(0)[-1] in "_=&?:-" or re.search(r"[%=&/_]", piece):
+            return True
     if a.region == b.region:
         return False  # cut on purpose within a column
     if nxt[0].islower() and not FINAL_STOP.search(text):
