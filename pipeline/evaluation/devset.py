@@ -74,6 +74,10 @@ def score_article(article: Article, form: str, part: str) -> PaperScore:
     from pipeline.extract import extract
 
     gold = article.reference_entries
+    if form not in SHAPES:  # what the page prints: glyphs the renderer's font lacks are not on it
+        from pipeline.evaluation.erudit_pdf import printed
+
+        gold = [printed(g) for g in gold]
     base = dict(article=article.id, journal=article.journal or "", form=form, part=part, gold=len(gold))
     with tempfile.TemporaryDirectory(prefix="rescorpus-devset-") as tmp:
         try:

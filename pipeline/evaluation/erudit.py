@@ -419,8 +419,9 @@ def default_devset() -> Path:
 
 
 def normalise_entry(text: str) -> str:
-    """An entry's text for comparing: NFKC, soft and line-end hyphens joined, spaces collapsed, case folded."""
-    text = unicodedata.normalize("NFKC", text).replace("\u00ad", "")
+    """An entry's text for comparing: NFKC, invisible format characters (soft hyphen, zero-width space, byte-order
+    mark) dropped, line-end hyphens joined, spaces collapsed, case folded."""
+    text = "".join(c for c in unicodedata.normalize("NFKC", text) if unicodedata.category(c) != "Cf")
     text = re.sub(r"(\w)-\s+(\w)", r"\1\2", text)  # a line-end hyphenation joined, or "pré- doctorat"
     return " ".join(text.replace("\u2010", "-").replace("\u2011", "-").split()).casefold()
 

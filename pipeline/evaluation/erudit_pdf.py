@@ -9,6 +9,7 @@ lines in order; bytes are fixed for the same input (creation date pinned).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -59,6 +60,20 @@ def font_files() -> dict[str, Path]:
     except ImportError:
         pass
     raise RuntimeError("no Unicode TTF font found: install fonts-dejavu-core (or matplotlib)")
+
+
+@functools.cache
+def _printable_chars() -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    return frozenset(TTFont(str(font_files()[""]), lazy=True).getBestCmap())
+
+
+def printed(text: str) -> str:
+    """`text` as the rendered page prints it: characters the body font has no glyph for (CJK, emoji, a
+    byte-order mark) are dropped by fpdf2, so a PDF's gold is the text without them."""
+    chars = _printable_chars()
+    return "".join(c for c in text if c.isspace() or ord(c) in chars)
 
 
 def short_title(title: str, limit: int = 60) -> str:
