@@ -36,9 +36,10 @@ INITIALS_HEAD = re.compile(r"^(?:[A-ZÀ-Þ]\.[\s-]?){1,3}\s?[A-ZÀ-Þ][\w’'\-]
 # more after it (not "University Press, 1986.", the last line of an entry).
 NAMED_YEAR_HEAD = re.compile(r"^[A-ZÀ-Þ«“\[][^.!?:;\d]{2,100}?[(\s,]\(?(?:1[5-9]\d\d|20[0-4]\d)[a-z]?\)?[.,:)]\s*\S")
 # Words, then the author-year slot: "Organisation internationale du travail (2019). ..."
-# or a date in the slot: "Gouvernement du Québec. (le 7 février 2014). ...", "Sioui, M. (2014, 17 décembre). ..."
+# or a date in the slot: "Gouvernement du Québec. (le 7 février 2014). ...", "Sioui, M. (2014, 17 décembre). ...";
+# a title's gloss or translation may come before it: "Shuowen Jiezi (說文解字) [Etymological dictionary] (1969):"
 YEAR_SLOT_HEAD = re.compile(
-    r"^[A-ZÀ-Þ][\w’'\-]*(?:[ ,&]+[\w’'\-.]+){0,12}?\s\((?:[^()\d]{0,12}\d{1,2}(?:er)?\s[^()\d\s]{3,12}\s)?"
+    r"^[A-ZÀ-Þ][\w’'\-]*(?:[ ,&]+(?:[\w’'\-.]+|\([^()\d]{1,40}\)|\[[^\[\]\d]{1,80}\])){0,12}?\s\((?:[^()\d]{0,12}\d{1,2}(?:er)?\s[^()\d\s]{3,12}\s)?"
     r"(?:1[5-9]\d\d|20[0-4]\d)[a-z]?(?:,\s?[^()]{3,25})?\)[.,:]"
 )
 # A line that cannot end an entry: a comma, colon, dash or open bracket last, "...", or a word in lower case.
