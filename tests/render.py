@@ -379,8 +379,9 @@ def render_scanned(path: Path, text: str = "A scanned page") -> Path:
     return Path(path)
 
 
-def _scan_image(paragraphs: Sequence[str], angle: float, dpi: int):
-    """The paragraphs wrapped in one column (DejaVu Serif, 11 pt) on a white A4 page image at `dpi`, turned by `angle`."""
+def _scan_image(paragraphs: Sequence[str], angle: float, dpi: int, title: str = "", byline: str = ""):
+    """The paragraphs wrapped in one column (DejaVu Serif, 11 pt) on a white A4 page image at `dpi`, turned by `angle`;
+    above them, when given, a title in 16 pt bold and a byline in 11 pt, centred."""
     from PIL import Image, ImageDraw, ImageFont
 
     files = _font_files()
@@ -390,6 +391,11 @@ def _scan_image(paragraphs: Sequence[str], angle: float, dpi: int):
     draw = ImageDraw.Draw(image)
     left, width = MARGIN_X * px, (PAGE_W - 2 * MARGIN_X) * px
     y, leading = MARGIN_TOP * px, 11 * 1.45 * px
+    big = ImageFont.truetype(str(files["B"]), round(16 * px)) if files else font
+    for line, face, after in ((title, big, 2.2), (byline, font, 2.5)):
+        if line:
+            draw.text((left + (width - draw.textlength(line, font=face)) / 2, y), line, font=face, fill=0)
+            y += leading * after
     for paragraph in paragraphs:
         line = ""
         for word in paragraph.split():
@@ -411,10 +417,12 @@ def _image_pdf(path: Path, image) -> Path:
     return Path(path)
 
 
-def render_scan(path: Path, paragraphs: Sequence[str], angle: float = 1.5, dpi: int = 300) -> Path:
+def render_scan(path: Path, paragraphs: Sequence[str], angle: float = 1.5, dpi: int = 300, title: str = "",
+                byline: str = "") -> Path:
     """An image-only PDF of text printed and scanned slightly askew: the paragraphs, wrapped in one column
-    (DejaVu Serif, 11 pt), drawn on an A4 page at `dpi`, turned by `angle` degrees, embedded as the page's only image."""
-    return _image_pdf(path, _scan_image(paragraphs, angle, dpi))
+    (DejaVu Serif, 11 pt), under a title and byline when given, drawn on an A4 page at `dpi`, turned by `angle`
+    degrees, embedded as the page's only image."""
+    return _image_pdf(path, _scan_image(paragraphs, angle, dpi, title, byline))
 
 
 def render_shaded_scan(

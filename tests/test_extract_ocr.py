@@ -136,6 +136,18 @@ def test_ocr_add_flags_a_scan_ocr_when_tesseract_reads_it(scan, tmp_path, tesser
     assert any("Tesseract" in m for m in result.messages)
 
 
+def test_ocr_add_reads_a_scans_title_authors_and_language_from_its_first_page(tmp_path, tesseract):
+    # a scholar drops in a scanned paper with no flags: its title block is read as a born-digital one's is
+    pdf = render_scan(tmp_path / "scan.pdf", FRENCH, angle=1.5, title="La résilience des coopératives agricoles marocaines",
+                      byline="Amina Benali et Karim Tazi")
+    result = add_paper(tmp_path / "corpus", pdf)
+    paper = json.loads((result.path / "paper.json").read_text(encoding="utf-8"))
+    assert paper["title"] == "La résilience des coopératives agricoles marocaines"
+    assert [a["family"] for a in paper["author"]] == ["Benali", "Tazi"]
+    assert paper["language"] == "fr"
+    assert paper["custom"]["rescorpus"]["read"]["title"] == "first page"
+
+
 @pytest.mark.slow
 @pytest.mark.realworld
 def test_ocr_scanned_fixture_and_realworld_scan_in_one_run(scan, tmp_path, tesseract):

@@ -172,6 +172,8 @@ def _take_pdf(
     header = page_text = language = None
     if info.has_text_layer:
         header, page_text, language = _read_pdf_header(source, password)
+    else:
+        header, page_text, language = _read_scan_header(source, password)
     messages += _fill_from_file(csl, given, header, page_text, language, info)
     csl["number-of-pages"] = info.pages
     if encrypted == "user":
@@ -223,6 +225,23 @@ def _read_pdf_header(source: Path, password: str | None) -> tuple[Header | None,
         return None, None, None
     text = " ".join(ln.text for ln in lines if ln.page == 1)
     return read_header(lines), text, language
+
+
+def _read_scan_header(source: Path, password: str | None) -> tuple[Header | None, str | None, str | None]:
+    """A scan's first page read by Tesseract (when installed) for the header model, and the language of
+    what it prints; the whole scan is read by `rescorpus run`."""
+    from pipeline.extract import ocr
+    from pipeline.extract.header import pdf_lines_all, read_header
+    from pipeline.extract.language import detect
+
+    if not ocr.available():
+        return None, None, None
+    try:
+        lines = pdf_lines_all(source, password, pages=1)
+    except errors.RescorpusError:
+        return None, None, None
+    text = " ".join(ln.text for ln in lines)
+    return (read_header(lines), text, detect(text)) if lines else (None, None, None)
 
 
 def _take_text(source: Path, data: bytes, csl: dict[str, Any], **given: Any) -> list[str]:

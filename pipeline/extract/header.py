@@ -133,11 +133,17 @@ def pdf_lines(path: Path, password: str | None = None, pages: int = 2) -> list[H
     return pdf_lines_all(path, password, pages)[:MAX_LINES]
 
 
+OCR_SURE = 50  # Tesseract's word confidence (0-100) below which a scanned first page's word is left out
+
+
 def pdf_lines_all(path: Path, password: str | None = None, pages: int = 2) -> list[HeaderLine]:
     """The lines of a PDF's first `pages` pages in reading order, with their font size, boldness and place:
-    all of page 1 (its foot may print the DOI or the journal line), the next pages up to MAX_LINES lines."""
+    all of page 1 (its foot may print the DOI or the journal line), the next pages up to MAX_LINES lines.
+    A scanned page (no text layer) is read by Tesseract when it is installed, as `extract` reads it."""
+    from pipeline.extract import ocr
     from pipeline.extract.layout import build_lines
     from pipeline.extract.pdf import WORD_GAP, WORD_Y_TOLERANCE, _dominant_size
+    from pipeline.extract.pdffile import MIN_CHARS_PER_PAGE
     from pipeline.extract.words import page_words
     from pipeline.extract.pdfchars import open_document, read_page
 
@@ -146,7 +152,15 @@ def pdf_lines_all(path: Path, password: str | None = None, pages: int = 2) -> li
     try:
         for index in range(min(pages, len(doc))):
             got = read_page(doc, index)
-            words = page_words(got.columns, WORD_GAP, WORD_Y_TOLERANCE)
+            if len(got) < MIN_CHARS_PER_PAGE and got.images and ocr.available():
+                page = doc[index]
+                try:
+                    # what Tesseract is unsure of on a first page is a logo, a stamp or a smudge, not a title
+                    words = [w for w in ocr.read_page(page, got.width, got.height).words if w["conf"] >= OCR_SURE]
+                finally:
+                    page.close()
+            else:
+                words = page_words(got.columns, WORD_GAP, WORD_Y_TOLERANCE)
             for ln in build_lines(words, got.width, _dominant_size(words)):
                 if ln.text.strip():
                     out.append(HeaderLine(" ".join(ln.text.split()), got.number, round(ln.size, 2), ln.bold,
@@ -528,6 +542,7 @@ def _strip_marks(text: str) -> str:
     return " ".join(text.split())
 
 
+INITIALS = re.compile(r"(?:[A-ZÀ-Þ]\.-?){1,4}")
 PARTICLES = {"de", "du", "des", "da", "van", "von", "der", "den", "le", "la", "di", "del", "dos", "ter", "van der",
              "de la", "d’", "d'"}
 
@@ -569,7 +584,8 @@ def _name(piece: str) -> dict[str, str] | None:
         return None
     if len(words) == 1:
         return {"family": _cap(words[0])}
-    upper = [i for i, w in enumerate(words) if w.isupper() and len(w.strip(".")) > 1]
+    # family names in capitals ("DUPONT"), not initials run together ("R.J.", "W.M.M.", "J.-P.")
+    upper = [i for i, w in enumerate(words) if w.isupper() and len(w.strip(".")) > 1 and not INITIALS.fullmatch(w)]
     if upper and upper[0] == 0 and len(upper) < len(words):  # "DUPONT Jean" (French order, family in capitals)
         k = 1
         while k < len(words) and k in upper:

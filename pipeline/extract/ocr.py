@@ -207,6 +207,7 @@ def _words(data: dict, scale: float) -> list[dict]:
                     "fontname": "OCR",
                     "size": size,
                     "spaced": True,  # a word of its own: a space before it on its line
+                    "conf": float(data["conf"][i]),  # Tesseract's confidence in the word, 0-100
                 }
             )
     return words
