@@ -85,3 +85,6 @@ def test_extract_clean_a_url_broken_over_lines_is_joined_without_a_space() -> No
     assert join_lines("https://coop.ca/resilience_in_two_\nregions") == "https://coop.ca/resilience_in_two_regions"
     assert join_lines("http://coop.ca/Rapport_annuel_2016.\npdf") == "http://coop.ca/Rapport_annuel_2016.pdf"
     assert join_lines("see www.coop.ca/\nand more") == "see www.coop.ca/ and more"
+    # a "+" (a space in a URL's query or file name) is a URL's mark: cut mid-word or before it, the URL goes on
+    assert join_lines("https://coop.nl/files/rapport+sur+les+mini\nmum+standards+des+coops\n+2016a.pdf") == (
+        "https://coop.nl/files/rapport+sur+les+minimum+standards+des+coops+2016a.pdf")

@@ -52,24 +52,24 @@ def normalise_chars(text: str) -> str:
 # The line ends inside a URL (at a break typesetting allows, or anywhere); the next line may carry on with its rest.
 URL_BROKEN = re.compile(r"(?:https?://|www\.)\S*$")
 _URL_CHARS = r"[\w%~+#/.?=&:@!$*,;-]"
-URL_REST = re.compile(rf"^(?=\S*(?:[/?=&%_]|\.\w|\d)){_URL_CHARS}+?(?=[>)\]]?[.,;]?(?:\s|$))")
+URL_REST = re.compile(rf"^(?=\S*(?:[/?=&%_+]|\.\w|\d)){_URL_CHARS}+?(?=[>)\]]?[.,;]?(?:\s|$))")
 URL_PIECE = re.compile(rf"^{_URL_CHARS}+?(?=[>)\]]?[.,;]?(?:\s|$))")
 
 
 def url_goes_on(url: str, line: str) -> bool:
     """Whether `line` opens with the rest of `url`, broken at the line's end. At a break typesetting
     allows: a path-like piece ("/x", "?a=1", "2016.pdf"); after a "_", "=", "&", "?", ":" or "-", which no URL
-    ends on, any piece of URL characters ("..._different_" / "estimates"); after a "." or "/", a piece in
+    ends on (nor on "+"), any piece of URL characters ("..._different_" / "estimates"); after a "." or "/", a piece in
     lower case that ends the paragraph ("2008." / "pdf"). Cut anywhere else (mid-word: "...%20onse" /
-    "t%20of%20..."), only a piece with a URL's own marks in it (%, =, &, /, _)."""
+    "t%20of%20..."), only a piece with a URL's own marks in it (%, =, &, /, _, + for a space)."""
     piece = URL_PIECE.match(line)
     if not piece:
         return False
     if url[-1].isalnum():
-        return bool(re.search(r"[%=&/_]", piece.group(0)))
+        return bool(re.search(r"[%=&/_+]", piece.group(0)))
     if URL_REST.match(line) and not (url.endswith(".") and line[:1].isupper()):
         return True
-    if url[-1] in "_=&?:-":
+    if url[-1] in "_=&?:-+":
         return True
     # after a "." or "/" (where a URL may end), only a last piece: "2008." / "pdf", not "www.coop.ca/" / "and more"
     return (line[:1].islower() or line[:1].isdigit()) and len(line.split()) == 1

@@ -135,7 +135,7 @@ def _continues(a: Piece, b: Piece, margins: list[int] | None = None) -> bool:
         # so does a URL ("https://doi.org/10.1186/" / "s12913-014-0588-y"), where it cannot end there or
         # the piece carries a URL's own marks (not "... .pdf." / "12. Smith J", the next numbered entry)
         piece = b.block.text.split(None, 1)[0]
-        if url.group(0)[-1] in "_=&?:-" or re.search(r"[%=&/_]", piece):
+        if url.group(0)[-1] in "_=&?:-+" or re.search(r"[%=&/_+]", piece):
             return True
     if a.region == b.region:
         return False  # cut on purpose within a column
