@@ -79,3 +79,11 @@ def test_citations_labeller_reads_family_first_names_without_a_comma() -> None:
     assert persons("Lévesque Benoît") == [("Lévesque", "Benoît")]
     assert persons("Benoît Lévesque") == [("Lévesque", "Benoît")]
     assert persons("Gagnon Jean-Pierre et Roy Marie") == [("Gagnon", "Jean-Pierre"), ("Roy", "Marie")]
+
+
+def test_citations_labeller_keeps_a_body_as_one_author() -> None:
+    assert persons("Direction générale des coopératives et de l’économie sociale") == [
+        ("Direction générale des coopératives et de l’économie sociale", "")]
+    assert persons("Organisation internationale du travail (OIT)") == [("Organisation internationale du travail (OIT)", "")]
+    assert persons("STAR Collaboration, J. Adams et al.") == [("STAR Collaboration", ""), ("Adams", "J.")]
+    assert persons("Bank, J. and Court, K.") == [("Bank", "J."), ("Court", "K.")]  # persons with those names

@@ -352,6 +352,25 @@ def _one_person(piece: str) -> tuple[str, str]:
     return _join(words[i:]), _join(words[:i])
 
 
+INSTITUTION_WORDS = frozenset("""
+ministère ministre ministry ministerio department département departement direction gouvernement government gobierno
+office bureau conseil council consejo commission comisión comité committee institut institute instituto organisation
+organization organización agence agency association fédération federation confédération alliance société society
+centre center université university universidad banque bank banco fondation foundation fundación statistique
+statistics observatoire observatory secrétariat secretariat assemblée assembly parlement parliament nations
+collaboration groupe group réseau network programme program chambre tribunal boletín coopérative cooperative
+""".split())
+
+
+def _is_institution(stretch: str) -> bool:
+    """An author that is a body: a word of INSTITUTION_WORDS and no initials ("Ministère de la Santé", "World
+    Health Organization"; not "Bank, J.")."""
+    words = re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)*\.?", stretch)
+    if len(words) < 2 or any(INITIALS_RE.match(w) and (w.endswith(".") or len(w) <= 2) for w in words):
+        return False
+    return any(w.rstrip(".").lower() in INSTITUTION_WORDS for w in words)
+
+
 def _given_word(word: str) -> bool:
     """A given name of the dictionary, hyphenated ones part by part ("Jean-Pierre")."""
     return all(part.lower() in GIVEN for part in word.split("-"))
@@ -366,6 +385,9 @@ def persons(stretch: str) -> list[tuple[str, str]]:
     s = EDITOR_MARK_RE.sub("", ETAL_RE.sub("", unicodedata.normalize("NFC", stretch))).strip(" ,;:")
     s = re.sub(r"(?<=[a-zà-ÿ]{2})\.$", "", s)
     s = re.sub(r"^(?:by|par|edited by|ed\. by)\s+", "", s, flags=re.I)
+    if _is_institution(s):  # "Direction générale de la statistique et de l’informatique": one body, not persons
+        name = s.split(",")[0].strip(" ,;:.")  # "Organisation internationale du travail (OIT)" keeps its acronym
+        return [(name, "")] if name else []
     out: list[tuple[str, str]] = []
     for chunk in SPLIT_PERSONS_RE.split(s):
         pieces = [p.strip() for p in chunk.split(",")]
@@ -373,6 +395,10 @@ def persons(stretch: str) -> list[tuple[str, str]]:
         i = 0
         while i < len(pieces):
             p = pieces[i]
+            if _is_institution(p):  # "ALICE Collaboration, K. Aamodt et al.": the body, then persons
+                out.append((p, ""))
+                i += 1
+                continue
             single = len([w for w in p.split() if w.lower() not in PARTICLES]) <= 2 and not _is_initials(p) and not any(
                 INITIALS_RE.match(w) and (w.endswith(".") or len(w) <= 3 and w.isupper()) for w in p.split())
             if single and i + 1 < len(pieces) and (_looks_given(pieces[i + 1]) or len(pieces) == 2 and len(out) == 0

@@ -344,7 +344,8 @@ def erudit_labelled(folder: Path, held: bool) -> list[tuple[str, dict[str, str]]
             caps = marked_runs(text, kinds, "petitecap")
             if caps and re.fullmatch(r"(?:\d{1,3}\.?\s)?[A-ZÀ-Ý]*", text[: caps[0][0]]):
                 lead = re.sub(r"^\d{1,3}\.?\s", "", text[: caps[0][0]])  # an entry number is no part of the name
-                name = re.split(r"\s*[,(]", lead + text[caps[0][0]:caps[0][1]])[0]
+                name = (lead + text[caps[0][0]:caps[0][1]]).split(",")[0]
+                name = re.sub(r"\s*\((?:[a-zà-ÿ’' ]{1,8}|[^)]*\d{4}[^)]*)(?:\)|$).*$", "", name)  # "(de)", "(2001)"
                 name = INITIALS_TAIL_RE.sub("", name).strip(" .") if len(name.split()) > 1 else name.strip(" .")
                 if name:
                     gold["first_author"] = name
