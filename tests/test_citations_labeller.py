@@ -51,8 +51,6 @@ def test_citations_labeller_reads_entries_of_several_styles(entry: str, expected
     assert parsed["authors"][0] == expected["first"] and parsed["year"] == expected["year"]
 
 
-@pytest.mark.xfail(strict=True, reason="known shortfall: fitted on 324 French strings of 8,345, the CRF reads "
-                   "a French APA article's title as part of the journal")
 @pytest.mark.parametrize("entry, expected", FRENCH_APA, ids=lambda v: v[:30] if isinstance(v, str) else "")
 def test_citations_labeller_reads_french_apa_articles(entry: str, expected: dict) -> None:
     got = fields(entry)

@@ -4,9 +4,10 @@ between fields), and the fields are the labelled stretches.
 
 Features are the token's own (lower-cased word, shape, dictionaries of given names, months, journal,
 publisher and place words in French and English, made here), its place in the string (tenth of the
-string, how many sentence stops and years came before it, inside quotes or brackets) and its neighbours'
-words and shapes. The weights are fitted by `pipeline.train.reference_fields` on GROBID's citation corpus
-and ship as `pipeline/data/reference_fields.crfsuite`, opened once per process.
+string, how many sentence stops and years came before it, inside quotes or brackets, after a closed quote,
+after "In"/"Dans" and after an editor mark) and its neighbours' words and shapes. The weights are fitted by
+`pipeline.train.reference_fields` on GROBID's citation corpus and the Érudit development entries whose fields
+their typography fixes, and ship as `pipeline/data/reference_fields.crfsuite`, opened once per process.
 
 Authors are split into persons (family, given) by rules on the author stretch only (`persons`).
 """
@@ -125,7 +126,7 @@ def features(text: str, spans: list[tuple[int, int]]) -> list[list[str]]:
     out: list[list[str]] = []
     nxt = 0
     stops = years = commas = 0
-    quote = paren = 0
+    quote = paren = closed = after_in = after_ed = 0
     for i, w in enumerate(words):
         f = list(own[i])
         f.append("pos=" + str(10 * i // max(n, 1)))
@@ -134,6 +135,12 @@ def features(text: str, spans: list[tuple[int, int]]) -> list[list[str]]:
         f.append("commas=" + str(min(commas, 6)))
         if quote:
             f.append("inquote")
+        elif closed:
+            f.append("afterquote")  # a quoted title has closed: what follows is its journal or book
+        if after_in:
+            f.append("afterin")  # after "In" / ", dans": a book's editors, then the book
+        if after_ed:
+            f.append("aftered")  # after "(dir.)", "eds.": the book's title
         if paren:
             f.append("inparen")
         if i > 0 and spans[i][0] == spans[i - 1][1]:
@@ -172,8 +179,12 @@ def features(text: str, spans: list[tuple[int, int]]) -> list[list[str]]:
             years += 1
         if w in QUOTES_OPEN or w == '"' and not quote:
             quote = 1
-        elif w in QUOTES_CLOSE or w == '"':
-            quote = 0
+        elif (w in QUOTES_CLOSE or w == '"') and quote:
+            quote, closed = 0, 1
+        if lows[i] in IN_WORDS and i > 0 and (w[0].isupper() or words[i - 1] in ".,;:)»”"):
+            after_in = 1
+        if after_in and lows[i] in EDITOR_WORDS:
+            after_ed = 1
         if w in "([":
             paren += 1
         elif w in ")]" and paren:
@@ -333,10 +344,36 @@ def _one_person(piece: str) -> tuple[str, str]:
         while k < len(words) and words[k].isupper():
             k += 1
         return _join(words[:k]), _join(words[k:])  # "DUPONT Jean"
+    if len(words) == 2 and _given_word(words[1]) and not _given_word(words[0]):
+        return words[0], words[1]  # "Lévesque Benoît": family first, no comma (French lists)
     i = len(words) - 1
     while i > 0 and words[i - 1].lower() in PARTICLES:
         i -= 1
     return _join(words[i:]), _join(words[:i])
+
+
+INSTITUTION_WORDS = frozenset("""
+ministère ministre ministry ministerio department département departement direction gouvernement government gobierno
+office bureau conseil council consejo commission comisión comité committee institut institute instituto organisation
+organization organización agence agency association fédération federation confédération alliance société society
+centre center université university universidad banque bank banco fondation foundation fundación statistique
+statistics observatoire observatory secrétariat secretariat assemblée assembly parlement parliament nations
+collaboration groupe group réseau network programme program chambre tribunal boletín coopérative cooperative
+""".split())
+
+
+def _is_institution(stretch: str) -> bool:
+    """An author that is a body: a word of INSTITUTION_WORDS and no initials ("Ministère de la Santé", "World
+    Health Organization"; not "Bank, J.")."""
+    words = re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)*\.?", stretch)
+    if len(words) < 2 or any(INITIALS_RE.match(w) and (w.endswith(".") or len(w) <= 2) for w in words):
+        return False
+    return any(w.rstrip(".").lower() in INSTITUTION_WORDS for w in words)
+
+
+def _given_word(word: str) -> bool:
+    """A given name of the dictionary, hyphenated ones part by part ("Jean-Pierre")."""
+    return all(part.lower() in GIVEN for part in word.split("-"))
 
 
 def _join(words: list[str]) -> str:
@@ -348,6 +385,9 @@ def persons(stretch: str) -> list[tuple[str, str]]:
     s = EDITOR_MARK_RE.sub("", ETAL_RE.sub("", unicodedata.normalize("NFC", stretch))).strip(" ,;:")
     s = re.sub(r"(?<=[a-zà-ÿ]{2})\.$", "", s)
     s = re.sub(r"^(?:by|par|edited by|ed\. by)\s+", "", s, flags=re.I)
+    if _is_institution(s):  # "Direction générale de la statistique et de l’informatique": one body, not persons
+        name = s.split(",")[0].strip(" ,;:.")  # "Organisation internationale du travail (OIT)" keeps its acronym
+        return [(name, "")] if name else []
     out: list[tuple[str, str]] = []
     for chunk in SPLIT_PERSONS_RE.split(s):
         pieces = [p.strip() for p in chunk.split(",")]
@@ -355,6 +395,10 @@ def persons(stretch: str) -> list[tuple[str, str]]:
         i = 0
         while i < len(pieces):
             p = pieces[i]
+            if _is_institution(p):  # "ALICE Collaboration, K. Aamodt et al.": the body, then persons
+                out.append((p, ""))
+                i += 1
+                continue
             single = len([w for w in p.split() if w.lower() not in PARTICLES]) <= 2 and not _is_initials(p) and not any(
                 INITIALS_RE.match(w) and (w.endswith(".") or len(w) <= 3 and w.isupper()) for w in p.split())
             if single and i + 1 < len(pieces) and (_looks_given(pieces[i + 1]) or len(pieces) == 2 and len(out) == 0

@@ -131,6 +131,50 @@ def flat(elem: ET.Element | None) -> str:
     return " ".join("".join(parts).replace("\u00a0", " ").split())
 
 
+def marked_text(ref: ET.Element) -> tuple[str, list[str | None]]:
+    """The entry's text as `erudit.flat` gives it, and the markup type ("petitecap", "italique", ...) of each
+    character (the innermost `<marquage>` around it; "url" inside a link)."""
+    chars: list[tuple[str, str | None]] = []
+
+    def walk(e: ET.Element, mark: str | None) -> None:
+        chars.extend((c, mark) for c in e.text or "")
+        for child in e:  # as flat() walks
+            if child.tag == "exposant" and SUPERSCRIPT_BODY.match(raised := "".join(child.itertext())):
+                chars.extend((c, mark) for c in raised.strip().translate(TO_SUPERSCRIPT))
+            elif child.tag not in SKIP_INLINE:
+                inner = child.get("typemarq") if child.tag == "marquage" else "url" if child.tag == "liensimple" else mark
+                walk(child, inner or mark)
+            chars.extend((c, mark) for c in child.tail or "")
+
+    walk(ref, None)
+    text: list[str] = []
+    marks: list[str | None] = []
+    for c, m in chars:
+        if c.isspace() or c == "\u00a0":
+            if text and text[-1] != " ":
+                text.append(" ")
+                marks.append(m)
+            continue
+        text.append(c)
+        marks.append(m)
+    while text and text[-1] == " ":
+        text.pop(), marks.pop()
+    return "".join(text), marks
+
+
+def marked_runs(text: str, marks: list[str | None], kind: str) -> list[tuple[int, int]]:
+    """(start, end) of each run of characters marked `kind` in `marked_text`'s output; runs with only spaces
+    or a hyphen between are one ("<i>L’</i><i>énigme</i>", small caps "Le" "Nagard", "Saint"-"Victor")."""
+    out: list[list[int]] = []
+    for i, m in enumerate(marks):
+        if m == kind:
+            if out and not text[out[-1][1]:i].strip(" -"):
+                out[-1][1] = i + 1
+            else:
+                out.append([i, i + 1])
+    return [(a, b) for a, b in out]
+
+
 def read_article(path: Path) -> Article:
     """Read one Érudit file: an `<article>` (eruditarticle schema) or a book chapter in Solr `<add><doc>` form."""
     path = Path(path)

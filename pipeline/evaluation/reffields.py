@@ -310,14 +310,21 @@ def iter_strings(items: Iterable[Labelled]) -> Iterator[str]:
 QUOTED_TITLE_RE = re.compile(r"«\s*([^»]{3,400}?)\s*»|“([^”]{3,400}?)”")
 
 
+IN_BOOK_RE = re.compile(r"(?:^|[.,;:)]\s)(?:[Ii]n|[Dd]ans)\s*:?\s")
+INITIALS_TAIL_RE = re.compile(r"(?:[\s.]+[A-ZÀ-Ý]\.?(?:-[A-ZÀ-Ý]\.?)?)+\.?$")
+
+
 def erudit_labelled(folder: Path, held: bool) -> list[tuple[str, dict[str, str]]]:
     """(entry, gold) for every `<refbiblio>` of the Érudit files of one side of the split (`held`: the held-out
     part). Érudit tags no fields; its typography fixes a few, and only those are gold: the first author's family
-    name (the entry opens with a small-capitals name), the year (the first "(yyyy)" before any title), the
-    title (the first «quoted» or “quoted” stretch; else the first italics when "Place: Publisher" or "Paris,
-    Fayard" follows them, a book) and the container (the first italics after a quoted title). Italics alone are
-    no title: in "Anti-Jacobin Review 1 (1798)" they are the journal."""
-    from pipeline.evaluation.erudit import flat, parse_xml
+    name (the entry opens with a small-capitals name, its first capital maybe set full size, "C<sc>lignet</sc>";
+    initials set in small capitals with it, "Dumez H.", are not the name), the year (the first "(yyyy)" before
+    any title), the title (the first «quoted» or “quoted” stretch that opens the body of the entry, straight after
+    the names or the year; else the first italics when "Place: Publisher" or "Paris, Fayard" follows them, a book)
+    and the container (the first italics after a quoted title, or after "In"/"Dans" and a book's editors). Italics
+    alone are no title: in "Anti-Jacobin Review 1 (1798)" they are the journal; nor are quotes or italics inside a
+    plain title ("Reading the « problem of evaluation » in social inquiry", a species in italics)."""
+    from pipeline.evaluation.erudit import marked_runs, marked_text, parse_xml
 
     split = json.loads((Path(__file__).resolve().parents[1] / "data" / "erudit_split.json").read_text(encoding="utf-8"))
     out_ids = set(split["held_out"])
@@ -330,28 +337,44 @@ def erudit_labelled(folder: Path, held: bool) -> list[tuple[str, dict[str, str]]
         except (ValueError, ET.ParseError):
             continue
         for ref in root.iter("refbiblio"):
-            text = flat(ref)
+            text, kinds = marked_text(ref)
             if len(text) < 20:
                 continue
             gold: dict[str, str] = {}
-            marks = [(m.get("typemarq"), " ".join("".join(m.itertext()).split())) for m in ref.iter("marquage")]
-            lead = (ref.text or "").strip()
-            if marks and marks[0][0] == "petitecap" and not lead:
-                gold["first_author"] = marks[0][1].split(",")[0].strip()
+            caps = marked_runs(text, kinds, "petitecap")
+            if caps and re.fullmatch(r"(?:\d{1,3}\.?\s)?[A-ZÀ-Ý]*", text[: caps[0][0]]):
+                lead = re.sub(r"^\d{1,3}\.?\s", "", text[: caps[0][0]])  # an entry number is no part of the name
+                name = (lead + text[caps[0][0]:caps[0][1]]).split(",")[0]
+                name = re.sub(r"\s*\((?:[a-zà-ÿ’' ]{1,8}|[^)]*\d{4}[^)]*)(?:\)|$).*$", "", name)  # "(de)", "(2001)"
+                name = INITIALS_TAIL_RE.sub("", name).strip(" .") if len(name.split()) > 1 else name.strip(" .")
+                if name:
+                    gold["first_author"] = name
             year = re.match(r"^[^«“(]{2,200}?\((1[5-9]\d\d|20[0-3]\d)[a-z]?\)", text)
             if year:
                 gold["year"] = year.group(1)
-            italics = [v.strip(" ,.") for k, v in marks if k == "italique" and len(v.strip(" ,.")) > 2]
+            italics = [(a, b) for a, b in marked_runs(text, kinds, "italique") if len(text[a:b].strip(" ,.")) > 2]
+            first_italic = italics[0][0] if italics else -1
+            body = year.end() if year else 0
+
+            def opens_body(at: int) -> bool:  # nothing but punctuation between the year (if any) and `at`
+                return not year or not re.search(r"\w", text[body:at])
+
             quoted = QUOTED_TITLE_RE.search(text)
-            first_italic = text.find(italics[0]) if italics else -1
+            if quoted and not (re.search(r"(?:^|[.,:;)\]])\s*$", text[: quoted.start()]) and opens_body(quoted.start())):
+                quoted = None
+            in_book = italics and IN_BOOK_RE.search(text[body:first_italic])
             if quoted and (first_italic < 0 or quoted.start() < first_italic):
                 gold["title"] = (quoted.group(1) or quoted.group(2)).strip(" ,.")
-                if italics and first_italic > quoted.end():
-                    gold["container"] = italics[0]
-            elif italics and not re.search(r"\b(?:in|dans)\s*:?\s*$", text[:first_italic], re.I) and re.match(
+                after = [s for s in italics if s[0] > quoted.end()]
+                if after:
+                    gold["container"] = text[after[0][0]:after[0][1]].strip(" ,.")
+            elif italics and in_book:
+                gold["container"] = text[italics[0][0]:italics[0][1]].strip(" ,.")
+            elif italics and opens_body(first_italic) and re.match(
                     r"^\s*[.,]\s*(?:\d+(?:e|nd|rd|th)\s+(?:éd|ed)\w*\.?,?\s*)?[A-ZÀ-Ý][\w\- ]{2,30}\s?[:,]\s?[A-ZÀ-Ý]",
-                    text[first_italic + len(italics[0]):]):
-                gold["title"] = italics[0]  # a book: its italics, then "Place: Publisher" / "Paris, Fayard"
+                    text[italics[0][1]:]):
+                gold["title"] = text[italics[0][0]:italics[0][1]].strip(" ,.")  # a book: its italics, then "Place:
+                # Publisher" / "Paris, Fayard"
             if gold:
                 found.append((text, gold))
     return found

@@ -4,11 +4,13 @@
     rescorpus train references [--check]
 
 Training strings: every labelled `<bibl>` of GROBID's citation corpus (`grobid/citation/corpus`, read by
-`pipeline.evaluation.reffields.read_tei_folder`), in file-name order; each token labelled with the tag around
-it (O between fields). No Érudit entry is used: Érudit marks only italics, which are a title or a journal
-depending on the entry's kind, not field labels. Measured, never fitted: GROBID's `citation/evaluation`
-(the corpus folder's copies of those two files, and any string equal to one of theirs, are left out).
-python-crfsuite's L-BFGS has no random step: the same strings in the same order give the same model bytes.
+`pipeline.evaluation.reffields.read_tei_folder`), in file-name order, then the `<refbiblio>` entries of the
+DEVELOPMENT side of the Érudit split whose fields its typography fixes (`pipeline.train.erudit_entries`: small
+capitals, quotes, italics and the cue words of each entry's class; French and humanities styles GROBID's corpus
+lacks), in file-name order; each token labelled with the tag around it (O between fields). Measured, never
+fitted: GROBID's `citation/evaluation` (the corpus folder's copies of those two files, and any string equal to
+one of theirs, are left out) and the held-out Érudit files. python-crfsuite's L-BFGS has no random step: the
+same strings in the same order give the same model bytes.
 """
 
 from __future__ import annotations
@@ -76,7 +78,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not (grobid / "corpus").is_dir():
         print(f"no devset at {args.devset}: pass --devset DIR (the folder with grobid/citation/corpus)", file=sys.stderr)
         return 1
-    train = training_strings(grobid)
+    if not (args.devset / "erudit").is_dir():
+        print(f"no Érudit devset at {args.devset / 'erudit'}: pass --devset DIR (the folder with erudit/)", file=sys.stderr)
+        return 1
+    from pipeline.train.erudit_entries import training_entries
+
+    train = training_strings(grobid) + training_entries(args.devset / "erudit")
     start = time.process_time()
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / MODEL.name
