@@ -78,7 +78,7 @@ NEIGHBOUR = ("size", "bold", "chars", "capital", "stop", "email", "affil", "meta
 FEATURES = (*NUMERIC, *(f"prev_{n}" for n in NEIGHBOUR), *(f"next_{n}" for n in NEIGHBOUR))
 # the second pass also reads the first pass's label probabilities of the line and its two neighbours each side
 STACK = tuple(f"p{d:+d}_{label}" for d in (-2, -1, 0, 1, 2) for label in LABELS)
-PERSON = r"(?:[A-ZÀ-Þ][\w’'\-]+|[A-ZÀ-Þ]\.(?:\s?-?[A-ZÀ-Þ]\.)*)"
+PERSON = r"(?:[A-ZÀ-Þ][\w’']+-[A-ZÀ-Þ]\.|[A-ZÀ-Þ][\w’'\-]+|[A-ZÀ-Þ]\.(?:\s?-?[A-ZÀ-Þ]\.)*)"
 PERSON_LIST = re.compile(
     rf"^(?:by\s+|par\s+)?{PERSON}(?:\s+(?:(?:de|du|da|van|von|der|le|la|di|del)\s+)?{PERSON}){{1,3}}[\s\d,*†‡§¹²³⁴⁵⁶⁷⁸⁹]*"
     rf"(?:(?:,|;|\band\b|\bet\b|&)\s*{PERSON}(?:\s+(?:(?:de|du|da|van|von|der|le|la|di|del)\s+)?{PERSON}){{1,3}}"
@@ -378,7 +378,7 @@ def fields_from(lines: Sequence[HeaderLine], labels: Sequence[str], tail: Sequen
     titles = [r for r in runs if r[0] == "title" and _title_like(r[1], body)]
     biggest = _largest_run(lines, body)
     if biggest:
-        titles = [("title", biggest + _subtitle_after(lines, labels, biggest))]
+        titles = [("title", biggest + _subtitle_after(lines, labels, biggest, body))]
     if titles:
         run = [ln for ln in titles[0][1] if not (_names_line(ln.text) and ln.size != titles[0][1][0].size)]
         sizes = [ln.size for ln in run]
@@ -395,8 +395,9 @@ def fields_from(lines: Sequence[HeaderLine], labels: Sequence[str], tail: Sequen
     h.authors = next((c for c in candidates if any("given" in n for n in c)), [])
     if not h.authors:  # a line of names in the title block, whatever the model called it (a clear shape)
         end = next((i for i, lab in enumerate(labels) if lab in ("abstract", "keyword")), min(len(lines), 30))
-        named = next((ln for ln in lines[:end] if _names_line(ln.text) and not (titles and ln in titles[0][1])), None)
-        h.authors = split_authors(_strip_marks(named.text)) if named else (candidates[0] if candidates else [])
+        named = next((t for i, ln in enumerate(lines[:end]) if not (titles and ln in titles[0][1])
+                      and (t := _names_at(lines, i))), None)
+        h.authors = split_authors(_strip_marks(named)) if named else (candidates[0] if candidates else [])
     for label, run in runs:
         if label == "author":
             continue
@@ -449,12 +450,24 @@ def _largest_run(lines: Sequence[HeaderLine], body: float | None) -> list[Header
     if top < body * 1.25:
         return []
     block: list[HeaderLine] = []
+    between = 0  # lines read between two of the block's (a running head at the title's height)
     for ln in first:
         if abs(ln.size - top) <= 0.2:
+            if between and not _just_below(block[-1], ln):
+                break
             block.append(ln)
+            between = 0
         elif block:
-            break
-    return block if _title_like(block, body) and sum(c.isalpha() for c in _join(block)) >= 8 else []
+            between += 1
+            if between > 2:
+                break
+    return block if _title_like(block, body) and sum(c.isalpha() for c in _join(block)) >= 5 else []
+
+
+def _just_below(above: HeaderLine, ln: HeaderLine) -> bool:
+    """Whether `ln` is set right under `above` on the same page (within two of `above`'s line heights)."""
+    return (above.top is not None and ln.top is not None and ln.page == above.page
+            and 0 < ln.top - above.top <= 2.0 * (above.size or 10.0))
 
 
 def _names_line(text: str) -> bool:
@@ -469,12 +482,42 @@ def _names_line(text: str) -> bool:
     return len(words) >= 2 and all(NAME_TOKEN.match(w) for w in words) and known >= max(1, len(words) // 5)
 
 
-def _subtitle_after(lines: Sequence[HeaderLine], labels: Sequence[str], block: list[HeaderLine]) -> list[HeaderLine]:
-    """Lines the model labelled title right after the largest block (a subtitle in smaller type)."""
+def _names_at(lines: Sequence[HeaderLine], i: int) -> str | None:
+    """The names line at `i`, or that line and the next in the same type when only the two together read
+    as names (a byline wrapped after a given name: "..., Catherine" / "Moroz")."""
+    if _names_line(lines[i].text):
+        return lines[i].text
+    head, comma, last = lines[i].text.rpartition(",")
+    if (comma and i + 1 < len(lines) and lines[i + 1].size == lines[i].size and lines[i + 1].bold == lines[i].bold
+            and len(last.split()) <= 1 and len(lines[i + 1].text.split()) <= 3 and _names_line(head)):
+        both = f"{lines[i].text} {lines[i + 1].text}"
+        return both if _names_line(both) else None
+    return None
+
+
+def _subtitle_after(lines: Sequence[HeaderLine], labels: Sequence[str], block: list[HeaderLine],
+                    body: float | None = None) -> list[HeaderLine]:
+    """Lines the model labelled title right after the largest block (a subtitle in smaller type), or set
+    right under it in type larger than the body's; lines read in between from higher up the page (a running
+    head) are passed over. Not a subtitle: a line of names, type smaller than the body's, or the title
+    printed again (a repeat in the body's type)."""
     i = lines.index(block[-1]) + 1
-    out = []
-    while i < len(lines) and labels[i] == "title" and not _names_line(lines[i].text):
-        out.append(lines[i])
+    out: list[HeaderLine] = []
+    said = fold(_join(block))
+    while i < len(lines):
+        ln, last = lines[i], (out or block)[-1]
+        if ln.top is not None and last.top is not None and ln.page == last.page and ln.top < last.top:
+            i += 1
+            continue
+        sized = body is not None and ln.size is not None
+        if sized and ln.size < body * 0.97:
+            break
+        big_below = sized and ln.size >= body * 1.15 and _just_below(last, ln) and labels[i] in ("other", "title")
+        if not (labels[i] == "title" or big_below) or _names_line(ln.text) or EMAIL.search(ln.text):
+            break
+        if fold(ln.text) and fold(ln.text) in said:
+            break
+        out.append(ln)
         i += 1
     return out
 
@@ -522,12 +565,15 @@ def _clean_title(text: str | None) -> str | None:
 def _strip_marks(text: str) -> str:
     text = EMAIL.sub(" ", text)
     text = re.sub(r"[¹²³⁴⁵⁶⁷⁸⁹⁰*∗†‡§]+", " ", text)
+    text = re.sub(r"(?<=[A-Za-zÀ-ÿ])\s[a-h](?:\s?,\s?[a-h])*(?=\s*(?:[,;]|$|\s(?:and|et|&)\s))", " ", text)
     text = re.sub(r"(?<=[A-Za-zÀ-ÿ.])\s?\d+(?:\s?,\s?\d+)*(?:\s?,\s?\*)?(?=\s|,|;|$)", " ", text)
     text = re.sub(r"\(\s*[\w\s,]*\)|\[[^\]]*\]", " ", text)
     text = re.sub(r"^\W*(by|par)\s+", "", text, flags=re.I)
     return " ".join(text.split())
 
 
+NOT_NAME = re.compile(r"\b(open access|access|report|technical|authors?|paper|article|original|letter|abstract|"
+                      r"keywords?|introduction|summary|r[ée]sum[ée]|editorial|[ée]ditorial|section)\b", re.I)
 PARTICLES = {"de", "du", "des", "da", "van", "von", "der", "den", "le", "la", "di", "del", "dos", "ter", "van der",
              "de la", "d’", "d'"}
 
@@ -547,6 +593,8 @@ def split_authors(text: str) -> list[dict[str, str]]:
             names.append({"family": _cap(pieces[0]), "given": pieces[1]})
             continue
         for piece in pieces:
+            if AFFIL_WORDS.search(piece):  # "Hong Kong Baptist University, Hong Kong SAR": the rest is its address
+                break
             name = _name(piece)
             if name:
                 names.append(name)
@@ -565,11 +613,17 @@ def _name(piece: str) -> dict[str, str] | None:
     words = [w for w in words if re.search(r"[A-Za-zÀ-ÿ]", w)]
     if not words or len(words) > 6 or any(w[:1].islower() and w.lower() not in PARTICLES for w in words):
         return None
-    if AFFIL_WORDS.search(piece) or META_WORDS.search(piece):  # "Hong Kong Baptist University", "Volume 3"
+    bare = re.sub(r"\b[A-ZÀ-Þ]\.", " ", piece)  # initials ("Martha P.Y. Cheung") are not "p." of pages
+    if AFFIL_WORDS.search(bare) or META_WORDS.search(bare) or NOT_NAME.search(bare):  # "Volume 3", "Open Access"
         return None
     if len(words) == 1:
         return {"family": _cap(words[0])}
-    upper = [i for i, w in enumerate(words) if w.isupper() and len(w.strip(".")) > 1]
+    short = [_initials(w) and w.lower() not in PARTICLES for w in words]
+    if len(words) >= 2 and short[-1] and not any(short[:-1]) and not words[0].isupper():
+        return {"family": _cap(" ".join(words[:-1])), "given": words[-1]}  # "Alabsi S", "Mori K." (initials last)
+    upper = [i for i, w in enumerate(words) if w.isupper() and len(w.strip(".")) > 1 and not short[i]]
+    if len(upper) + sum(short) == len(words):  # a byline all in capitals ("KENT R. ANDERSON"): given name first
+        upper = []
     if upper and upper[0] == 0 and len(upper) < len(words):  # "DUPONT Jean" (French order, family in capitals)
         k = 1
         while k < len(words) and k in upper:
@@ -586,6 +640,11 @@ def _name(piece: str) -> dict[str, str] | None:
         while k > 1 and words[k - 1].isupper() and len(words[k - 1].strip(".")) > 1:
             k -= 1
     return {"family": _cap(" ".join(words[k:])), "given": " ".join(words[:k])}
+
+
+def _initials(word: str) -> bool:
+    """A given name cut to its initials: "M.C.", "K.-F.", "S-W.", "CL", "U"."""
+    return bool(re.fullmatch(r"(?:[A-ZÀ-Þ]\.?-?){1,3}", word)) and ("." in word or len(word) <= 2)
 
 
 def _affiliation(text: str) -> str | None:
