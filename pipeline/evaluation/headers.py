@@ -164,12 +164,16 @@ def erudit_example(article, layout: str, folder: Path | None = None) -> Example:
 
 def first_author_ok(example: Example, header: Header) -> bool | None:
     """Whether the first author's family name is right (None: no gold). GROBID's gold is the raw author line:
-    the family name must end its first name (the text up to the first comma, ';', 'and' or digit)."""
+    the family name must end its first name (the text up to the first comma, ';', 'and' or digit, the
+    marks printed after it off)."""
     got = fold(header.authors[0].get("family", "")) if header.authors else ""
     if example.first_family is not None:
         return bool(got) and got == fold(example.first_family)
     if example.first_author_text:
         first = re.split(r",|;|\band\b|\bet\b|&|\d", example.first_author_text)[0]
+        # the marks a byline prints after a name are not part of it: affiliation letters ("Lisa M. Lix a"),
+        # the ORCID mark ("Navid Shahriari ID")
+        first = re.sub(r"(?:\s+(?:ID|[a-h]\)?))+\W*$", "", first.strip())
         squeezed, want = got.replace(" ", ""), fold(first).replace(" ", "")
         return len(squeezed) > 1 and want.endswith(squeezed)
     return None

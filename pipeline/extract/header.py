@@ -20,7 +20,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -381,6 +381,7 @@ def fields_from(lines: Sequence[HeaderLine], labels: Sequence[str], tail: Sequen
         titles = [("title", biggest + _subtitle_after(lines, labels, biggest, body))]
     if titles:
         run = [ln for ln in titles[0][1] if not (_names_line(ln.text) and ln.size != titles[0][1][0].size)]
+        run = _trim_title(run) or run
         sizes = [ln.size for ln in run]
         if sizes[0] is not None and sizes[-1] is not None and sizes[-1] < sizes[0] - 0.5:
             cut = next(i for i, s in enumerate(sizes) if s < sizes[0] - 0.5)
@@ -517,9 +518,19 @@ def _subtitle_after(lines: Sequence[HeaderLine], labels: Sequence[str], block: l
             break
         if fold(ln.text) and fold(ln.text) in said:
             break
+        if not out and _other_language(_join(block), ln.text):  # the title translated ("From “rehabilitation”...")
+            break
         out.append(ln)
         i += 1
     return out
+
+
+def _other_language(title: str, line: str) -> bool:
+    """Whether a line under a title is in another language than the title's (both long enough to tell)."""
+    if len(title.split()) < 4 or len(line.split()) < 4:
+        return False
+    a, b = _language(title), _language(line)
+    return bool(a and b and a != b)
 
 
 def _title_like(run: Sequence[HeaderLine], body: float | None) -> bool:
@@ -554,6 +565,39 @@ def _join(run: Sequence[HeaderLine]) -> str:
     return " ".join(text.split())
 
 
+# a line made only of these words is the article type's banner over a title ("RESEARCH ARTICLE", "R E S E A R C H
+# Open Access", "BRIEF COMMUNICATION", "EDITORIAL", "Original Paper"), not the title
+BANNER = re.compile(r"(?:original|research|review|brief|short|rapid|regular|invited|full|clinical|case|scientific|"
+                    r"special|articles?|papers?|reports?|communications?|letters?|editorial|viewpoint|commentary|"
+                    r"perspectives?|debate|update|study|notes?|open|access|technical|correspondence|opinion|essay)+")
+TITLE_CUE = re.compile(r"^\W*(?:full\s+|main\s+|paper\s+|article\s+)?title\b\s*(?:\([^)]*\))?\s*[:.\-–]?\s*", re.I)
+AFTER_TITLE = re.compile(r"(?:^|\s)(?:running\s+(?:title|head)|short\s+title|authors?|affiliations?)\s*:|"
+                         r"^\W*(?:authors?|affiliations?)\W*$", re.I)
+
+
+def _trim_title(run: Sequence[HeaderLine]) -> list[HeaderLine]:
+    """A title run without what a page prints around a title: the article type's banner and a running head
+    ("Smith et al.", "Journal or book name (2018)") above it, a "Title:" cue before it, and "Authors:" or "Running title: ..." after it."""
+    lines = list(run)
+    while len(lines) > 1 and (BANNER.fullmatch(fold(lines[0].text).replace(" ", ""))
+                              or re.search(r"\bet al\b|\((?:1[89]|20)\d\d\)\W*$", lines[0].text)):
+        lines = lines[1:]
+    out: list[HeaderLine] = []
+    for n, ln in enumerate(lines):
+        text = ln.text
+        if n == 0 and TITLE_CUE.match(text):
+            text = TITLE_CUE.sub("", text, count=1)
+        m = AFTER_TITLE.search(text)
+        if m and (out or m.start() > 0):
+            text = text[: m.start()]
+            if text.strip():
+                out.append(replace(ln, text=text.strip()))
+            break
+        if text.strip():
+            out.append(replace(ln, text=text.strip()) if text != ln.text else ln)
+    return out
+
+
 def _clean_title(text: str | None) -> str | None:
     if not text:
         return None
@@ -565,6 +609,7 @@ def _clean_title(text: str | None) -> str | None:
 def _strip_marks(text: str) -> str:
     text = EMAIL.sub(" ", text)
     text = re.sub(r"[¹²³⁴⁵⁶⁷⁸⁹⁰*∗†‡§]+", " ", text)
+    text = re.sub(r"(?<=[a-zà-ÿ.])\s+ID\b", " ", text)  # the ORCID mark printed after a name ("Navid Shahriari ID")
     text = re.sub(r"(?<=[A-Za-zÀ-ÿ])\s[a-h](?:\s?,\s?[a-h])*(?=\s*(?:[,;]|$|\s(?:and|et|&)\s))", " ", text)
     text = re.sub(r"(?<=[A-Za-zÀ-ÿ.])\s?\d+(?:\s?,\s?\d+)*(?:\s?,\s?\*)?(?=\s|,|;|$)", " ", text)
     text = re.sub(r"\(\s*[\w\s,]*\)|\[[^\]]*\]", " ", text)
@@ -587,6 +632,8 @@ def split_authors(text: str) -> list[dict[str, str]]:
         if not part:
             continue
         pieces = [p.strip() for p in part.split(",") if p.strip()]
+        if len(pieces) == 1:
+            pieces = _unseparated(pieces[0])
         # "Family, Given" (one comma, second piece is initials or one given name) vs a comma list of names
         if len(pieces) == 2 and len(pieces[0].split()) == 1 and re.fullmatch(r"(?:[A-ZÀ-Þ][\w’'\-]*\.?\s?){1,3}",
                                                                               pieces[1]) and len(pieces[1]) <= 12:
@@ -599,6 +646,24 @@ def split_authors(text: str) -> list[dict[str, str]]:
             if name:
                 names.append(name)
     return names[:40]
+
+
+def _unseparated(part: str) -> list[str]:
+    """Names printed one after the other with no separators ("Arman Cohan Sergey Feldman Daniel S. Weld"),
+    cut before each known given name, or after a family name when more follow; one name is left whole."""
+    words = part.split()
+    names = shipped_model().given_names
+    known = [fold(w).replace(" ", "") in names for w in words]
+    if len(words) <= 6 and not any(known[2:]):
+        return [part]
+    out: list[list[str]] = [[]]
+    for i, w in enumerate(words):
+        cur = out[-1]
+        if (len(cur) >= 2 and not _initials(cur[-1]) and cur[-1].lower() not in PARTICLES
+                and (known[i] or not known[i - 1])):
+            out.append([])
+        out[-1].append(w)
+    return [" ".join(n) for n in out]
 
 
 def _cap(word: str) -> str:
@@ -704,7 +769,11 @@ def find_year(meta: Sequence[str], others: Sequence[str]) -> int | None:
     weak = (years(meta, lambda t: bool(META_WORDS.search(t))) or years(meta, lambda t: len(t) < 120)
             or years(others, lambda t: len(t) < 150 and bool(VOLUME.search(t) or ISSUE.search(t) or VOL_ISSUE.search(t)))
             or years(others, lambda t: bool(DATE_LINE.match(t) or (PUBLISHED_IN.match(t) and len(t) < 150))))
-    return Counter(weak).most_common(1)[0][0] if weak else None
+    if weak:
+        return Counter(weak).most_common(1)[0][0]
+    # a copyright line anywhere on page 1 ("July 5 - 10, 2020. © 2020 Association for ..."): its latest year
+    dated = years(others, lambda t: len(t) < 150 and bool(re.search(r"©\s*(?:1[89]|20)\d\d", t)))
+    return max(dated) if dated else None
 
 
 def find_numbers(meta: Sequence[str]) -> tuple[str | None, str | None, str | None]:

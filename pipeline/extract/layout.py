@@ -21,7 +21,6 @@ import numpy as np
 # word space (LaTeX spaces measure 0.15-0.6 em, kerning under 0.1 em).
 WORD_GAP = 0.12
 BRACKETS = frozenset("{}[]()⟨⟩|")
-DASHES = frozenset("-‐‑‒–—―−")
 INNER_ACCENT = re.compile(r"(?<=[^\W\d_])[`´ˆ¨˜](?=[^\W\d_])")
 ACCENTS = {"`": "\u0300", "´": "\u0301", "ˆ": "\u0302", "¨": "\u0308", "˜": "\u0303"}  # spacing -> combining
 BOLD_FONT = re.compile(r"bold|black|heavy|demi|semibold|medi\b|-medi|\.b$|-b$|,bold", re.IGNORECASE)
@@ -174,11 +173,10 @@ def _only_brackets(words: list[dict]) -> bool:
 
 
 def _is_delimiter(word: dict, body_size: float) -> bool:
-    """A tall brace or bracket drawn across several lines ("{" around e-mail names, a case formula); a dash
-    set in a title's large type is not one (it is wider than tall and keeps its line whole)."""
+    """A tall brace or bracket drawn across several lines ("{" around e-mail names, a case formula); other
+    marks set in a title's large type (a dash, a colon, guillemets) are not: they keep their line whole."""
     text = word["text"]
-    return (len(text) <= 2 and not any(c.isalnum() for c in text) and not any(c in DASHES for c in text)
-            and word["bottom"] - word["top"] >= 1.6 * body_size)
+    return len(text) <= 2 and all(c in BRACKETS for c in text) and word["bottom"] - word["top"] >= 1.6 * body_size
 
 
 def _column_rows(words: list[dict], gutter: tuple[float, float]) -> list[list[dict]]:
