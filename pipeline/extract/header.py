@@ -570,6 +570,11 @@ def _join(run: Sequence[HeaderLine]) -> str:
 BANNER = re.compile(r"(?:original|research|review|brief|short|rapid|regular|invited|full|clinical|case|scientific|"
                     r"special|articles?|papers?|reports?|communications?|letters?|editorial|viewpoint|commentary|"
                     r"perspectives?|debate|update|study|notes?|open|access|technical|correspondence|opinion|essay)+")
+# a publisher's or typesetter's line printed over a title ("Springer-Verlag 1994 Printed in Austria", "Preprint
+# typeset using LaTeX style", "c 2014 Association for ...", "Bulletin 18(2): 109-118")
+FURNITURE = re.compile(r"\b(?:springer|verlag|elsevier|wiley|pergamon|printed in|typeset\w*|style file|latex|"
+                       r"l a t e x|publishing|journals ltd|preprint|submitted to|advance access|transactions on)\b|"
+                       r"^\W*(?:c|\(c\)|©)\s*(?:1[89]|20)\d\d\b|©|\bvol\.\s*\d|\b\d+\s?\(\d+\)\s?:\s?\d+", re.I)
 TITLE_CUE = re.compile(r"^\W*(?:full\s+|main\s+|paper\s+|article\s+)?title\b\s*(?:\([^)]*\))?\s*[:.\-–]?\s*", re.I)
 AFTER_TITLE = re.compile(r"(?:^|\s)(?:running\s+(?:title|head)|short\s+title|authors?|affiliations?)\s*:|"
                          r"^\W*(?:authors?|affiliations?)\W*$", re.I)
@@ -580,7 +585,8 @@ def _trim_title(run: Sequence[HeaderLine]) -> list[HeaderLine]:
     ("Smith et al.", "Journal or book name (2018)") above it, a "Title:" cue before it, and "Authors:" or "Running title: ..." after it."""
     lines = list(run)
     while len(lines) > 1 and (BANNER.fullmatch(fold(lines[0].text).replace(" ", ""))
-                              or re.search(r"\bet al\b|\((?:1[89]|20)\d\d\)\W*$", lines[0].text)):
+                              or re.search(r"\bet al\b|\((?:1[89]|20)\d\d\)\W*$", lines[0].text)
+                              or FURNITURE.search(lines[0].text)):
         lines = lines[1:]
     out: list[HeaderLine] = []
     for n, ln in enumerate(lines):
