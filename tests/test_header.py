@@ -256,3 +256,13 @@ def test_header_byline_marks_are_not_names(byline) -> None:
 
     assert split_authors(_strip_marks(byline))[:2] == [{"family": "Vicari", "given": "Sonja"},
                                                          {"family": "Borda", "given": "Alexander"}]
+
+
+def test_header_title_above_the_byline_when_the_model_finds_none() -> None:
+    from pipeline.extract.header import fields_from
+
+    lines = [HeaderLine(t) for t in ("Working Paper Series 12", "Worker cooperatives and the resilience",
+                                     "of local economies", "Sonja Vicari and Alexander Borda-Rodriguez",
+                                     "The Open University, Milton Keynes, UK")]
+    header = fields_from(lines, ["meta", "other", "other", "author", "affiliation"])
+    assert header.title == "Worker cooperatives and the resilience of local economies"

@@ -379,6 +379,8 @@ def fields_from(lines: Sequence[HeaderLine], labels: Sequence[str], tail: Sequen
     biggest = _largest_run(lines, body)
     if biggest:
         titles = [("title", biggest + _subtitle_after(lines, labels, biggest, body))]
+    if not titles and (above := _above_byline(lines, labels)) and _title_like(above, body):
+        titles = [("title", above)]
     if titles:
         run = [ln for ln in titles[0][1] if not (_names_line(ln.text) and ln.size != titles[0][1][0].size)]
         run = _trim_title(run) or run
@@ -481,6 +483,22 @@ def _names_line(text: str) -> bool:
     words = bare.split()  # names with no separators between them: "Arman Cohan Sergey Feldman Iz Beltagy"
     known = sum(1 for w in words if fold(w).replace(" ", "") in shipped_model().given_names)
     return len(words) >= 2 and all(NAME_TOKEN.match(w) for w in words) and known >= max(1, len(words) // 5)
+
+
+def _above_byline(lines: Sequence[HeaderLine], labels: Sequence[str]) -> list[HeaderLine]:
+    """When the model found no title: the lines set right above the first byline (up to four), short of a
+    line that carries a journal's, a date's or an address's marks."""
+    end = next((i for i, lab in enumerate(labels) if lab in ("abstract", "keyword")), min(len(lines), 40))
+    at = next((i for i in range(min(end + 1, len(lines))) if labels[i] == "author" or _names_at(lines, i)), None)
+    out: list[HeaderLine] = []
+    for ln, lab in zip(reversed(lines[:at or 0]), reversed(labels[:at or 0])):
+        t = ln.text
+        if (lab in ("meta", "affiliation", "abstract", "keyword") or len(out) == 4 or sum(c.isalpha() for c in t) < 4
+                or URL.search(t) or DOI.search(t) or EMAIL.search(t) or FURNITURE.search(t) or DATE_LINE.match(t)
+                or YEAR.search(t) and META_WORDS.search(t) or BANNER.fullmatch(fold(t).replace(" ", ""))):
+            break
+        out.insert(0, ln)
+    return out
 
 
 def _names_at(lines: Sequence[HeaderLine], i: int) -> str | None:
