@@ -489,7 +489,9 @@ def _above_byline(lines: Sequence[HeaderLine], labels: Sequence[str]) -> list[He
     """When the model found no title: the lines set right above the first byline (up to four), short of a
     line that carries a journal's, a date's or an address's marks."""
     end = next((i for i, lab in enumerate(labels) if lab in ("abstract", "keyword")), min(len(lines), 40))
-    at = next((i for i in range(min(end + 1, len(lines))) if labels[i] == "author" or _names_at(lines, i)), None)
+    near = range(min(end + 1, len(lines)))
+    at = next((i for i in near if labels[i] == "author"), None)  # the model's byline, else a line of names
+    at = at if at is not None else next((i for i in near if _names_at(lines, i)), None)
     out: list[HeaderLine] = []
     for ln, lab in zip(reversed(lines[:at or 0]), reversed(labels[:at or 0])):
         t = ln.text
