@@ -154,7 +154,7 @@ def erudit_example(article, layout: str, folder: Path | None = None) -> Example:
     for i, ln in enumerate(lines):  # the journal's foot line on page 1 is meta wherever it falls
         if labels[i] == "other" and any(fold(ln.text) in g for g in folded[-1][1] if len(fold(ln.text)) > 8):
             labels[i] = "meta"
-    first = article.authors[0].family if article.authors else None
+    first = (article.authors[0].family or None) if article.authors else None  # an empty name: no gold
     return Example(f"{article.id}:{layout}", lines, labels, title=article.full_title, first_family=first,
                    year=article.year, doi=article.doi, extra={"language": article.language}, tail=tail)
 
