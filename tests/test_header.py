@@ -266,3 +266,9 @@ def test_header_title_above_the_byline_when_the_model_finds_none() -> None:
                                      "The Open University, Milton Keynes, UK")]
     header = fields_from(lines, ["meta", "other", "other", "author", "affiliation"])
     assert header.title == "Worker cooperatives and the resilience of local economies"
+
+
+def test_header_a_short_middle_name_is_a_given_name() -> None:
+    from pipeline.extract.header import split_authors
+
+    assert split_authors("Mei Li Chen and Sonja Vicari")[0] == {"family": "Chen", "given": "Mei Li"}

@@ -171,8 +171,8 @@ def first_author_ok(example: Example, header: Header) -> bool | None:
         return bool(got) and got == fold(example.first_family)
     if example.first_author_text:
         first = re.split(r",|;|\band\b|\bet\b|&|\d", example.first_author_text)[0]
-        # the marks a byline prints after a name are not part of it: affiliation letters ("Lisa M. Lix a"),
-        # the ORCID mark ("Navid Shahriari ID")
+        # the marks a byline prints after a name are not part of it: affiliation letters ("Marie Dupont a"),
+        # the ORCID mark ("Marie Dupont ID")
         first = re.sub(r"(?:\s+(?:ID|[a-h]\)?))+\W*$", "", first.strip())
         squeezed, want = got.replace(" ", ""), fold(first).replace(" ", "")
         return len(squeezed) > 1 and want.endswith(squeezed)

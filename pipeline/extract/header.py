@@ -505,7 +505,7 @@ def _above_byline(lines: Sequence[HeaderLine], labels: Sequence[str]) -> list[He
 
 def _names_at(lines: Sequence[HeaderLine], i: int) -> str | None:
     """The names line at `i`, or that line and the next in the same type when only the two together read
-    as names (a byline wrapped after a given name: "..., Catherine" / "Moroz")."""
+    as names (a byline wrapped after a given name: "..., Marie" / "Dupont")."""
     if _names_line(lines[i].text):
         return lines[i].text
     head, comma, last = lines[i].text.rpartition(",")
@@ -538,7 +538,7 @@ def _subtitle_after(lines: Sequence[HeaderLine], labels: Sequence[str], block: l
             break
         if fold(ln.text) and fold(ln.text) in said:
             break
-        if not out and _other_language(_join(block), ln.text):  # the title translated ("From “rehabilitation”...")
+        if not out and _other_language(_join(block), ln.text):  # the title translated (a French title, then its English version)
             break
         out.append(ln)
         i += 1
@@ -590,8 +590,8 @@ def _join(run: Sequence[HeaderLine]) -> str:
 BANNER = re.compile(r"(?:original|research|review|brief|short|rapid|regular|invited|full|clinical|case|scientific|"
                     r"special|articles?|papers?|reports?|communications?|letters?|editorial|viewpoint|commentary|"
                     r"perspectives?|debate|update|study|notes?|open|access|technical|correspondence|opinion|essay)+")
-# a publisher's or typesetter's line printed over a title ("Springer-Verlag 1994 Printed in Austria", "Preprint
-# typeset using LaTeX style", "c 2014 Association for ...", "Bulletin 18(2): 109-118")
+# a publisher's or typesetter's line printed over a title ("Some-Verlag 1994 Printed in
+# Austria", "Preprint typeset using LaTeX style", "c 2014 Society for ...", "Bulletin 18(2): 109-118")
 FURNITURE = re.compile(r"\b(?:springer|verlag|elsevier|wiley|pergamon|printed in|typeset\w*|style file|latex|"
                        r"l a t e x|publishing|journals ltd|preprint|submitted to|advance access|transactions on)\b|"
                        r"^\W*(?:c|\(c\)|©)\s*(?:1[89]|20)\d\d\b|©|\bvol\.\s*\d|\b\d+\s?\(\d+\)\s?:\s?\d+", re.I)
@@ -635,7 +635,7 @@ def _clean_title(text: str | None) -> str | None:
 def _strip_marks(text: str) -> str:
     text = EMAIL.sub(" ", text)
     text = re.sub(r"[¹²³⁴⁵⁶⁷⁸⁹⁰*∗†‡§]+", " ", text)
-    text = re.sub(r"(?<=[a-zà-ÿ.])\s+ID\b", " ", text)  # the ORCID mark printed after a name ("Navid Shahriari ID")
+    text = re.sub(r"(?<=[a-zà-ÿ.])\s+ID\b", " ", text)  # the ORCID mark printed after a name ("Marie Dupont ID")
     text = re.sub(r"(?<=[A-Za-zÀ-ÿ])\s[a-h](?:\s?,\s?[a-h])*(?=\s*(?:[,;]|$|\s(?:and|et|&)\s))", " ", text)
     text = re.sub(r"(?<=[A-Za-zÀ-ÿ.])\s?\d+(?:\s?,\s?\d+)*(?:\s?,\s?\*)?(?=\s|,|;|$)", " ", text)
     text = re.sub(r"\(\s*[\w\s,]*\)|\[[^\]]*\]", " ", text)
@@ -666,7 +666,7 @@ def split_authors(text: str) -> list[dict[str, str]]:
             names.append({"family": _cap(pieces[0]), "given": pieces[1]})
             continue
         for piece in pieces:
-            if AFFIL_WORDS.search(piece):  # "Hong Kong Baptist University, Hong Kong SAR": the rest is its address
+            if AFFIL_WORDS.search(piece):  # "Lakeside University, Riverside CA": the rest is its address
                 break
             name = _name(piece)
             if name:
@@ -675,17 +675,17 @@ def split_authors(text: str) -> list[dict[str, str]]:
 
 
 def _unseparated(part: str) -> list[str]:
-    """Names printed one after the other with no separators ("Arman Cohan Sergey Feldman Daniel S. Weld"),
+    """Names printed one after the other with no separators ("Sonja Vicari Alexander Borda Marie J. Tremblay"),
     cut before each known given name, or after a family name when more follow; one name is left whole."""
     words = part.split()
     names = shipped_model().given_names
     known = [fold(w).replace(" ", "") in names for w in words]
-    if len(words) <= 6 and not any(known[2:]):
+    if len(words) < 4 or (len(words) <= 6 and not any(known[2:])):
         return [part]
     out: list[list[str]] = [[]]
     for i, w in enumerate(words):
         cur = out[-1]
-        if (len(cur) >= 2 and not _initials(cur[-1]) and cur[-1].lower() not in PARTICLES
+        if (len(cur) >= 2 and i + 1 < len(words) and not _initials(cur[-1]) and cur[-1].lower() not in PARTICLES
                 and (known[i] or not known[i - 1])):
             out.append([])
         out[-1].append(w)
@@ -704,16 +704,16 @@ def _name(piece: str) -> dict[str, str] | None:
     words = [w for w in words if re.search(r"[A-Za-zÀ-ÿ]", w)]
     if not words or len(words) > 6 or any(w[:1].islower() and w.lower() not in PARTICLES for w in words):
         return None
-    bare = re.sub(r"\b[A-ZÀ-Þ]\.", " ", piece)  # initials ("Martha P.Y. Cheung") are not "p." of pages
+    bare = re.sub(r"\b[A-ZÀ-Þ]\.", " ", piece)  # initials ("Marie P.J. Tremblay") are not "p." of pages
     if AFFIL_WORDS.search(bare) or META_WORDS.search(bare) or NOT_NAME.search(bare):  # "Volume 3", "Open Access"
         return None
     if len(words) == 1:
         return {"family": _cap(words[0])}
     short = [_initials(w) and w.lower() not in PARTICLES for w in words]
     if len(words) >= 2 and short[-1] and not any(short[:-1]) and not words[0].isupper():
-        return {"family": _cap(" ".join(words[:-1])), "given": words[-1]}  # "Alabsi S", "Mori K." (initials last)
+        return {"family": _cap(" ".join(words[:-1])), "given": words[-1]}  # "Tremblay MC", "Dupont J." (initials last)
     upper = [i for i, w in enumerate(words) if w.isupper() and len(w.strip(".")) > 1 and not short[i]]
-    if len(upper) + sum(short) == len(words):  # a byline all in capitals ("KENT R. ANDERSON"): given name first
+    if len(upper) + sum(short) == len(words):  # a byline all in capitals ("MARIE J. TREMBLAY"): given name first
         upper = []
     if upper and upper[0] == 0 and len(upper) < len(words):  # "DUPONT Jean" (French order, family in capitals)
         k = 1
@@ -725,8 +725,10 @@ def _name(piece: str) -> dict[str, str] | None:
         k -= 1
     names = shipped_model().given_names
     if (len(words) == 3 and k == 2 and fold(words[0]).replace(" ", "") in names and "." not in words[1]
-            and fold(words[1]).replace(" ", "") not in names and not words[1].isupper()):
-        k = 1  # "Ingrid Cáceres Würsig": a known given name, then two family names (a second given name is known)
+            and fold(words[1]).replace(" ", "") not in names and not words[1].isupper() and len(words[1]) > 3):
+        # a known given name, then two family names ("Ana García López"; a second given name is known, and a
+        # short one is a given name too: "Mei Li Chen")
+        k = 1
     if upper and upper[-1] == len(words) - 1:
         while k > 1 and words[k - 1].isupper() and len(words[k - 1].strip(".")) > 1:
             k -= 1
@@ -734,7 +736,7 @@ def _name(piece: str) -> dict[str, str] | None:
 
 
 def _initials(word: str) -> bool:
-    """A given name cut to its initials: "M.C.", "K.-F.", "S-W.", "CL", "U"."""
+    """A given name cut to its initials: "M.C.", "J.-P.", "S-W.", "MC", "J"."""
     return bool(re.fullmatch(r"(?:[A-ZÀ-Þ]\.?-?){1,3}", word)) and ("." in word or len(word) <= 2)
 
 
@@ -797,7 +799,7 @@ def find_year(meta: Sequence[str], others: Sequence[str]) -> int | None:
             or years(others, lambda t: bool(DATE_LINE.match(t) or (PUBLISHED_IN.match(t) and len(t) < 150))))
     if weak:
         return Counter(weak).most_common(1)[0][0]
-    # a copyright line anywhere on page 1 ("July 5 - 10, 2020. © 2020 Association for ..."): its latest year
+    # a copyright line anywhere on page 1 ("June 3-5, 2020. © 2020 Society for ..."): its latest year
     dated = years(others, lambda t: len(t) < 150 and bool(re.search(r"©\s*(?:1[89]|20)\d\d", t)))
     return max(dated) if dated else None
 

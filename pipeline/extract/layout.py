@@ -223,7 +223,7 @@ def _is_drop_cap(word: dict, body_size: float) -> bool:
 
 def _word_before(word: dict, words: list[dict]) -> bool:
     """Whether a word of the same size sits just left of `word` on its row (within two of its heights): a
-    one-letter word inside a line of large type ("Capture a Pluralistic Hedgehog"), not a drop cap."""
+    one-letter word inside a line of large type ("Housing as a Commons"), not a drop cap."""
     height = word["bottom"] - word["top"]
     return any(w is not word and abs(w["top"] - word["top"]) < height * 0.3 and w["x1"] <= word["x0"] + 1
                and word["x0"] - w["x1"] < 2 * height and abs(w["size"] - word["size"]) < 0.5 for w in words)
