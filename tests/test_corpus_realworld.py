@@ -54,7 +54,8 @@ def test_corpus_realworld_add_each_in_turn(realworld, manifest, tmp_path, tree):
         added[row["file"]] = result
     assert len(added) == 12
     assert "fr_taln_2010-037_ENCRYPTED_ownerpw.pdf" in added
-    assert added["en_acl2020_specter_2col.pdf"].id == "cohan-specter"  # no year: the PDF does not say it
+    # the year from page 1's foot ("July 5 - 10, 2020. © 2020 Association for Computational Linguistics")
+    assert added["en_acl2020_specter_2col.pdf"].id == "cohan-2020-specter"
     assert not [r for r in list_papers(corpus) if r.problem]
     assert sorted(p.name for p in corpus.iterdir() if p.name.startswith(".")) == []
 

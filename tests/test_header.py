@@ -10,7 +10,7 @@ import pytest
 from fpdf import FPDF
 
 from pipeline.corpus.add import add_paper
-from pipeline.extract.header import FEATURES, LABELS, HeaderLine, read_header, shipped_model, text_lines
+from pipeline.extract.header import FEATURES, LABELS, HeaderLine, pdf_lines, read_header, shipped_model, text_lines
 
 from render import _font_files
 
@@ -205,3 +205,70 @@ def test_header_model_is_in_the_manifest_and_the_code_hash(tmp_path) -> None:
     assert manifest["models"]["header.json"] == hashlib.sha256(shipped.read_bytes()).hexdigest()
     assert manifest["models"]["entry_lines.json"]
     assert shipped in model_files()  # code_digest() hashes these with the code: a new model is a new version
+
+
+def test_header_title_in_large_type_keeps_its_marks_and_one_letter_words(tmp_path) -> None:
+    # a one-letter word set in the title's size is not a drop cap; a colon and guillemets are not tall delimiters
+    block = [("Revue d’études coopératives, vol. 12, no 3 (2020) : 5-30", 8, False),
+             ("Habiter « en commun » : a cooperative answer to a housing crisis", 17, True),
+             ("Marie-Claude Tremblay", 11, False)] + FRENCH[5:]
+    header = read_header(pdf_lines(render_title_page(tmp_path / "t.pdf", block, "fr")))
+    assert header.title == "Habiter « en commun » : a cooperative answer to a housing crisis"
+
+
+def test_header_translated_title_is_not_a_subtitle(tmp_path) -> None:
+    block = [FRENCH[0], FRENCH[1], ("Les coopératives d’habitation face à la financiarisation du logement", 17, True),
+             ("Housing cooperatives facing the financialisation of housing", 14, True)] + FRENCH[4:]
+    header = read_header(pdf_lines(render_title_page(tmp_path / "t.pdf", block, "fr")))
+    assert header.title == "Les coopératives d’habitation face à la financiarisation du logement"
+    assert header.subtitle is None
+
+
+def test_header_title_without_the_page_furniture_around_it() -> None:
+    text = ("RESEARCH ARTICLE\nTitle: Worker cooperatives and the resilience of local economies\nAuthors:\n"
+            "Sonja Vicari a, Alexander Borda-Rodriguez b\n"
+            "a Department of Development Policy, The Open University, Milton Keynes, UK\n\n" + ENGLISH[5][0])
+    header = read_header(text_lines(text))
+    assert header.title == "Worker cooperatives and the resilience of local economies"
+    assert header.authors[0] == {"family": "Vicari", "given": "Sonja"}
+
+
+@pytest.mark.parametrize("byline, first", [
+    ("M.C. Dupont-Moreau, J. Smith", {"family": "Dupont-Moreau", "given": "M.C."}),
+    ("Tremblay MC, Lévesque J", {"family": "Tremblay", "given": "MC"}),
+    ("SONJA B. VICARI, ALEXANDER BORDA", {"family": "Vicari", "given": "SONJA B."}),
+    ("DUPONT Jean et Marie LE GALL", {"family": "Dupont", "given": "Jean"}),
+    ("Sonja Vicari Alexander Borda-Rodriguez Marie Tremblay", {"family": "Vicari", "given": "Sonja"}),
+    ("Martha P.Y. Leung", {"family": "Leung", "given": "Martha P.Y."}),
+    ("Jean-H. Tremblay", {"family": "Tremblay", "given": "Jean-H."}),
+    ("Baptist University of Riverside, Riverside CA", None),
+])
+def test_header_split_authors_classes(byline, first) -> None:
+    from pipeline.extract.header import _strip_marks, split_authors
+
+    names = split_authors(_strip_marks(byline))
+    assert (names[0] if names else None) == first
+
+
+@pytest.mark.parametrize("byline", ["Sonja Vicari a, * , Alexander Borda b", "Sonja Vicari ID 1,2 *, Alexander Borda 3"])
+def test_header_byline_marks_are_not_names(byline) -> None:
+    from pipeline.extract.header import _strip_marks, split_authors
+
+    assert split_authors(_strip_marks(byline))[:2] == [{"family": "Vicari", "given": "Sonja"},
+                                                         {"family": "Borda", "given": "Alexander"}]
+
+
+def test_header_title_above_the_byline_when_the_model_finds_none() -> None:
+    from pipeline.extract.header import fields_from
+
+    lines = [HeaderLine(t) for t in ("Working Paper Series 12", "Worker cooperatives and the resilience",
+                                     "of local economies", "Sonja Vicari and Alexander Borda-Rodriguez",
+                                     "The Open University, Milton Keynes, UK")]
+    header = fields_from(lines, ["meta", "other", "other", "author", "affiliation"])
+    assert header.title == "Worker cooperatives and the resilience of local economies"
+
+
+def test_header_a_short_middle_name_is_a_given_name() -> None:
+    from pipeline.extract.header import split_authors
+
+    assert split_authors("Mei Li Chen and Sonja Vicari")[0] == {"family": "Chen", "given": "Mei Li"}

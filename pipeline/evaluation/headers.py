@@ -154,7 +154,7 @@ def erudit_example(article, layout: str, folder: Path | None = None) -> Example:
     for i, ln in enumerate(lines):  # the journal's foot line on page 1 is meta wherever it falls
         if labels[i] == "other" and any(fold(ln.text) in g for g in folded[-1][1] if len(fold(ln.text)) > 8):
             labels[i] = "meta"
-    first = article.authors[0].family if article.authors else None
+    first = (article.authors[0].family or None) if article.authors else None  # an empty name: no gold
     return Example(f"{article.id}:{layout}", lines, labels, title=article.full_title, first_family=first,
                    year=article.year, doi=article.doi, extra={"language": article.language}, tail=tail)
 
@@ -164,12 +164,16 @@ def erudit_example(article, layout: str, folder: Path | None = None) -> Example:
 
 def first_author_ok(example: Example, header: Header) -> bool | None:
     """Whether the first author's family name is right (None: no gold). GROBID's gold is the raw author line:
-    the family name must end its first name (the text up to the first comma, ';', 'and' or digit)."""
+    the family name must end its first name (the text up to the first comma, ';', 'and' or digit, the
+    marks printed after it off)."""
     got = fold(header.authors[0].get("family", "")) if header.authors else ""
     if example.first_family is not None:
         return bool(got) and got == fold(example.first_family)
     if example.first_author_text:
         first = re.split(r",|;|\band\b|\bet\b|&|\d", example.first_author_text)[0]
+        # the marks a byline prints after a name are not part of it: affiliation letters ("Marie Dupont a"),
+        # the ORCID mark ("Marie Dupont ID")
+        first = re.sub(r"(?:\s+(?:ID|[a-h]\)?))+\W*$", "", first.strip())
         squeezed, want = got.replace(" ", ""), fold(first).replace(" ", "")
         return len(squeezed) > 1 and want.endswith(squeezed)
     return None

@@ -20,7 +20,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -78,7 +78,7 @@ NEIGHBOUR = ("size", "bold", "chars", "capital", "stop", "email", "affil", "meta
 FEATURES = (*NUMERIC, *(f"prev_{n}" for n in NEIGHBOUR), *(f"next_{n}" for n in NEIGHBOUR))
 # the second pass also reads the first pass's label probabilities of the line and its two neighbours each side
 STACK = tuple(f"p{d:+d}_{label}" for d in (-2, -1, 0, 1, 2) for label in LABELS)
-PERSON = r"(?:[A-ZÀ-Þ][\w’'\-]+|[A-ZÀ-Þ]\.(?:\s?-?[A-ZÀ-Þ]\.)*)"
+PERSON = r"(?:[A-ZÀ-Þ][\w’']+-[A-ZÀ-Þ]\.|[A-ZÀ-Þ][\w’'\-]+|[A-ZÀ-Þ]\.(?:\s?-?[A-ZÀ-Þ]\.)*)"
 PERSON_LIST = re.compile(
     rf"^(?:by\s+|par\s+)?{PERSON}(?:\s+(?:(?:de|du|da|van|von|der|le|la|di|del)\s+)?{PERSON}){{1,3}}[\s\d,*†‡§¹²³⁴⁵⁶⁷⁸⁹]*"
     rf"(?:(?:,|;|\band\b|\bet\b|&)\s*{PERSON}(?:\s+(?:(?:de|du|da|van|von|der|le|la|di|del)\s+)?{PERSON}){{1,3}}"
@@ -392,9 +392,12 @@ def fields_from(lines: Sequence[HeaderLine], labels: Sequence[str], tail: Sequen
     titles = [r for r in runs if r[0] == "title" and _title_like(r[1], body)]
     biggest = _largest_run(lines, body)
     if biggest:
-        titles = [("title", biggest + _subtitle_after(lines, labels, biggest))]
+        titles = [("title", biggest + _subtitle_after(lines, labels, biggest, body))]
+    if not titles and (above := _above_byline(lines, labels)) and _title_like(above, body):
+        titles = [("title", above)]
     if titles:
         run = [ln for ln in titles[0][1] if not (_names_line(ln.text) and ln.size != titles[0][1][0].size)]
+        run = _trim_title(run) or run
         sizes = [ln.size for ln in run]
         if sizes[0] is not None and sizes[-1] is not None and sizes[-1] < sizes[0] - 0.5:
             cut = next(i for i, s in enumerate(sizes) if s < sizes[0] - 0.5)
@@ -409,8 +412,9 @@ def fields_from(lines: Sequence[HeaderLine], labels: Sequence[str], tail: Sequen
     h.authors = next((c for c in candidates if any("given" in n for n in c)), [])
     if not h.authors:  # a line of names in the title block, whatever the model called it (a clear shape)
         end = next((i for i, lab in enumerate(labels) if lab in ("abstract", "keyword")), min(len(lines), 30))
-        named = next((ln for ln in lines[:end] if _names_line(ln.text) and not (titles and ln in titles[0][1])), None)
-        h.authors = split_authors(_strip_marks(named.text)) if named else (candidates[0] if candidates else [])
+        named = next((t for i, ln in enumerate(lines[:end]) if not (titles and ln in titles[0][1])
+                      and (t := _names_at(lines, i))), None)
+        h.authors = split_authors(_strip_marks(named)) if named else (candidates[0] if candidates else [])
     for label, run in runs:
         if label == "author":
             continue
@@ -463,12 +467,24 @@ def _largest_run(lines: Sequence[HeaderLine], body: float | None) -> list[Header
     if top < body * 1.25:
         return []
     block: list[HeaderLine] = []
+    between = 0  # lines read between two of the block's (a running head at the title's height)
     for ln in first:
         if abs(ln.size - top) <= 0.2:
+            if between and not _just_below(block[-1], ln):
+                break
             block.append(ln)
+            between = 0
         elif block:
-            break
-    return block if _title_like(block, body) and sum(c.isalpha() for c in _join(block)) >= 8 else []
+            between += 1
+            if between > 2:
+                break
+    return block if _title_like(block, body) and sum(c.isalpha() for c in _join(block)) >= 5 else []
+
+
+def _just_below(above: HeaderLine, ln: HeaderLine) -> bool:
+    """Whether `ln` is set right under `above` on the same page (within two of `above`'s line heights)."""
+    return (above.top is not None and ln.top is not None and ln.page == above.page
+            and 0 < ln.top - above.top <= 2.0 * (above.size or 10.0))
 
 
 def _names_line(text: str) -> bool:
@@ -483,14 +499,72 @@ def _names_line(text: str) -> bool:
     return len(words) >= 2 and all(NAME_TOKEN.match(w) for w in words) and known >= max(1, len(words) // 5)
 
 
-def _subtitle_after(lines: Sequence[HeaderLine], labels: Sequence[str], block: list[HeaderLine]) -> list[HeaderLine]:
-    """Lines the model labelled title right after the largest block (a subtitle in smaller type)."""
+def _above_byline(lines: Sequence[HeaderLine], labels: Sequence[str]) -> list[HeaderLine]:
+    """When the model found no title: the lines set right above the first byline (up to four), short of a
+    line that carries a journal's, a date's or an address's marks."""
+    end = next((i for i, lab in enumerate(labels) if lab in ("abstract", "keyword")), min(len(lines), 40))
+    near = range(min(end + 1, len(lines)))
+    at = next((i for i in near if labels[i] == "author"), None)  # the model's byline, else a line of names
+    at = at if at is not None else next((i for i in near if _names_at(lines, i)), None)
+    out: list[HeaderLine] = []
+    for ln, lab in zip(reversed(lines[:at or 0]), reversed(labels[:at or 0])):
+        t = ln.text
+        if (lab in ("meta", "affiliation", "abstract", "keyword") or len(out) == 4 or sum(c.isalpha() for c in t) < 4
+                or URL.search(t) or DOI.search(t) or EMAIL.search(t) or FURNITURE.search(t) or DATE_LINE.match(t)
+                or YEAR.search(t) and META_WORDS.search(t) or BANNER.fullmatch(fold(t).replace(" ", ""))):
+            break
+        out.insert(0, ln)
+    return out
+
+
+def _names_at(lines: Sequence[HeaderLine], i: int) -> str | None:
+    """The names line at `i`, or that line and the next in the same type when only the two together read
+    as names (a byline wrapped after a given name: "..., Marie" / "Dupont")."""
+    if _names_line(lines[i].text):
+        return lines[i].text
+    head, comma, last = lines[i].text.rpartition(",")
+    if (comma and i + 1 < len(lines) and lines[i + 1].size == lines[i].size and lines[i + 1].bold == lines[i].bold
+            and len(last.split()) <= 1 and len(lines[i + 1].text.split()) <= 3 and _names_line(head)):
+        both = f"{lines[i].text} {lines[i + 1].text}"
+        return both if _names_line(both) else None
+    return None
+
+
+def _subtitle_after(lines: Sequence[HeaderLine], labels: Sequence[str], block: list[HeaderLine],
+                    body: float | None = None) -> list[HeaderLine]:
+    """Lines the model labelled title right after the largest block (a subtitle in smaller type), or set
+    right under it in type larger than the body's; lines read in between from higher up the page (a running
+    head) are passed over. Not a subtitle: a line of names, type smaller than the body's, or the title
+    printed again (a repeat in the body's type)."""
     i = lines.index(block[-1]) + 1
-    out = []
-    while i < len(lines) and labels[i] == "title" and not _names_line(lines[i].text):
-        out.append(lines[i])
+    out: list[HeaderLine] = []
+    said = fold(_join(block))
+    while i < len(lines):
+        ln, last = lines[i], (out or block)[-1]
+        if ln.top is not None and last.top is not None and ln.page == last.page and ln.top < last.top:
+            i += 1
+            continue
+        sized = body is not None and ln.size is not None
+        if sized and ln.size < body * 0.97:
+            break
+        big_below = sized and ln.size >= body * 1.15 and _just_below(last, ln) and labels[i] in ("other", "title")
+        if not (labels[i] == "title" or big_below) or _names_line(ln.text) or EMAIL.search(ln.text):
+            break
+        if fold(ln.text) and fold(ln.text) in said:
+            break
+        if not out and _other_language(_join(block), ln.text):  # the title translated (a French title, then its English version)
+            break
+        out.append(ln)
         i += 1
     return out
+
+
+def _other_language(title: str, line: str) -> bool:
+    """Whether a line under a title is in another language than the title's (both long enough to tell)."""
+    if len(title.split()) < 4 or len(line.split()) < 4:
+        return False
+    a, b = _language(title), _language(line)
+    return bool(a and b and a != b)
 
 
 def _title_like(run: Sequence[HeaderLine], body: float | None) -> bool:
@@ -525,6 +599,45 @@ def _join(run: Sequence[HeaderLine]) -> str:
     return " ".join(text.split())
 
 
+# a line made only of these words is the article type's banner over a title ("RESEARCH ARTICLE", "R E S E A R C H
+# Open Access", "BRIEF COMMUNICATION", "EDITORIAL", "Original Paper"), not the title
+BANNER = re.compile(r"(?:original|research|review|brief|short|rapid|regular|invited|full|clinical|case|scientific|"
+                    r"special|articles?|papers?|reports?|communications?|letters?|editorial|viewpoint|commentary|"
+                    r"perspectives?|debate|update|study|notes?|open|access|technical|correspondence|opinion|essay)+")
+# a publisher's or typesetter's line printed over a title ("Some-Verlag 1994 Printed in
+# Austria", "Preprint typeset using LaTeX style", "c 2014 Society for ...", "Bulletin 18(2): 109-118")
+FURNITURE = re.compile(r"\b(?:springer|verlag|elsevier|wiley|pergamon|printed in|typeset\w*|style file|latex|"
+                       r"l a t e x|publishing|journals ltd|preprint|submitted to|advance access|transactions on)\b|"
+                       r"^\W*(?:c|\(c\)|©)\s*(?:1[89]|20)\d\d\b|©|\bvol\.\s*\d|\b\d+\s?\(\d+\)\s?:\s?\d+", re.I)
+TITLE_CUE = re.compile(r"^\W*(?:full\s+|main\s+|paper\s+|article\s+)?title\b\s*(?:\([^)]*\))?\s*[:.\-–]?\s*", re.I)
+AFTER_TITLE = re.compile(r"(?:^|\s)(?:running\s+(?:title|head)|short\s+title|authors?|affiliations?)\s*:|"
+                         r"^\W*(?:authors?|affiliations?)\W*$", re.I)
+
+
+def _trim_title(run: Sequence[HeaderLine]) -> list[HeaderLine]:
+    """A title run without what a page prints around a title: the article type's banner and a running head
+    ("Smith et al.", "Journal or book name (2018)") above it, a "Title:" cue before it, and "Authors:" or "Running title: ..." after it."""
+    lines = list(run)
+    while len(lines) > 1 and (BANNER.fullmatch(fold(lines[0].text).replace(" ", ""))
+                              or re.search(r"\bet al\b|\((?:1[89]|20)\d\d\)\W*$", lines[0].text)
+                              or FURNITURE.search(lines[0].text)):
+        lines = lines[1:]
+    out: list[HeaderLine] = []
+    for n, ln in enumerate(lines):
+        text = ln.text
+        if n == 0 and TITLE_CUE.match(text):
+            text = TITLE_CUE.sub("", text, count=1)
+        m = AFTER_TITLE.search(text)
+        if m and (out or m.start() > 0):
+            text = text[: m.start()]
+            if text.strip():
+                out.append(replace(ln, text=text.strip()))
+            break
+        if text.strip():
+            out.append(replace(ln, text=text.strip()) if text != ln.text else ln)
+    return out
+
+
 def _clean_title(text: str | None) -> str | None:
     if not text:
         return None
@@ -536,13 +649,16 @@ def _clean_title(text: str | None) -> str | None:
 def _strip_marks(text: str) -> str:
     text = EMAIL.sub(" ", text)
     text = re.sub(r"[¹²³⁴⁵⁶⁷⁸⁹⁰*∗†‡§]+", " ", text)
+    text = re.sub(r"(?<=[a-zà-ÿ.])\s+ID\b", " ", text)  # the ORCID mark printed after a name ("Marie Dupont ID")
+    text = re.sub(r"(?<=[A-Za-zÀ-ÿ])\s[a-h](?:\s?,\s?[a-h])*(?=\s*(?:[,;]|$|\s(?:and|et|&)\s))", " ", text)
     text = re.sub(r"(?<=[A-Za-zÀ-ÿ.])\s?\d+(?:\s?,\s?\d+)*(?:\s?,\s?\*)?(?=\s|,|;|$)", " ", text)
     text = re.sub(r"\(\s*[\w\s,]*\)|\[[^\]]*\]", " ", text)
     text = re.sub(r"^\W*(by|par)\s+", "", text, flags=re.I)
     return " ".join(text.split())
 
 
-INITIALS = re.compile(r"(?:[A-ZÀ-Þ]\.-?){1,4}")
+NOT_NAME = re.compile(r"\b(open access|access|report|technical|authors?|paper|article|original|letter|abstract|"
+                      r"keywords?|introduction|summary|r[ée]sum[ée]|editorial|[ée]ditorial|section)\b", re.I)
 PARTICLES = {"de", "du", "des", "da", "van", "von", "der", "den", "le", "la", "di", "del", "dos", "ter", "van der",
              "de la", "d’", "d'"}
 
@@ -556,16 +672,38 @@ def split_authors(text: str) -> list[dict[str, str]]:
         if not part:
             continue
         pieces = [p.strip() for p in part.split(",") if p.strip()]
+        if len(pieces) == 1:
+            pieces = _unseparated(pieces[0])
         # "Family, Given" (one comma, second piece is initials or one given name) vs a comma list of names
         if len(pieces) == 2 and len(pieces[0].split()) == 1 and re.fullmatch(r"(?:[A-ZÀ-Þ][\w’'\-]*\.?\s?){1,3}",
                                                                               pieces[1]) and len(pieces[1]) <= 12:
             names.append({"family": _cap(pieces[0]), "given": pieces[1]})
             continue
         for piece in pieces:
+            if AFFIL_WORDS.search(piece):  # "Lakeside University, Riverside CA": the rest is its address
+                break
             name = _name(piece)
             if name:
                 names.append(name)
     return names[:40]
+
+
+def _unseparated(part: str) -> list[str]:
+    """Names printed one after the other with no separators ("Sonja Vicari Alexander Borda Marie J. Tremblay"),
+    cut before each known given name, or after a family name when more follow; one name is left whole."""
+    words = part.split()
+    names = shipped_model().given_names
+    known = [fold(w).replace(" ", "") in names for w in words]
+    if len(words) < 4 or (len(words) <= 6 and not any(known[2:])):
+        return [part]
+    out: list[list[str]] = [[]]
+    for i, w in enumerate(words):
+        cur = out[-1]
+        if (len(cur) >= 2 and i + 1 < len(words) and not _initials(cur[-1]) and cur[-1].lower() not in PARTICLES
+                and (known[i] or not known[i - 1])):
+            out.append([])
+        out[-1].append(w)
+    return [" ".join(n) for n in out]
 
 
 def _cap(word: str) -> str:
@@ -580,12 +718,17 @@ def _name(piece: str) -> dict[str, str] | None:
     words = [w for w in words if re.search(r"[A-Za-zÀ-ÿ]", w)]
     if not words or len(words) > 6 or any(w[:1].islower() and w.lower() not in PARTICLES for w in words):
         return None
-    if AFFIL_WORDS.search(piece) or META_WORDS.search(piece):  # "Hong Kong Baptist University", "Volume 3"
+    bare = re.sub(r"\b[A-ZÀ-Þ]\.", " ", piece)  # initials ("Marie P.J. Tremblay") are not "p." of pages
+    if AFFIL_WORDS.search(bare) or META_WORDS.search(bare) or NOT_NAME.search(bare):  # "Volume 3", "Open Access"
         return None
     if len(words) == 1:
         return {"family": _cap(words[0])}
-    # family names in capitals ("DUPONT"), not initials run together ("R.J.", "W.M.M.", "J.-P.")
-    upper = [i for i, w in enumerate(words) if w.isupper() and len(w.strip(".")) > 1 and not INITIALS.fullmatch(w)]
+    short = [_initials(w) and w.lower() not in PARTICLES for w in words]
+    if len(words) >= 2 and short[-1] and not any(short[:-1]) and not words[0].isupper():
+        return {"family": _cap(" ".join(words[:-1])), "given": words[-1]}  # "Tremblay MC", "Dupont J." (initials last)
+    upper = [i for i, w in enumerate(words) if w.isupper() and len(w.strip(".")) > 1 and not short[i]]
+    if len(upper) + sum(short) == len(words):  # a byline all in capitals ("MARIE J. TREMBLAY"): given name first
+        upper = []
     if upper and upper[0] == 0 and len(upper) < len(words):  # "DUPONT Jean" (French order, family in capitals)
         k = 1
         while k < len(words) and k in upper:
@@ -596,12 +739,19 @@ def _name(piece: str) -> dict[str, str] | None:
         k -= 1
     names = shipped_model().given_names
     if (len(words) == 3 and k == 2 and fold(words[0]).replace(" ", "") in names and "." not in words[1]
-            and fold(words[1]).replace(" ", "") not in names and not words[1].isupper()):
-        k = 1  # "Ingrid Cáceres Würsig": a known given name, then two family names (a second given name is known)
+            and fold(words[1]).replace(" ", "") not in names and not words[1].isupper() and len(words[1]) > 3):
+        # a known given name, then two family names ("Ana García López"; a second given name is known, and a
+        # short one is a given name too: "Mei Li Chen")
+        k = 1
     if upper and upper[-1] == len(words) - 1:
         while k > 1 and words[k - 1].isupper() and len(words[k - 1].strip(".")) > 1:
             k -= 1
     return {"family": _cap(" ".join(words[k:])), "given": " ".join(words[:k])}
+
+
+def _initials(word: str) -> bool:
+    """A given name cut to its initials: "M.C.", "J.-P.", "S-W.", "MC", "J"."""
+    return bool(re.fullmatch(r"(?:[A-ZÀ-Þ]\.?-?){1,3}", word)) and ("." in word or len(word) <= 2)
 
 
 def _affiliation(text: str) -> str | None:
@@ -661,7 +811,11 @@ def find_year(meta: Sequence[str], others: Sequence[str]) -> int | None:
     weak = (years(meta, lambda t: bool(META_WORDS.search(t))) or years(meta, lambda t: len(t) < 120)
             or years(others, lambda t: len(t) < 150 and bool(VOLUME.search(t) or ISSUE.search(t) or VOL_ISSUE.search(t)))
             or years(others, lambda t: bool(DATE_LINE.match(t) or (PUBLISHED_IN.match(t) and len(t) < 150))))
-    return Counter(weak).most_common(1)[0][0] if weak else None
+    if weak:
+        return Counter(weak).most_common(1)[0][0]
+    # a copyright line anywhere on page 1 ("June 3-5, 2020. © 2020 Society for ..."): its latest year
+    dated = years(others, lambda t: len(t) < 150 and bool(re.search(r"©\s*(?:1[89]|20)\d\d", t)))
+    return max(dated) if dated else None
 
 
 def find_numbers(meta: Sequence[str]) -> tuple[str | None, str | None, str | None]:

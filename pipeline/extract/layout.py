@@ -140,9 +140,9 @@ def build_lines(
     words = [w for w in words if w["upright"] and w["text"].strip() and not _is_delimiter(w, body_size)]
     if not words and not extra:
         return []
-    caps = [w for w in words if _is_drop_cap(w, body_size)]
+    caps = [w for w in words if _is_drop_cap(w, body_size) and not _word_before(w, words)]
     if caps:
-        words = [w for w in words if not _is_drop_cap(w, body_size)]
+        words = [w for w in words if not any(w is c for c in caps)]
     rows = _rows(words)
     gutter = find_gutter(rows, width, body_size)
     if gutter:
@@ -173,9 +173,10 @@ def _only_brackets(words: list[dict]) -> bool:
 
 
 def _is_delimiter(word: dict, body_size: float) -> bool:
-    """A tall brace or bracket drawn across several lines ("{" around e-mail names, a case formula)."""
+    """A tall brace or bracket drawn across several lines ("{" around e-mail names, a case formula); other
+    marks set in a title's large type (a dash, a colon, guillemets) are not: they keep their line whole."""
     text = word["text"]
-    return len(text) <= 2 and not any(c.isalnum() for c in text) and word["bottom"] - word["top"] >= 1.6 * body_size
+    return len(text) <= 2 and all(c in BRACKETS for c in text) and word["bottom"] - word["top"] >= 1.6 * body_size
 
 
 def _column_rows(words: list[dict], gutter: tuple[float, float]) -> list[list[dict]]:
@@ -218,6 +219,14 @@ def _extent(row: list[dict]) -> tuple[float, float]:
 def _is_drop_cap(word: dict, body_size: float) -> bool:
     """A big initial letter beside the first lines of a paragraph ("F" + "orme")."""
     return len(word["text"]) == 1 and word["text"].isalpha() and word["size"] >= 1.8 * body_size
+
+
+def _word_before(word: dict, words: list[dict]) -> bool:
+    """Whether a word of the same size sits just left of `word` on its row (within two of its heights): a
+    one-letter word inside a line of large type ("Housing as a Commons"), not a drop cap."""
+    height = word["bottom"] - word["top"]
+    return any(w is not word and abs(w["top"] - word["top"]) < height * 0.3 and w["x1"] <= word["x0"] + 1
+               and word["x0"] - w["x1"] < 2 * height and abs(w["size"] - word["size"]) < 0.5 for w in words)
 
 
 def _attach_drop_cap(cap: dict, lines: list[Line]) -> list[Line]:
