@@ -18,7 +18,9 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
+T = TypeVar("T")
 SHAPES = ("paragraph-lines", "wrapped", "double-spaced")
 ABSTRACT_HEADINGS = {"fr": "Résumé", "en": "Abstract", "es": "Resumen", "pt": "Resumo", "it": "Riassunto",
                      "de": "Zusammenfassung"}
@@ -147,19 +149,25 @@ def marked_text(ref: ET.Element) -> tuple[str, list[str | None]]:
             chars.extend((c, mark) for c in child.tail or "")
 
     walk(ref, None)
+    return collapse_spaces(chars)
+
+
+def collapse_spaces(chars: Sequence[tuple[str, T]]) -> tuple[str, list[T]]:
+    """Characters with a tag each (markup, label) as one text, every run of whitespace one space (with the
+    tag of its first character), none at the ends; the tags of the kept characters beside it."""
     text: list[str] = []
-    marks: list[str | None] = []
-    for c, m in chars:
-        if c.isspace() or c == "\u00a0":
+    tags: list[T] = []
+    for c, tag in chars:
+        if c.isspace():
             if text and text[-1] != " ":
                 text.append(" ")
-                marks.append(m)
+                tags.append(tag)
             continue
         text.append(c)
-        marks.append(m)
+        tags.append(tag)
     while text and text[-1] == " ":
-        text.pop(), marks.pop()
-    return "".join(text), marks
+        text.pop(), tags.pop()
+    return "".join(text), tags
 
 
 def marked_runs(text: str, marks: list[str | None], kind: str) -> list[tuple[int, int]]:

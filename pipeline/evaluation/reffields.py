@@ -25,6 +25,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.evaluation.erudit import collapse_spaces
+
 TEI = "{http://www.tei-c.org/ns/1.0}"
 FIELDS = ("first_author", "title", "container", "volume", "issue", "pages", "year", "publisher", "place", "doi",
           "url", "editor")
@@ -103,19 +105,7 @@ def read_bibl(elem: ET.Element, source: str) -> Labelled | None:
             chars.extend((c, lab) for c in child.tail or "")
 
     walk(elem, None)
-    text: list[str] = []
-    labels: list[str | None] = []
-    for c, lab in chars:
-        if c.isspace():
-            if text and text[-1] != " ":
-                text.append(" ")
-                labels.append(lab)
-            continue
-        text.append(c)
-        labels.append(lab)
-    while text and text[-1] == " ":
-        text.pop(), labels.pop()
-    s = "".join(text)
+    s, labels = collapse_spaces(chars)
     if len(s) < 10:
         return None
     spans: list[tuple[int, int, str]] = []

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pipeline.citations.labeller import EDITOR_WORDS, IN_WORDS, ISSUE_WORDS, PAGE_WORDS, PLACE_WORDS, VOL_WORDS
 from pipeline.evaluation.erudit import flat, marked_runs, marked_text, parse_xml
-from pipeline.evaluation.reffields import Labelled
+from pipeline.evaluation.reffields import QUOTED_TITLE_RE as QUOTED_RE, Labelled
 
 # Cue words between fields ("vol.", "p.", "dir.", "et"): left unlabelled (O), as GROBID's corpus leaves them.
 CUE_WORDS = EDITOR_WORDS | IN_WORDS | ISSUE_WORDS | PAGE_WORDS | VOL_WORDS | {"et", "and", "doi", "n°"}
@@ -27,7 +27,6 @@ SPLIT = Path(__file__).resolve().parents[1] / "data" / "erudit_split.json"
 YEAR = r"(?:1[5-9]\d\d|20[0-3]\d)"
 # The year of an author-year entry: "(2002)", "(2008a)", ", 2004 :", " 2008." right after the names.
 HEAD_YEAR_RE = re.compile(rf"\(({YEAR})[a-z]?(?:[-–/]\d{{2,4}})?\)|(?<=[\s,])({YEAR})[a-z]?(?:[-–]{YEAR})?(?=\s?[.,:;])")
-QUOTED_RE = re.compile(r"«\s*([^»]{3,400}?)\s*»|“([^”]{3,400}?)”")
 IN_RE = re.compile(r"(?:^|[\s.,])(?:in|dans|In|Dans|IN|DANS)\s*:?\s+")
 EDITOR_END_RE = re.compile(r"\((?:sous la )?(?:dir|éds?|eds?|Éds?|Eds?|coord|dirs)\.?\)|,\s*(?:dir|éds?|eds?|coord)\.(?=\s|,)")
 NAMEISH_RE = re.compile(r"^[\w.,;&'’\-–\s()]*$")
