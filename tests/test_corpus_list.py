@@ -22,7 +22,9 @@ def filled(corpus, pdfs):
 
 def test_corpus_list_sorted_by_id(filled):
     assert list_papers(filled) == [
-        PaperRow("a-scan", None, None, None, 1, ("ocr",) if ocr.available() else ("needs_ocr",)),
+        # with Tesseract, add reads the scan's first page ("A scanned page - line 1" ...): English, no title block
+        PaperRow("a-scan", None, "en" if ocr.available() else None, None, 1,
+                 ("ocr",) if ocr.available() else ("needs_ocr",)),
         PaperRow("ostrom-2020-economie", 2020, "fr", "Économie sociale et résilience des coopératives", 1, ()),
         PaperRow("vicari-2014-resilience", 2014, "fr", "Resilience", None, ()),  # language read at add
     ]
