@@ -140,10 +140,8 @@ def pdf_lines_all(path: Path, password: str | None = None, pages: int = 2) -> li
     """The lines of a PDF's first `pages` pages in reading order, with their font size, boldness and place:
     all of page 1 (its foot may print the DOI or the journal line), the next pages up to MAX_LINES lines.
     A scanned page (no text layer) is read by Tesseract when it is installed, as `extract` reads it."""
-    from pipeline.extract import ocr
     from pipeline.extract.layout import build_lines
-    from pipeline.extract.pdf import WORD_GAP, WORD_Y_TOLERANCE, _dominant_size
-    from pipeline.extract.pdffile import MIN_CHARS_PER_PAGE
+    from pipeline.extract.pdf import WORD_GAP, WORD_Y_TOLERANCE, _dominant_size, ocr_page, scanned
     from pipeline.extract.words import page_words
     from pipeline.extract.pdfchars import open_document, read_page
 
@@ -152,13 +150,9 @@ def pdf_lines_all(path: Path, password: str | None = None, pages: int = 2) -> li
     try:
         for index in range(min(pages, len(doc))):
             got = read_page(doc, index)
-            if len(got) < MIN_CHARS_PER_PAGE and got.images and ocr.available():
-                page = doc[index]
-                try:
-                    # what Tesseract is unsure of on a first page is a logo, a stamp or a smudge, not a title
-                    words = [w for w in ocr.read_page(page, got.width, got.height).words if w["conf"] >= OCR_SURE]
-                finally:
-                    page.close()
+            if scanned(got):
+                # what Tesseract is unsure of on a first page is a logo, a stamp or a smudge, not a title
+                words = [w for w in ocr_page(doc, got).words if w["conf"] >= OCR_SURE]
             else:
                 words = page_words(got.columns, WORD_GAP, WORD_Y_TOLERANCE)
             for ln in build_lines(words, got.width, _dominant_size(words)):

@@ -83,7 +83,7 @@ def read_pdf(path: Path, password: str | None = None) -> Source:
         try:
             for index in range(len(pdf.pages)):
                 chars = read_page(doc, index)
-                if len(chars) < MIN_CHARS_PER_PAGE and chars.images and ocr.available():
+                if scanned(chars):
                     got, found = _ocr_page(doc, chars), []
                 else:
                     got, found = _read_page(chars)
@@ -117,13 +117,23 @@ def read_pdf(path: Path, password: str | None = None) -> Source:
                   undecoded_pages=undecoded, ocr_pages=read, superscripts=tuple(marks))
 
 
-def _ocr_page(doc, got: PageChars) -> _Page:
-    """A page with no text layer, read by Tesseract: its words go through the same lines and blocks."""
+def scanned(got: PageChars) -> bool:
+    """A page to read by OCR: next to no text layer, an image on it, and Tesseract here to read it."""
+    return len(got) < MIN_CHARS_PER_PAGE and bool(got.images) and ocr.available()
+
+
+def ocr_page(doc, got: PageChars) -> ocr.OcrPage:
+    """What Tesseract reads on PDFium's page `got` of `doc`."""
     page = doc[got.number - 1]
     try:
-        read = ocr.read_page(page, got.width, got.height)
+        return ocr.read_page(page, got.width, got.height)
     finally:
         page.close()
+
+
+def _ocr_page(doc, got: PageChars) -> _Page:
+    """A page with no text layer, read by Tesseract: its words go through the same lines and blocks."""
+    read = ocr_page(doc, got)
     lines = build_lines(read.words, got.width, _dominant_size(read.words))
     chars = sum(len(w["text"]) for w in read.words)
     return _Page(got.number, got.width, got.height, lines, [""] * len(lines), chars, ocr=read.confidence)
