@@ -16,7 +16,6 @@ Style family: the string's opening, by the first rule that matches (`style_famil
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
@@ -304,6 +303,24 @@ IN_BOOK_RE = re.compile(r"(?:^|[.,;:)]\s)(?:[Ii]n|[Dd]ans)\s*:?\s")
 INITIALS_TAIL_RE = re.compile(r"(?:[\s.]+[A-ZÀ-Ý]\.?(?:-[A-ZÀ-Ý]\.?)?)+\.?$")
 
 
+def erudit_refs(folder: Path, held: bool) -> Iterator[tuple[Path, ET.Element]]:
+    """Each `<refbiblio>` of the Érudit files of one side of the split (`held`: the held-out part) with its file,
+    in file-name order; a file that does not parse is passed over."""
+    from pipeline.evaluation.devset import held_out
+    from pipeline.evaluation.erudit import parse_xml
+
+    out = held_out()
+    for path in sorted(Path(folder).glob("*.xml")):
+        if (path.stem in out) != held:
+            continue
+        try:
+            root = parse_xml(path)
+        except (ValueError, ET.ParseError):
+            continue
+        for ref in root.iter("refbiblio"):
+            yield path, ref
+
+
 def erudit_labelled(folder: Path, held: bool) -> list[tuple[str, dict[str, str]]]:
     """(entry, gold) for every `<refbiblio>` of the Érudit files of one side of the split (`held`: the held-out
     part). Érudit tags no fields; its typography fixes a few, and only those are gold: the first author's family
@@ -314,59 +331,50 @@ def erudit_labelled(folder: Path, held: bool) -> list[tuple[str, dict[str, str]]
     and the container (the first italics after a quoted title, or after "In"/"Dans" and a book's editors). Italics
     alone are no title: in "Anti-Jacobin Review 1 (1798)" they are the journal; nor are quotes or italics inside a
     plain title ("Reading the « problem of evaluation » in social inquiry", a species in italics)."""
-    from pipeline.evaluation.erudit import marked_runs, marked_text, parse_xml
+    from pipeline.evaluation.erudit import marked_runs, marked_text
 
-    split = json.loads((Path(__file__).resolve().parents[1] / "data" / "erudit_split.json").read_text(encoding="utf-8"))
-    out_ids = set(split["held_out"])
     found: list[tuple[str, dict[str, str]]] = []
-    for path in sorted(Path(folder).glob("*.xml")):
-        if (path.stem in out_ids) != held:
+    for _path, ref in erudit_refs(folder, held):
+        text, kinds = marked_text(ref)
+        if len(text) < 20:
             continue
-        try:
-            root = parse_xml(path)
-        except (ValueError, ET.ParseError):
-            continue
-        for ref in root.iter("refbiblio"):
-            text, kinds = marked_text(ref)
-            if len(text) < 20:
-                continue
-            gold: dict[str, str] = {}
-            caps = marked_runs(text, kinds, "petitecap")
-            if caps and re.fullmatch(r"(?:\d{1,3}\.?\s)?[A-ZÀ-Ý]*", text[: caps[0][0]]):
-                lead = re.sub(r"^\d{1,3}\.?\s", "", text[: caps[0][0]])  # an entry number is no part of the name
-                name = (lead + text[caps[0][0]:caps[0][1]]).split(",")[0]
-                name = re.sub(r"\s*\((?:[a-zà-ÿ’' ]{1,8}|[^)]*\d{4}[^)]*)(?:\)|$).*$", "", name)  # "(de)", "(2001)"
-                name = INITIALS_TAIL_RE.sub("", name).strip(" .") if len(name.split()) > 1 else name.strip(" .")
-                if name:
-                    gold["first_author"] = name
-            year = re.match(r"^[^«“(]{2,200}?\((1[5-9]\d\d|20[0-3]\d)[a-z]?\)", text)
-            if year:
-                gold["year"] = year.group(1)
-            italics = [(a, b) for a, b in marked_runs(text, kinds, "italique") if len(text[a:b].strip(" ,.")) > 2]
-            first_italic = italics[0][0] if italics else -1
-            body = year.end() if year else 0
+        gold: dict[str, str] = {}
+        caps = marked_runs(text, kinds, "petitecap")
+        if caps and re.fullmatch(r"(?:\d{1,3}\.?\s)?[A-ZÀ-Ý]*", text[: caps[0][0]]):
+            lead = re.sub(r"^\d{1,3}\.?\s", "", text[: caps[0][0]])  # an entry number is no part of the name
+            name = (lead + text[caps[0][0]:caps[0][1]]).split(",")[0]
+            name = re.sub(r"\s*\((?:[a-zà-ÿ’' ]{1,8}|[^)]*\d{4}[^)]*)(?:\)|$).*$", "", name)  # "(de)", "(2001)"
+            name = INITIALS_TAIL_RE.sub("", name).strip(" .") if len(name.split()) > 1 else name.strip(" .")
+            if name:
+                gold["first_author"] = name
+        year = re.match(r"^[^«“(]{2,200}?\((1[5-9]\d\d|20[0-3]\d)[a-z]?\)", text)
+        if year:
+            gold["year"] = year.group(1)
+        italics = [(a, b) for a, b in marked_runs(text, kinds, "italique") if len(text[a:b].strip(" ,.")) > 2]
+        first_italic = italics[0][0] if italics else -1
+        body = year.end() if year else 0
 
-            def opens_body(at: int) -> bool:  # nothing but punctuation between the year (if any) and `at`
-                return not year or not re.search(r"\w", text[body:at])
+        def opens_body(at: int) -> bool:  # nothing but punctuation between the year (if any) and `at`
+            return not year or not re.search(r"\w", text[body:at])
 
-            quoted = QUOTED_TITLE_RE.search(text)
-            if quoted and not (re.search(r"(?:^|[.,:;)\]])\s*$", text[: quoted.start()]) and opens_body(quoted.start())):
-                quoted = None
-            in_book = italics and IN_BOOK_RE.search(text[body:first_italic])
-            if quoted and (first_italic < 0 or quoted.start() < first_italic):
-                gold["title"] = (quoted.group(1) or quoted.group(2)).strip(" ,.")
-                after = [s for s in italics if s[0] > quoted.end()]
-                if after:
-                    gold["container"] = text[after[0][0]:after[0][1]].strip(" ,.")
-            elif italics and in_book:
-                gold["container"] = text[italics[0][0]:italics[0][1]].strip(" ,.")
-            elif italics and opens_body(first_italic) and re.match(
-                    r"^\s*[.,]\s*(?:\d+(?:e|nd|rd|th)\s+(?:éd|ed)\w*\.?,?\s*)?[A-ZÀ-Ý][\w\- ]{2,30}\s?[:,]\s?[A-ZÀ-Ý]",
-                    text[italics[0][1]:]):
-                gold["title"] = text[italics[0][0]:italics[0][1]].strip(" ,.")  # a book: its italics, then "Place:
-                # Publisher" / "Paris, Fayard"
-            if gold:
-                found.append((text, gold))
+        quoted = QUOTED_TITLE_RE.search(text)
+        if quoted and not (re.search(r"(?:^|[.,:;)\]])\s*$", text[: quoted.start()]) and opens_body(quoted.start())):
+            quoted = None
+        in_book = italics and IN_BOOK_RE.search(text[body:first_italic])
+        if quoted and (first_italic < 0 or quoted.start() < first_italic):
+            gold["title"] = (quoted.group(1) or quoted.group(2)).strip(" ,.")
+            after = [s for s in italics if s[0] > quoted.end()]
+            if after:
+                gold["container"] = text[after[0][0]:after[0][1]].strip(" ,.")
+        elif italics and in_book:
+            gold["container"] = text[italics[0][0]:italics[0][1]].strip(" ,.")
+        elif italics and opens_body(first_italic) and re.match(
+                r"^\s*[.,]\s*(?:\d+(?:e|nd|rd|th)\s+(?:éd|ed)\w*\.?,?\s*)?[A-ZÀ-Ý][\w\- ]{2,30}\s?[:,]\s?[A-ZÀ-Ý]",
+                text[italics[0][1]:]):
+            gold["title"] = text[italics[0][0]:italics[0][1]].strip(" ,.")  # a book: its italics, then "Place:
+            # Publisher" / "Paris, Fayard"
+        if gold:
+            found.append((text, gold))
     return found
 
 

@@ -24,13 +24,8 @@ from pathlib import Path
 from pipeline.extract.entrylines import FEATURES, ListShape, entry_starts, expand, line_features
 
 MODEL = Path(__file__).resolve().parents[1] / "data" / "entry_lines.json"
-SPLIT = Path(__file__).resolve().parents[1] / "data" / "erudit_split.json"
 SEED = 13
 TEI = "{http://www.tei-c.org/ns/1.0}"
-
-
-def held_out() -> set[str]:
-    return set(json.loads(SPLIT.read_text(encoding="utf-8"))["held_out"])
 
 
 def grobid_lists(folder: Path) -> Iterator[list[str]]:
@@ -45,6 +40,7 @@ def grobid_lists(folder: Path) -> Iterator[list[str]]:
 
 def erudit_lists(folder: Path, held: bool) -> Iterator[list[str]]:
     """The reference entries of each Érudit article of one side of the split (exact entries only)."""
+    from pipeline.evaluation.devset import held_out
     from pipeline.evaluation.erudit import read_article
 
     out = held_out()

@@ -12,18 +12,15 @@ an author stretch that is not names) is left out rather than guessed. Only the d
 
 from __future__ import annotations
 
-import json
 import re
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from pipeline.citations.labeller import EDITOR_WORDS, IN_WORDS, ISSUE_WORDS, PAGE_WORDS, PLACE_WORDS, VOL_WORDS
-from pipeline.evaluation.erudit import flat, marked_runs, marked_text, parse_xml
-from pipeline.evaluation.reffields import QUOTED_TITLE_RE as QUOTED_RE, Labelled
+from pipeline.evaluation.erudit import flat, marked_runs, marked_text
+from pipeline.evaluation.reffields import QUOTED_TITLE_RE as QUOTED_RE, Labelled, erudit_refs
 
 # Cue words between fields ("vol.", "p.", "dir.", "et"): left unlabelled (O), as GROBID's corpus leaves them.
 CUE_WORDS = EDITOR_WORDS | IN_WORDS | ISSUE_WORDS | PAGE_WORDS | VOL_WORDS | {"et", "and", "doi", "n°"}
-SPLIT = Path(__file__).resolve().parents[1] / "data" / "erudit_split.json"
 YEAR = r"(?:1[5-9]\d\d|20[0-3]\d)"
 # The year of an author-year entry: "(2002)", "(2008a)", ", 2004 :", " 2008." right after the names.
 HEAD_YEAR_RE = re.compile(rf"\(({YEAR})[a-z]?(?:[-–/]\d{{2,4}})?\)|(?<=[\s,])({YEAR})[a-z]?(?:[-–]{YEAR})?(?=\s?[.,:;])")
@@ -184,20 +181,12 @@ def _label_rest(text: str, marks: list[str | None], spans: list[tuple[int, int, 
 
 def training_entries(folder: Path) -> list[Labelled]:
     """Every `<refbiblio>` of the development Érudit files whose skeleton the rules fix, in file-name order."""
-    held = set(json.loads(SPLIT.read_text(encoding="utf-8"))["held_out"])
     out: list[Labelled] = []
-    for path in sorted(Path(folder).glob("*.xml")):
-        if path.stem in held:
+    for path, ref in erudit_refs(folder, held=False):
+        text, marks = marked_text(ref)
+        if len(text) < 20 or text != flat(ref):
             continue
-        try:
-            root = parse_xml(path)
-        except (ValueError, ET.ParseError):
-            continue
-        for ref in root.iter("refbiblio"):
-            text, marks = marked_text(ref)
-            if len(text) < 20 or text != flat(ref):
-                continue
-            spans = label_entry(text, marks)
-            if spans:
-                out.append(Labelled(text, tuple(spans), path.name, "fr"))
+        spans = label_entry(text, marks)
+        if spans:
+            out.append(Labelled(text, tuple(spans), path.name, "fr"))
     return out
