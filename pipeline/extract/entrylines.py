@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -61,6 +62,7 @@ FEATURES = (
     "prev_end_pages", "period_and_head", "digit_and_head", "cur_names", "entry_chars", "cur_year_slot",
     "cur_year_60",
     "entry_unclosed", "next_head", "next_lower", "cur_opening_share", "cur_short_end",
+    "cur_alpha_back", "list_alpha", "cur_number_next",
 )
 
 
@@ -72,14 +74,30 @@ class ListShape:
     heads: float
     openings: Counter
     lines: int
+    alpha: float = 0.0
 
     @classmethod
     def of(cls, lines: Sequence[str]) -> "ListShape":
-        return cls(head_share(lines), Counter(opening(x) for x in lines), len(lines))
+        return cls(head_share(lines), Counter(opening(x) for x in lines), len(lines), alpha_share(lines))
 
     def share(self, line: str) -> float:
         """How many lines of the list open like `line`, per expected entry (about one in three lines)."""
         return min(3 * (self.openings[opening(line)] - 1) / max(1, self.lines), 1.5)
+
+
+def sort_key(line: str) -> str:
+    """The letter a line sorts by in an alphabetical list: its first letter, case and accents dropped
+    ("Élias" -> "e"); "" for a line that opens with no letter ("---.", "[1]")."""
+    m = re.match(r"[\W\d_]{0,3}([^\W\d_])", line.lstrip())
+    return unicodedata.normalize("NFD", m.group(1))[0].casefold() if m else ""
+
+
+def alpha_share(lines: Sequence[str]) -> float:
+    """How alphabetical a list is: the share of its author-head lines that sort at or after the head
+    line before them (sorted lists near 1, lists in citation order about 0.5)."""
+    keys = [k for x in lines if ENTRY_HEAD.match(x.lstrip()) and (k := sort_key(x))]
+    pairs = list(zip(keys, keys[1:]))
+    return sum(a <= b for a, b in pairs) / len(pairs) if len(pairs) >= 3 else 0.0
 
 
 def opening(line: str) -> str:
@@ -171,8 +189,26 @@ def line_features(lines: Sequence[str], i: int, width: float, entry: Sequence[st
         "next_lower": float(nxt[:1].islower()),
         "cur_opening_share": shape.share(c),
         "cur_short_end": float(len(c.rstrip()) < 0.8 * width and c.rstrip().endswith(".")),
+        "cur_alpha_back": float(_sorts_before(c, entry)),
+        "list_alpha": shape.alpha,
+        "cur_number_next": float(_number_follows(c, entry)),
     }
     return [f[name] for name in FEATURES]
+
+
+def _sorts_before(line: str, entry: Sequence[str]) -> bool:
+    """The line sorts before the entry it follows: in an alphabetical list it cannot open the next one."""
+    a, b = sort_key(line), sort_key(entry[0]) if entry else ""
+    return bool(a and b) and a < b
+
+
+LIST_NUMBER = re.compile(r"^\[?(\d{1,3})[.)\]]?\s")
+
+
+def _number_follows(line: str, entry: Sequence[str]) -> bool:
+    """The line opens with the number after the current entry's ("18 Organisation ..." after "17 ...")."""
+    a, b = LIST_NUMBER.match(line), LIST_NUMBER.match(entry[0].lstrip()) if entry else None
+    return bool(a and b) and int(a.group(1)) == int(b.group(1)) + 1
 
 
 def _unclosed(text: str) -> bool:
