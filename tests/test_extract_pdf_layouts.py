@@ -3,9 +3,10 @@ line spacing wider than a paragraph gap, running headers, reference lists over p
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from render import Placed, render_lines, wrap_lines
+from render import Placed, render_lines, text_width, wrap_lines
 
 from pipeline.citations.paper import paper_entries
 from pipeline.extract import assemble
@@ -355,3 +356,130 @@ def test_years_inside_lines_make_no_gutter_on_a_one_column_page(tmp_path: Path) 
     page2 = _references_page(X, TOP, 9.5, 1.3, items, 15)
     extracted = assemble(read_pdf(render_lines(tmp_path / "years.pdf", [page1, page2])))
     assert entries_of(extracted) == items
+
+
+# ---------------------------------------------------------------- two columns: what a column's head and foot hold
+
+COL_W, GUTTER_W, LEFT, TOP2 = 215.0, 20.0, 72.0, 60.0
+RIGHT = LEFT + COL_W + GUTTER_W
+SIZE, LEAD, HANG = 9.0, 1.2, 12.0
+
+
+def _column(entries: list[str], x: float, top: float = TOP2) -> tuple[list[Placed], float]:
+    """Entries set with a hanging indent from `top` down one column, a little space between them."""
+    out: list[Placed] = []
+    y = top
+    for text in entries:
+        lines = wrap_lines(text, x, y, COL_W, size=SIZE, hanging=HANG, leading=LEAD)
+        out += lines
+        y = lines[-1].top + SIZE * LEAD + 3.0
+    return out, y
+
+
+def _page_number(n: int) -> Placed:
+    return Placed(297.0 - 3.0, 800.0, str(n), 9.0)
+
+
+def _shift(lines: list[Placed], x: float, top: float) -> list[Placed]:
+    """Lines moved to start at (x + their indent, top), keeping their leading."""
+    base_x, base_top = lines[0].x - (HANG if lines[0].x > LEFT + 1 and lines[0].x < RIGHT - 1 else 0.0), lines[0].top
+    return [Placed(x + (ln.x - base_x), top + (ln.top - base_top), ln.text, ln.size) for ln in lines]
+
+
+def test_two_columns_entry_tails_at_a_column_head_and_a_short_last_column(tmp_path: Path) -> None:
+    """Three classes seen on Érudit articles rendered in narrower columns and tighter margins than the devset's:
+    an entry's last line alone at the head of the next page ("Paris, Gallimard, 1945." / "1945.") was dropped as a
+    page number, and one whose key repeats ("59:675-678.", "12:37-49.") as a running header; an entry's DOI at a
+    column's head ("https://doi.org/...") became a footnote (it reads like a licence line); and a last page whose
+    right column holds one line ran both columns together, gluing "Bibliographie" to the other column's line."""
+    body = [f"{AUTHORS[n % 10]}, Jeanne ({1990 + n}). Cooperative governance and organisational resilience "
+            f"in the social economy, case {n}. Montréal : Presses de l’Université du Québec." for n in range(16)]
+    year_tail = "Char, René, Seuls demeurent, Paris, Gallimard, 1945."  # wraps so that "1945." is its last line
+    journal_tail = ("Lass, Norman (1976) : Speaker sex identification from voiced and filtered isolated vowels. "
+                    "Journal of the Acoustical Society of America. 59:675-678.")
+    journal_tail2 = ("Shlesinger, Miriam (2003) : Effects of presentation rate on working memory in simultaneous "
+                     "interpreting. The Interpreter’s Newsletter. 12:37-49.")
+    doi_tail = ("Karsenti, Thierry (2013) : MOOC, révolution ou simple effet de mode ? Revue internationale des "
+                "technologies en pédagogie universitaire, 10(2), 6-22. https://doi.org/10.18162/ritpu.2013.227")
+    last = "Theis, Laurent (2005). Les tribulations du signe = dans la moulinette de la bonne réponse. Baie-Jolie : Les éditions des Bandes didactiques."
+    heading = Placed(LEFT, TOP2, "*Bibliographie*", 10.0)
+
+    # page 1: the list's head; the right column ends on the first lines of `year_tail` and of `journal_tail`
+    p1_left, _ = _column(body[:7], LEFT, TOP2 + 16)
+    p1_right, y = _column(body[7:12], RIGHT)
+    fit = text_width("Char, René, Seuls demeurent, Paris, Gallimard,", SIZE) + 2.0
+    tail_lines = wrap_lines(year_tail, RIGHT, y, fit, size=SIZE, hanging=HANG, leading=LEAD)
+    assert tail_lines[-1].text == "1945.", [t.text for t in tail_lines]
+    page1 = [heading, *p1_left, *p1_right, *tail_lines[:-1], _page_number(1)]
+    # page 2: "1945." heads the left column, then entries; the right column opens on a DOI and a repeated key
+    p2_left = _shift(tail_lines[-1:], LEFT, TOP2)
+    more, y = _column([body[12], body[13], journal_tail], LEFT, TOP2 + SIZE * LEAD + 3.0)
+    doi = wrap_lines(doi_tail, LEFT, y, COL_W, size=SIZE, hanging=HANG, leading=LEAD)
+    p2_right = _shift(doi[-1:], RIGHT, TOP2)
+    rest, _ = _column([body[14], journal_tail2], RIGHT, TOP2 + SIZE * LEAD + 3.0)
+    page2 = [*p2_left, *more, *doi[:-1], *p2_right, *rest, _page_number(2)]
+    # page 3 (the last): a new list in the left column; the right column holds the tail of its last entry
+    last_lines = wrap_lines(last, LEFT, TOP2 + 16, COL_W, size=SIZE, hanging=HANG, leading=LEAD)
+    p3_left, y = _column(body[15:16], LEFT, TOP2 + 16)
+    p3_left += _shift(last_lines[:-1], LEFT, y)
+    page3 = [Placed(LEFT, TOP2, "*Références citées*", 10.0), *p3_left, *_shift(last_lines[-1:], RIGHT, TOP2 + 2),
+             _page_number(3)]
+    got = assemble(read_pdf(render_lines(tmp_path / "columns.pdf", [page1, page2, page3])))
+
+    entries = [" ".join(e.split()) for e in entries_of(got)]
+    for whole in (year_tail, journal_tail, journal_tail2, doi_tail, last, *body):
+        assert whole in entries, (whole, [e for e in entries if e[:12] == whole[:12]])
+    assert not re.search(r"^\d$", got.text, re.M), "page numbers are still dropped"
+    assert "Bibliographie\n" in got.text and "Références citées\n" in got.text
+
+
+def test_one_column_list_tail_alone_on_the_last_page(tmp_path: Path) -> None:
+    """A last page holding one line, the tail of the list's last entry, printed where the text of most pages starts:
+    with a page or two that open on a paragraph's last line (apart from the next), that height passed for a running
+    header's, and the line was dropped."""
+    x, width, size = 60.0, 470.0, 11.0
+    header = Placed(x, 35.0, "Revue d’économie sociale Vol. 12", 8.8)
+    entries = [f"{AUTHORS[n % 10]}, Jeanne ({1990 + n}). Cooperative governance and organisational resilience in "
+               f"the social economy, case {n}. Montréal : Presses de l’Université du Québec." for n in range(20)]
+    last = ("Thelot, Claude et Louis-André Vallet (2000), « La réduction des inégalités sociales devant l’école "
+            "depuis le début du siècle », Économie et statistique, 334 : 3-32.")
+    # pages open on a paragraph's last line, apart from the next paragraph, where the text starts
+    prose = [Placed(x, 72.0, "la fin d’un paragraphe.", size), *wrap_lines(sentences(0, 40), x, 98.0, width, size=size)]
+    lines, y = [Placed(x, 72.0, "*Bibliographie*", 12.0)], 90.0
+    for text in entries:
+        got = wrap_lines(text, x, y, width, size=size, hanging=16.0, leading=1.2)
+        lines += got
+        y = got[-1].top + size * 1.2 + 3.0
+    tail = wrap_lines(last, x, y, width, size=size, hanging=16.0, leading=1.2)
+    assert len(tail) == 2
+    page4 = [header, *lines, *tail[:1], Placed(291.0, 800.0, "4", 9.9)]
+    pages = [[header, *prose[:50], Placed(291.0, 800.0, "1", 9.9)]]
+    words = "Martin Lefebvre Dubois Moreau Laurent Girard Roux Fournier Bonnet Mercier".split()
+    pages += [[header, *wrap_lines(" ".join(f"{words[(i * n) % 10]} writes on the cooperative movement in the "
+                                            f"{words[(i + n) % 10]} region." for i in range(40)),
+                                   x, 72.0, width, size=size)[:50],
+               Placed(291.0, 800.0, str(n + 1), 9.9)] for n in (1, 2)]  # pages that open glued to their text
+    page5 = [header, Placed(x + 16.0, 72.0, tail[1].text, size), Placed(291.0, 800.0, "5", 9.9)]
+    got = assemble(read_pdf(render_lines(tmp_path / "tail.pdf", [*pages, page4, page5])))
+
+    found = [" ".join(e.split()) for e in entries_of(got)]
+    assert last in found, [e for e in found if e.startswith("Thelot")]
+    assert "Revue d’économie sociale" not in got.text, "the running header is still dropped"
+    assert "la fin d’un paragraphe." in got.text
+
+
+def test_an_entry_line_opening_on_an_abbreviation_is_no_list_item() -> None:
+    """The lines of one entry set apart by space (as Meta's list prints it, one-column): its fourth line opens on
+    "ed." and was read as a list item "a. ...", so the entry was cut after its first, short line."""
+    from pipeline.extract.layout import Line
+    from pipeline.extract.paragraphs import _paragraphs
+
+    rows = [(50, 433, "Jansen, Frank (1978): Hoe krijgt een spreker zijn woorden op een rijtje?"),
+            (66, 537, "Taalgebruiksaspekten van de ‘PP over V’ konstruktie [How does a speaker get his words"),
+            (66, 535, "in the right order? Aspects of language use for “PP over V” constructions]. In: Jan Kooij,"),
+            (66, 536, "ed. Aspekten van de woordvolgorde in het Nederlands [Aspects of word order in Dutch]."),
+            (66, 183, "Leiden: Vakg, 70-104.")]
+    chunk = [(Line(text, x0, 453.0 + 12.5 * i, x1, 464.0 + 12.5 * i, 10.45, False), "")
+             for i, (x0, x1, text) in enumerate(rows)]
+    parts = _paragraphs(chunk, {0: (50.0, 537.0, False)}, "", 540.5)
+    assert [len(p) for p in parts] == [5]

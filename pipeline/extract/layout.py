@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
+from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -130,12 +131,40 @@ def _wordy(text: str) -> bool:
     return letters >= 2 and letters >= 0.5 * len(text)
 
 
+def gutter_holds(rows: list[list[dict]], gutter: tuple[float, float], body_size: float) -> bool:
+    """The page before's gutter holds on this page: no line of body text crosses it, and lines end just before it
+    and start just after it (a last page whose right column is a few lines: too little for `find_gutter`)."""
+    g0, g1 = gutter
+    mid = (g0 + g1) / 2
+    ends = starts = 0
+    for row in rows:
+        words = [w for w in row if 0.7 * body_size <= w["size"] <= 1.35 * body_size and _wordy(w["text"])]
+        if any(w["x0"] < mid < w["x1"] for w in words):  # a page number centred in the gutter is no word
+            return False
+        ends += any(g0 - 2 * body_size <= w["x1"] <= g0 + 1 for w in words)
+        starts += any(g1 - 1 <= w["x0"] <= g1 + 2 * body_size for w in words)
+    return ends >= 2 and starts >= 1  # the last line of an entry run on to the right column
+
+
+def gutter_of(lines: Sequence[Line]) -> tuple[float, float] | None:
+    """The strip between a page's left-column and right-column lines, or None on a page read as one column. The
+    left column's edge is where nine lines in ten end: a long URL may run on into the gutter."""
+    left = sorted(ln.x1 for ln in lines if ln.column == 1)
+    right = [ln.x0 for ln in lines if ln.column == 2]
+    if not left or not right:
+        return None
+    edge = left[int(0.9 * (len(left) - 1))]
+    return (edge, min(right)) if edge < min(right) else None
+
+
 def build_lines(
-    words: list[dict], width: float, body_size: float, extra: list[Line] | None = None
+    words: list[dict], width: float, body_size: float, extra: list[Line] | None = None,
+    hint: tuple[float, float] | None = None,
 ) -> list[Line]:
     """The page's lines in reading order: bands top to bottom, left column before right.
 
-    `extra` lines (table regions) are placed in the reading order like the others.
+    `extra` lines (table regions) are placed in the reading order like the others. `hint` is the page before's
+    gutter (`gutter_of`): taken where this page's own columns are too short to find one, if it holds here.
     """
     words = [w for w in words if w["upright"] and w["text"].strip() and not _is_delimiter(w, body_size)]
     if not words and not extra:
@@ -145,6 +174,8 @@ def build_lines(
         words = [w for w in words if not any(w is c for c in caps)]
     rows = _rows(words)
     gutter = find_gutter(rows, width, body_size)
+    if gutter is None and hint and gutter_holds(rows, hint, body_size):
+        gutter = hint
     if gutter:
         rows = _column_rows(words, gutter)
     pieces: list[list[dict]] = []
@@ -376,6 +407,7 @@ def running_slots(pages: list[tuple[list[Line], float]], body_size: float, margi
     page to page: an author's name on even pages and the short title on odd ones, each printed once
     in a two-page paper, or a header left off the first page."""
     slots: dict[tuple[bool, int], set[int]] = {}
+    text_at: dict[tuple[bool, int], set[int]] = {}  # heights where a page's text runs into the margin
     found: list[list[tuple[int, tuple[bool, int]]]] = []
     for number, (lines, height) in enumerate(pages):
         here: list[tuple[int, tuple[bool, int]]] = []
@@ -389,12 +421,18 @@ def running_slots(pages: list[tuple[list[Line], float]], body_size: float, margi
                 continue
             others = [lines[j] for j in order if j != i and (lines[j].top > ln.bottom if top else lines[j].bottom < ln.top)]
             near = [o for o in others if (o.top - ln.bottom if top else ln.top - o.bottom) < 0.8 * ln.size]
-            if near:
-                continue  # a line of the text running into the margin, not furniture apart from it
             key = (top, round((ln.top if top else height - ln.bottom) / 3))
+            if near:
+                text_at.setdefault(key, set()).add(number)
+                continue  # a line of the text running into the margin, not furniture apart from it
             here.append((i, key))
             slots.setdefault(key, set()).add(number)
         found.append(here)
+    # Where other pages' text itself starts or ends, a line apart is the text's too: a page's first line that
+    # ends a paragraph, the one line of a last page ("le début du siècle », Économie ...").
+    for key in list(slots):
+        if len(text_at.get(key, set()) | _neighbours(text_at, key)) >= len(slots[key]):
+            del slots[key]
     # Where each page's text (its lines that are not such candidates) starts and ends.
     extents: list[tuple[float, float] | None] = []
     for (lines, _), here in zip(pages, found):
@@ -404,7 +442,7 @@ def running_slots(pages: list[tuple[list[Line], float]], body_size: float, margi
     for number, here in enumerate(found):
         lines = pages[number][0]
         others = [e for k, e in enumerate(extents) if k != number and e is not None]
-        out.append({i for i, key in here if len(slots[key] | _neighbours(slots, key)) >= 2
+        out.append({i for i, key in here if key in slots and len(slots[key] | _neighbours(slots, key)) >= 2
                     or _beyond_text(lines[i], key[0], others)})
     return out
 

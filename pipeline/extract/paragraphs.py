@@ -23,7 +23,9 @@ CAPTION = re.compile(
     re.I,
 )
 NOTE_START = re.compile(r"^(?:(?:\[?\d{1,3}[\].]?|[*∗†‡§¶]+)(?=\s|[A-Za-z«“\"(])|[a-z]\)?\s)")
-BULLET = re.compile(r"^(?:[–—•▪◦·‣∙*-]\s|\(?[a-z\d]{1,2}[).]\s)")
+# A list item's mark: a bullet or dash, "1." / "12)" / "(a)" / "a)", or "a." / "iv." before a capital; not an
+# abbreviation opening an entry's next line ("ed. Aspekten", "pp. 12-30", "p. 5", "no. 3")
+BULLET = re.compile(r"^(?:[–—•▪◦·‣∙*-]\s|\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})\)\s|\d{1,2}\.\s|(?:[a-z]|[ivx]{1,4})\.\s(?=[A-ZÀ-Þ]))")
 HYPHEN_END = re.compile(r"[^\W\d_]-$")
 SENTENCE_END = re.compile(r"[.!?:»”\")]$")
 OPEN_END = re.compile(r"(?:[,:&(\[«“–-]|(?<![\w.’'\-])[a-zà-ÿ]+)$")  # a line that cannot end a paragraph

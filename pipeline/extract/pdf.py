@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -33,7 +34,7 @@ from pipeline import errors
 
 from pipeline.extract.pdffile import MIN_CHARS_PER_PAGE, open_pdf
 from pipeline.extract.clean import join_lines
-from pipeline.extract.layout import WORD_GAP, Line, build_lines, running_slots
+from pipeline.extract.layout import WORD_GAP, Line, build_lines, gutter_of, running_slots
 from pipeline.extract.model import Source, Table
 from pipeline.extract import ocr
 from pipeline.extract.pdfchars import PageChars, open_document, read_page
@@ -81,12 +82,14 @@ def read_pdf(path: Path, password: str | None = None) -> Source:
         except PdfiumError as exc:  # damage pdfminer lets through
             raise errors.unreadable_pdf(Path(path), str(exc).splitlines()[0][:120] or "PDFium cannot open it") from None
         try:
+            gutter = None  # the last page's set in two columns: its gutter, for a page whose columns are short
             for index in range(len(pdf.pages)):
                 chars = read_page(doc, index)
                 if scanned(chars):
                     got, found = _ocr_page(doc, chars), []
                 else:
-                    got, found = _read_page(chars)
+                    got, found = _read_page(chars, gutter)
+                gutter = gutter_of(got.lines) or gutter
                 pages.append(got)
                 tables.extend(found)
         finally:
@@ -139,7 +142,7 @@ def _ocr_page(doc, got: PageChars) -> _Page:
     return _Page(got.number, got.width, got.height, lines, [""] * len(lines), chars, ocr=read.confidence)
 
 
-def _read_page(got: PageChars) -> tuple[_Page, list[Table]]:
+def _read_page(got: PageChars, gutter: tuple[float, float] | None = None) -> tuple[_Page, list[Table]]:
     """One page: PDFium's chars into words and lines; tables from pdfplumber's finder on PDFium's rules."""
     words = page_words(got.columns, WORD_GAP, WORD_Y_TOLERANCE)
     raised = superscripts.find_raised(words)
@@ -157,7 +160,7 @@ def _read_page(got: PageChars) -> tuple[_Page, list[Table]]:
         size = _dominant_size(inside) if inside else 0.0
         text = "\n".join(CELL_SEP.join(c or "" for c in row) for row in rows)
         extra.append(Line(text=text, x0=x0, top=top, x1=x1, bottom=bottom, size=size, bold=False))
-    lines = build_lines(words, got.width, _dominant_size(words), extra=extra)
+    lines = build_lines(words, got.width, _dominant_size(words), extra=extra, hint=gutter)
     kinds = ["table" if _is_table_line(ln, extra) else "" for ln in lines]
     return _Page(got.number, got.width, got.height, lines, kinds, chars, got.unmapped, raised=raised), found
 
@@ -254,9 +257,24 @@ def _mark_furniture(pages: list[_Page]) -> None:
             if page.kinds[i] or not _in_margin(line, page):
                 continue
             if LICENCE.search(line.text) and seen[_margin_key(line.text)] < 2:
-                page.kinds[i] = "note"
-            elif PAGE_NUMBER.match(line.text) or i in slot or (len(pages) > 1 and seen[_margin_key(line.text)] >= 2):
+                if not _in_block(line, page, lambda o: abs(o.size - line.size) <= 0.1 * line.size
+                                 and not LICENCE.search(o.text)):
+                    page.kinds[i] = "note"  # not an entry's DOI at a column's head, run on from the line above
+                continue
+            repeated = len(pages) > 1 and seen[_margin_key(line.text)] >= 2
+            wordless = not re.search(r"[^\W\d_]", line.text)  # "12", "59:675-678.": its key is every such line's
+            if i in slot or (repeated and not wordless) or ((PAGE_NUMBER.match(line.text) or repeated)
+                                                             and not _in_block(line, page)):
                 page.kinds[i] = "drop"
+
+
+def _in_block(line: Line, page: _Page, like: Callable[[Line], bool] = lambda other: True) -> bool:
+    """A line set at the block's own leading under or over another line (`like` it) of its column: the last line
+    of an entry ("1945.", "12:37-49.") at a column's head or foot, not a page number, which stands apart."""
+    tight = 0.75 * max(line.bottom - line.top, 1.0)
+    return any(other is not line and like(other) and min(line.x1, other.x1) > max(line.x0, other.x0)
+               and (0 <= line.top - other.bottom < tight or 0 <= other.top - line.bottom < tight)
+               for other in page.lines)
 
 
 def _mark_notes(page: _Page, body: float) -> None:
