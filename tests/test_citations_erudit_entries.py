@@ -87,3 +87,18 @@ def test_citations_labeller_keeps_a_body_as_one_author() -> None:
     assert persons("Organisation internationale du travail (OIT)") == [("Organisation internationale du travail (OIT)", "")]
     assert persons("STAR Collaboration, J. Adams et al.") == [("STAR Collaboration", ""), ("Adams", "J.")]
     assert persons("Bank, J. and Court, K.") == [("Bank", "J."), ("Court", "K.")]  # persons with those names
+
+
+def test_capitals_variant_moves_the_labels_with_the_text() -> None:
+    """The "CARTELIER J. (1995)" form of a training entry: the family name in capitals, its comma gone, and every
+    label still over the same words."""
+    from pipeline.evaluation.reffields import Labelled
+    from pipeline.train.erudit_entries import capitals_variant
+
+    text = "Cartelier, J. (1995), L’économie de Keynes, Bruxelles, De Boeck."
+    spans = ((0, 13, "author"), (15, 19, "year"), (22, 42, "title"), (44, 53, "place"))
+    item = Labelled(text, spans, "x.xml", "fr")
+    got = capitals_variant(item)
+    assert got.text == "CARTELIER J. (1995), L’économie de Keynes, Bruxelles, De Boeck."
+    assert [got.text[a:b] for a, b, _ in got.spans] == ["CARTELIER J.", "1995", "L’économie de Keynes", "Bruxelles"]
+    assert capitals_variant(Labelled("Statistique Canada (2001). Recensement.", ((0, 18, "author"),), "x", "fr")) is None

@@ -113,3 +113,15 @@ def test_reference_fields_training_remakes_the_shipped_model(capsys) -> None:
 
     assert reference_fields.main(["--devset", str(DEVSET), "--check"]) == 0
     assert "same model" in capsys.readouterr().out
+
+
+def test_labeller_capitals_family_name_without_comma() -> None:
+    """French bibliographies print "CARTELIER J. (1995), Title, ..." (family name in capitals, no comma): the name
+    was read as a journal and the entry had no author."""
+    from pipeline.citations.labeller import fields, persons
+
+    for text, family in (("CARTELIER J. (1995), L’économie de Keynes, De Boeck Université, Bruxelles.", "CARTELIER"),
+                         ("LÉVESQUE Benoît (2007), Un siècle et demi d’économie sociale au Québec, Montréal, CRISES.",
+                          "LÉVESQUE")):
+        got = fields(text)
+        assert persons(got.get("author", ""))[:1] and persons(got["author"])[0][0] == family, got

@@ -272,3 +272,13 @@ def test_header_a_short_middle_name_is_a_given_name() -> None:
     from pipeline.extract.header import split_authors
 
     assert split_authors("Mei Li Chen and Sonja Vicari")[0] == {"family": "Chen", "given": "Mei Li"}
+
+
+def test_header_year_not_from_a_reference_access_date() -> None:
+    """A first page holding the end of a reference ("... [consulté le" / "2019-12-19].") gave that access date as
+    the paper's year; a date line that closes a bracket opened before it is the tail of something else."""
+    from pipeline.extract.header import find_year, is_date_line
+
+    assert is_date_line("24 May 2011") and is_date_line("2015/02/17") and is_date_line("Printemps 2004")
+    assert not is_date_line("2019-12-19].") and not is_date_line("March 3, 1998)")
+    assert find_year([], ["Revue d’économie sociale", "2019-12-19].", "Spring 2016"]) == 2016

@@ -54,6 +54,14 @@ MONTHS = (r"jan(?:uary|vier)?|feb(?:ruary)?|f[ée]v(?:rier)?|mar(?:ch|s)?|apr(?:
 DATE_LINE = re.compile(rf"^\W*(?:(?:\d{{1,2}}(?:st|nd|rd|th|er)?\s+)?(?:{MONTHS})\.?\s+(?:\d{{1,2}},?\s+)?"
                        rf"(?:1[89]|20)\d\d|(?:1[89]|20)\d\d[/-]\d\d?[/-]\d\d?|\d\d?[/.-]\d\d?[/.-](?:1[89]|20)\d\d|"
                        rf"(?:spring|summer|fall|autumn|winter|printemps|[ée]t[ée]|automne|hiver)\s+(?:1[89]|20)\d\d)\W*$", re.I)
+
+
+def is_date_line(text: str) -> bool:
+    """A line that is a date: not the tail of a bracket opened on the line before ("2019-12-19].", the end of a
+    reference's "[consulté le" / "accessed" date)."""
+    return bool(DATE_LINE.match(text)) and text.count("]") <= text.count("[") and text.count(")") <= text.count("(")
+
+
 # A line that says where the paper appeared: "Proceedings of NAACL-HLT 2018, pages 84–91", "Actes de TALN 2010"
 PUBLISHED_IN = re.compile(r"^\W*(?:proceedings|actes|in:|journal of|revue d|published in|publi[ée] dans)\b", re.I)
 VOLUME = re.compile(r"\b(?:vol(?:ume)?\.?|v\.)\s*(\d{1,4})\b", re.I)
@@ -433,8 +441,8 @@ def fields_from(lines: Sequence[HeaderLine], labels: Sequence[str], tail: Sequen
     block_end = next((i for i, lab in enumerate(labels) if lab in ("abstract", "keyword")), min(len(lines), 30))
     others = [ln.text for ln, lab in zip(lines[:block_end], labels) if lab in ("other", "title")]
     others += [ln.text for ln, lab in zip(lines[block_end:], labels[block_end:])
-               if lab == "other" and (DATE_LINE.match(ln.text) or PUBLISHED_IN.match(ln.text))]
-    others += [ln.text for ln in tail if DATE_LINE.match(ln.text) or PUBLISHED_IN.match(ln.text) or "©" in ln.text]
+               if lab == "other" and (is_date_line(ln.text) or PUBLISHED_IN.match(ln.text))]
+    others += [ln.text for ln in tail if is_date_line(ln.text) or PUBLISHED_IN.match(ln.text) or "©" in ln.text]
     h.year = find_year(meta, others)
     h.doi = h.doi or find_doi([ln.text for ln in tail])
     h.volume, h.issue, h.pages = find_numbers(meta)
@@ -804,7 +812,7 @@ def find_year(meta: Sequence[str], others: Sequence[str]) -> int | None:
         return max(strong)
     weak = (years(meta, lambda t: bool(META_WORDS.search(t))) or years(meta, lambda t: len(t) < 120)
             or years(others, lambda t: len(t) < 150 and bool(VOLUME.search(t) or ISSUE.search(t) or VOL_ISSUE.search(t)))
-            or years(others, lambda t: bool(DATE_LINE.match(t) or (PUBLISHED_IN.match(t) and len(t) < 150))))
+            or years(others, lambda t: bool(is_date_line(t) or (PUBLISHED_IN.match(t) and len(t) < 150))))
     if weak:
         return Counter(weak).most_common(1)[0][0]
     # a copyright line anywhere on page 1 ("June 3-5, 2020. © 2020 Society for ..."): its latest year

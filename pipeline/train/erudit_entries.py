@@ -189,4 +189,22 @@ def training_entries(folder: Path) -> list[Labelled]:
         spans = label_entry(text, marks)
         if spans:
             out.append(Labelled(text, tuple(spans), path.name, "fr"))
-    return out
+    # French bibliographies also set the first family name in capitals with no comma ("CARTELIER J. (1995)",
+    # "DUMEZ Hervé et ..."): one entry in six of those that open "Family, I." is given that form too
+    heads = [v for v in map(capitals_variant, out) if v]
+    return out + heads[::6]
+
+
+HEAD_RE = re.compile(r"([A-ZÀ-Ý][\w’'\-]+(?: [A-ZÀ-Ý][\w’'\-]+)?), (?=[A-ZÀ-Ý][\w.\-]*[\s,.(])")
+
+
+def capitals_variant(item: Labelled) -> Labelled | None:
+    """The entry with its first family name in capitals and no comma after it ("Cartelier, J. (1995)" ->
+    "CARTELIER J. (1995)"), labels moved with the text; None when it does not open "Family, Given"."""
+    m = HEAD_RE.match(item.text)
+    if not m or not item.spans or item.spans[0][2] != "author" or item.spans[0][0] != 0:
+        return None
+    cut = m.end(1)  # the comma goes: one character less from there on
+    text = m.group(1).upper() + item.text[cut + 1:]
+    spans = tuple((a - (a > cut), b - (b > cut), lab) for a, b, lab in item.spans)
+    return Labelled(text, spans, item.source, item.lang_attr)
