@@ -242,6 +242,7 @@ def test_header_title_without_the_page_furniture_around_it() -> None:
     ("Martha P.Y. Leung", {"family": "Leung", "given": "Martha P.Y."}),
     ("Jean-H. Tremblay", {"family": "Tremblay", "given": "Jean-H."}),
     ("Baptist University of Riverside, Riverside CA", None),
+    ("P A T R I CK T H É R I A U L T", {"family": "Thériault", "given": "Patrick"}),  # letter-spaced capitals
 ])
 def test_header_split_authors_classes(byline, first) -> None:
     from pipeline.extract.header import _strip_marks, split_authors
@@ -282,3 +283,23 @@ def test_header_year_not_from_a_reference_access_date() -> None:
     assert is_date_line("24 May 2011") and is_date_line("2015/02/17") and is_date_line("Printemps 2004")
     assert not is_date_line("2019-12-19].") and not is_date_line("March 3, 1998)")
     assert find_year([], ["Revue d’économie sociale", "2019-12-19].", "Spring 2016"]) == 2016
+
+
+def test_header_title_without_a_scans_stray_letter_or_a_notes_mark() -> None:
+    """Tesseract reads a speck beside a scanned title as a big "a" and the title's note mark as " a": the title
+    came out "a: Hydrogen incorporation ... Thermal Plasma a"."""
+    from pipeline.extract.header import fields_from
+
+    lines = [HeaderLine("a", size=19.0), HeaderLine("Hydrogen incorporation in a-Si:H -", size=9.0),
+             HeaderLine("growth studies on an Expanding Thermal Plasma a", size=9.0),
+             HeaderLine("R.J. Severens, F. van de Pas, J. Bastiaanssen", size=7.0)]
+    header = fields_from(lines, ["title", "title", "title", "author"])
+    assert header.full_title == "Hydrogen incorporation in a-Si:H - growth studies on an Expanding Thermal Plasma"
+
+
+def test_header_title_stops_at_a_reviewed_books_byline() -> None:
+    from pipeline.extract.header import fields_from
+
+    lines = [HeaderLine("Sociologie des relations"), HeaderLine("professionnelles"),
+             HeaderLine("Par Michel Lallement, Nouvelle édition, Paris :"), HeaderLine("Reynald Bourque")]
+    assert fields_from(lines, ["title", "title", "title", "author"]).title == "Sociologie des relations professionnelles"

@@ -398,7 +398,9 @@ def fields_from(lines: Sequence[HeaderLine], labels: Sequence[str], tail: Sequen
     if not titles and (above := _above_byline(lines, labels)) and _title_like(above, body):
         titles = [("title", above)]
     if titles:
-        run = [ln for ln in titles[0][1] if not (_names_line(ln.text) and ln.size != titles[0][1][0].size)]
+        run = [ln for ln in titles[0][1] if not (_names_line(ln.text) and ln.size != titles[0][1][0].size)
+               and sum(c.isalnum() for c in ln.text) >= 2]  # not a lone mark or letter a scan's OCR reads
+        run = run or list(titles[0][1])
         run = _trim_title(run) or run
         sizes = [ln.size for ln in run]
         if sizes[0] is not None and sizes[-1] is not None and sizes[-1] < sizes[0] - 0.5:
@@ -613,7 +615,8 @@ FURNITURE = re.compile(r"\b(?:springer|verlag|elsevier|wiley|pergamon|printed in
                        r"^\W*(?:c|\(c\)|©)\s*(?:1[89]|20)\d\d\b|©|\bvol\.\s*\d|\b\d+\s?\(\d+\)\s?:\s?\d+", re.I)
 TITLE_CUE = re.compile(r"^\W*(?:full\s+|main\s+|paper\s+|article\s+)?title\b\s*(?:\([^)]*\))?\s*[:.\-–]?\s*", re.I)
 AFTER_TITLE = re.compile(r"(?:^|\s)(?:running\s+(?:title|head)|short\s+title|authors?|affiliations?)\s*:|"
-                         r"^\W*(?:authors?|affiliations?)\W*$", re.I)
+                         r"^\W*(?:authors?|affiliations?)\W*$|"
+                         r"^(?:par|by)\s+(?-i:[A-ZÀ-Þ][\w’'\-]+\s[A-ZÀ-Þ])", re.I)  # a reviewed book's "Par Michel Lallement"
 
 
 def _trim_title(run: Sequence[HeaderLine]) -> list[HeaderLine]:
@@ -644,7 +647,7 @@ def _clean_title(text: str | None) -> str | None:
     if not text:
         return None
     text = re.sub(r"\s*(?:\.{4,}|_{4,}|…{2,}).*$", "", text)  # a dotted rule set under the title
-    text = re.sub(r"[\s*†‡]+$|(?<=[a-zà-ÿ?!.])\d{1,2}$", "", text).strip()
+    text = re.sub(r"[\s*†‡]+$|(?<=[a-zà-ÿ?!.])\d{1,2}$|(?<=[a-zà-ÿ]{3}) [a-h]$", "", text).strip()  # a note's mark
     return text or None
 
 
@@ -665,8 +668,21 @@ PARTICLES = {"de", "du", "des", "da", "van", "von", "der", "den", "le", "la", "d
              "de la", "d’", "d'"}
 
 
+def _letter_spaced(text: str) -> str:
+    """A byline set letter-spaced ("P A T R I CK T H É R I A U L T"), its letters joined and cut after the longest
+    given name it opens with ("Patrick Thériault"; one word when none is known); other text as it is."""
+    words = text.split()
+    if len(words) < 5 or sum(len(w) == 1 for w in words) < 0.6 * len(words) or not all(w.isalpha() for w in words):
+        return text
+    joined = "".join(words)
+    names = shipped_model().given_names
+    cut = max((k for k in range(2, len(joined) - 1) if fold(joined[:k]).replace(" ", "") in names), default=0)
+    return f"{_cap(joined[:cut])} {_cap(joined[cut:])}" if cut else _cap(joined)
+
+
 def split_authors(text: str) -> list[dict[str, str]]:
     """'Given Family, Given Family and Given Family' (or 'FAMILY Given', 'Family, G.') as CSL names."""
+    text = _letter_spaced(text)
     text = re.sub(r"\s+(?:and|et|&|y|und)\s+|\s*;\s*|\s*,\s*(?:and|et)\s+", " ; ", text, flags=re.I)
     parts = [p.strip(" ,.") for p in text.split(";")]
     names: list[dict[str, str]] = []
