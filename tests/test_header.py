@@ -236,7 +236,7 @@ def test_header_title_without_the_page_furniture_around_it() -> None:
 @pytest.mark.parametrize("byline, first", [
     ("M.C. Dupont-Moreau, J. Smith", {"family": "Dupont-Moreau", "given": "M.C."}),
     ("Tremblay MC, Lévesque J", {"family": "Tremblay", "given": "MC"}),
-    ("SONJA B. VICARI, ALEXANDER BORDA", {"family": "Vicari", "given": "SONJA B."}),
+    ("SONJA B. VICARI, ALEXANDER BORDA", {"family": "Vicari", "given": "Sonja B."}),  # both in their usual case
     ("DUPONT Jean et Marie LE GALL", {"family": "Dupont", "given": "Jean"}),
     ("Sonja Vicari Alexander Borda-Rodriguez Marie Tremblay", {"family": "Vicari", "given": "Sonja"}),
     ("Martha P.Y. Leung", {"family": "Leung", "given": "Martha P.Y."}),
@@ -303,3 +303,24 @@ def test_header_title_stops_at_a_reviewed_books_byline() -> None:
     lines = [HeaderLine("Sociologie des relations"), HeaderLine("professionnelles"),
              HeaderLine("Par Michel Lallement, Nouvelle édition, Paris :"), HeaderLine("Reynald Bourque")]
     assert fields_from(lines, ["title", "title", "title", "author"]).title == "Sociologie des relations professionnelles"
+
+
+def test_header_letter_spaced_capitals_read_as_words(tmp_path) -> None:
+    """A chapter's byline in letter-spaced capitals: one letter gap a little wider than the word builder's
+    threshold cut "THÉRIAULT" in two, and the author came out as family "Iault", given "PATRICK THÉR"."""
+    from render import Placed, render_lines, text_width
+
+    from pipeline.extract.header import pdf_lines_all
+
+    x, pieces = 240.0, []
+    for word, gaps in (("PATRICK", [1.0] * 6), ("THÉRIAULT", [1.0, 1.0, 1.0, 1.15, 1.0, 1.0, 1.0, 1.0])):
+        for letter, gap in zip(word, gaps + [0.0]):
+            pieces.append(Placed(x, 80.0, letter, 9.0))
+            x += text_width(letter, 9.0) + gap
+        x += 4.2
+    body = [Placed(72.0, 140.0, "Une littérature « comme incantatoire »", 24.0),
+            Placed(72.0, 200.0, "Forme et pratique de discours archaïques, l’incantation revêt un statut propre.", 11.0)]
+    path = render_lines(tmp_path / "chapter.pdf", [pieces + body])
+    lines = pdf_lines_all(path)
+    assert lines[0].text == "PATRICK THÉRIAULT"
+    assert read_header(lines).authors[:1] == [{"family": "Thériault", "given": "Patrick"}]

@@ -162,7 +162,7 @@ def pdf_lines_all(path: Path, password: str | None = None, pages: int = 2) -> li
                 # what Tesseract is unsure of on a first page is a logo, a stamp or a smudge, not a title
                 words = [w for w in ocr_page(doc, got).words if w["conf"] >= OCR_SURE]
             else:
-                words = page_words(got.columns, WORD_GAP, WORD_Y_TOLERANCE)
+                words = _join_tracked(page_words(got.columns, WORD_GAP, WORD_Y_TOLERANCE))
             for ln in build_lines(words, got.width, _dominant_size(words)):
                 if ln.text.strip():
                     out.append(HeaderLine(" ".join(ln.text.split()), got.number, round(ln.size, 2), ln.bold,
@@ -171,6 +171,22 @@ def pdf_lines_all(path: Path, password: str | None = None, pages: int = 2) -> li
                 break
     finally:
         doc.close()
+    return out
+
+
+def _join_tracked(words: list[dict]) -> list[dict]:
+    """Capitals set letter-spaced ("P A T R I C K  T H É R I A U L T") come out of the word builder cut where
+    one letter gap passes its threshold ("PATRICK THÉR IAULT"): two words in capitals on one baseline, in one font
+    and size, closer than a fifth of the size (a space is wider), are one word."""
+    out: list[dict] = []
+    for w in words:
+        prev = out[-1] if out else None
+        if (prev is not None and prev["text"].isupper() and w["text"].isupper() and prev["text"].isalpha()
+                and w["text"].isalpha() and prev["fontname"] == w["fontname"] and abs(prev["size"] - w["size"]) < 0.1
+                and abs(prev["baseline"] - w["baseline"]) < 0.5 and 0 <= w["x0"] - prev["x1"] < 0.2 * w["size"]):
+            out[-1] = dict(prev, text=prev["text"] + w["text"], x1=w["x1"], width=w["x1"] - prev["x0"])
+        else:
+            out.append(w)
     return out
 
 
@@ -764,7 +780,10 @@ def _name(piece: str) -> dict[str, str] | None:
     if upper and upper[-1] == len(words) - 1:
         while k > 1 and words[k - 1].isupper() and len(words[k - 1].strip(".")) > 1:
             k -= 1
-    return {"family": _cap(" ".join(words[k:])), "given": " ".join(words[:k])}
+    given = words[:k]
+    if all(w.isupper() for w in words):  # a byline all in capitals: "PATRICK" is "Patrick" ("J." stays)
+        given = [_cap(w) if len(w.strip(".")) > 2 else w for w in given]
+    return {"family": _cap(" ".join(words[k:])), "given": " ".join(given)}
 
 
 def _initials(word: str) -> bool:
