@@ -125,3 +125,15 @@ def test_labeller_capitals_family_name_without_comma() -> None:
                           "LÉVESQUE")):
         got = fields(text)
         assert persons(got.get("author", ""))[:1] and persons(got["author"])[0][0] == family, got
+
+
+@pytest.mark.parametrize("stretch, first", [
+    ("Catford John C.", ("Catford", "John C.")),  # family, given name, initials, no comma
+    ("Dumez Hervé et Jeunemaître Alain", ("Dumez", "Hervé")),
+    ("Tae-Hyung Lee", ("Lee", "Tae-Hyung")),  # "Lee" is in the header lexicon (bylines print it first): no given name
+    ("Pierre Bourdieu et Loïc Wacquant", ("Bourdieu", "Pierre")),
+])
+def test_labeller_persons_family_first_without_comma(stretch: str, first: tuple[str, str]) -> None:
+    from pipeline.citations.labeller import persons
+
+    assert persons(stretch)[0] == first

@@ -336,6 +336,8 @@ def _one_person(piece: str) -> tuple[str, str]:
     while len(words) > 1 and INITIALS_RE.match(words[-1]) and (words[-1].endswith(".") or words[-1].isupper() and len(words[-1]) <= 3):
         trail.insert(0, words.pop())
     if trail:
+        if len(words) == 2 and _given_word(words[1]) and not _given_word(words[0]):
+            return words[0], _join(words[1:] + trail)  # "Catford John C.": family, given name, initials
         return _join(words), _join(trail)
     if len(words) >= 2 and words[-1].isupper() and not words[0].isupper():
         return words[-1], _join(words[:-1])  # "Jean DUPONT"
@@ -344,8 +346,9 @@ def _one_person(piece: str) -> tuple[str, str]:
         while k < len(words) and words[k].isupper():
             k += 1
         return _join(words[:k]), _join(words[k:])  # "DUPONT Jean"
-    if len(words) == 2 and _given_word(words[1]) and not _given_word(words[0]):
-        return words[0], words[1]  # "Lévesque Benoît": family first, no comma (French lists)
+    if len(words) == 2 and (_given_word(words[1]) and not _given_word(words[0])
+                            or _given_word(words[1], curated=True) and not _given_word(words[0], curated=True)):
+        return words[0], words[1]  # "Lévesque Benoît", "Roy Marie": family first, no comma (French lists)
     i = len(words) - 1
     while i > 0 and words[i - 1].lower() in PARTICLES:
         i -= 1
@@ -371,9 +374,24 @@ def _is_institution(stretch: str) -> bool:
     return any(w.rstrip(".").lower() in INSTITUTION_WORDS for w in words)
 
 
-def _given_word(word: str) -> bool:
-    """A given name of the dictionary, hyphenated ones part by part ("Jean-Pierre")."""
-    return all(part.lower() in GIVEN for part in word.split("-"))
+# Family names common in East Asia that bylines often print first ("Kim Jae-Won", "Lee Tae-Hyung"), so the header
+# model's lexicon of first words holds them: never taken for given names on its word alone.
+EAST_ASIAN_FAMILY = frozenset("""
+an bae cai cao chang chen cheng cho choi chung dai deng ding dong du fan fang feng gao guo han he ho hong hu huang
+hwang ito jang jeon jeong jiang jin jung kang kato kim ko koh kwon lai lam lee li liang lim lin liu lu luo ma nguyen
+oh park pham peng qian shen shi song sun tan tang tran wang wei wong wu xie xu yamamoto yang ye yu yoon zeng zhang
+zhao zheng zhou zhu
+""".split())
+
+
+def _given_word(word: str, curated: bool = False) -> bool:
+    """A given name of the dictionary or (unless `curated`) of the header model's lexicon (the first names of its
+    training pages' bylines, where "Roy" or "Martin" may be either), hyphenated ones part by part ("Jean-Pierre")."""
+    from pipeline.extract.header import fold, shipped_model
+
+    known = frozenset() if curated else shipped_model().given_names
+    return all(part.lower() in GIVEN or fold(part).replace(" ", "") in known and part.lower() not in EAST_ASIAN_FAMILY
+               for part in word.split("-") if part)
 
 
 def _join(words: list[str]) -> str:

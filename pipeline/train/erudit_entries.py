@@ -190,9 +190,9 @@ def training_entries(folder: Path) -> list[Labelled]:
         if spans:
             out.append(Labelled(text, tuple(spans), path.name, "fr"))
     # French bibliographies also set the first family name in capitals with no comma ("CARTELIER J. (1995)",
-    # "DUMEZ Hervé et ..."): one entry in six of those that open "Family, I." is given that form too
+    # "DUMEZ Hervé et ..."): one entry in three of those that open "Family, I." is given that form too
     heads = [v for v in map(capitals_variant, out) if v]
-    return out + heads[::6]
+    return out + heads[::3]
 
 
 HEAD_RE = re.compile(r"([A-ZÀ-Ý][\w’'\-]+(?: [A-ZÀ-Ý][\w’'\-]+)?), (?=[A-ZÀ-Ý][\w.\-]*[\s,.(])")
