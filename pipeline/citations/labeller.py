@@ -19,6 +19,8 @@ import unicodedata
 from functools import lru_cache
 from importlib import resources
 
+from pipeline.extract.header import known_given
+
 MODEL_FILE = "data/reference_fields.crfsuite"
 LABELS = ("author", "title", "container", "volume", "issue", "pages", "year", "publisher", "place", "doi", "url",
           "editor", "note")
@@ -387,10 +389,7 @@ zhao zheng zhou zhu
 def _given_word(word: str, curated: bool = False) -> bool:
     """A given name of the dictionary or (unless `curated`) of the header model's lexicon (the first names of its
     training pages' bylines, where "Roy" or "Martin" may be either), hyphenated ones part by part ("Jean-Pierre")."""
-    from pipeline.extract.header import fold, shipped_model
-
-    known = frozenset() if curated else shipped_model().given_names
-    return all(part.lower() in GIVEN or fold(part).replace(" ", "") in known and part.lower() not in EAST_ASIAN_FAMILY
+    return all(part.lower() in GIVEN or not curated and known_given(part) and part.lower() not in EAST_ASIAN_FAMILY
                for part in word.split("-") if part)
 
 

@@ -342,6 +342,11 @@ def shipped_model() -> Model:
     return Model.from_json(json.loads(text))
 
 
+def known_given(word: str) -> bool:
+    """Whether the shipped model's lexicon (the first names of its training pages' bylines) holds `word`."""
+    return fold(word).replace(" ", "") in shipped_model().given_names
+
+
 def _log_softmax(weights: Sequence[Sequence[float]], x: Sequence[float]) -> list[float]:
     z = [sum(a * b for a, b in zip(w, x)) for w in weights]
     top = max(z)
@@ -515,7 +520,7 @@ def _names_line(text: str) -> bool:
     if PERSON_LIST.match(bare):
         return True
     words = bare.split()  # names with no separators between them: "Arman Cohan Sergey Feldman Iz Beltagy"
-    known = sum(1 for w in words if fold(w).replace(" ", "") in shipped_model().given_names)
+    known = sum(1 for w in words if known_given(w))
     return len(words) >= 2 and all(NAME_TOKEN.match(w) for w in words) and known >= max(1, len(words) // 5)
 
 
@@ -691,8 +696,7 @@ def _letter_spaced(text: str) -> str:
     if len(words) < 5 or sum(len(w) == 1 for w in words) < 0.6 * len(words) or not all(w.isalpha() for w in words):
         return text
     joined = "".join(words)
-    names = shipped_model().given_names
-    cut = max((k for k in range(2, len(joined) - 1) if fold(joined[:k]).replace(" ", "") in names), default=0)
+    cut = max((k for k in range(2, len(joined) - 1) if known_given(joined[:k])), default=0)
     return f"{_cap(joined[:cut])} {_cap(joined[cut:])}" if cut else _cap(joined)
 
 
@@ -726,8 +730,7 @@ def _unseparated(part: str) -> list[str]:
     """Names printed one after the other with no separators ("Sonja Vicari Alexander Borda Marie J. Tremblay"),
     cut before each known given name, or after a family name when more follow; one name is left whole."""
     words = part.split()
-    names = shipped_model().given_names
-    known = [fold(w).replace(" ", "") in names for w in words]
+    known = [known_given(w) for w in words]
     if len(words) < 4 or (len(words) <= 6 and not any(known[2:])):
         return [part]
     out: list[list[str]] = [[]]
@@ -771,9 +774,8 @@ def _name(piece: str) -> dict[str, str] | None:
     k = len(words) - 1
     while k > 0 and words[k - 1].lower() in PARTICLES:
         k -= 1
-    names = shipped_model().given_names
-    if (len(words) == 3 and k == 2 and fold(words[0]).replace(" ", "") in names and "." not in words[1]
-            and fold(words[1]).replace(" ", "") not in names and not words[1].isupper() and len(words[1]) > 3):
+    if (len(words) == 3 and k == 2 and known_given(words[0]) and "." not in words[1]
+            and not known_given(words[1]) and not words[1].isupper() and len(words[1]) > 3):
         # a known given name, then two family names ("Ana García López"; a second given name is known, and a
         # short one is a given name too: "Mei Li Chen")
         k = 1
