@@ -324,3 +324,15 @@ def test_header_letter_spaced_capitals_read_as_words(tmp_path) -> None:
     lines = pdf_lines_all(path)
     assert lines[0].text == "PATRICK THÉRIAULT"
     assert read_header(lines).authors[:1] == [{"family": "Thériault", "given": "Patrick"}]
+
+
+def test_header_title_without_its_translations() -> None:
+    """A plain-text export printing the title in three languages, one a line, over the byline: the three read
+    as one title of over 40 words, no title at all."""
+    text = ("Entre idéal du projet et consensus idéal, différentes approches de la gouvernance démocratique des "
+            "organisations à but non lucratif\nBetween the Ideal of the Project and Ideal Consensus: Different "
+            "Approaches to Democratic Governance in Nonprofit Organizations\nEntre el ideal del proyecto y el "
+            "consenso ideal, diferentes concepciones de la gobernanza democrática de las organizaciones sin fines "
+            "de lucro\n\nPatrick Valeau, Hassen Parak, Frédéric Annette\n\nRésumé\n" + FRENCH[7][0])
+    assert read_header(text_lines(text)).title == ("Entre idéal du projet et consensus idéal, différentes approches "
+                                                   "de la gouvernance démocratique des organisations à but non lucratif")

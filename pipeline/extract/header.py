@@ -412,11 +412,11 @@ def fields_from(lines: Sequence[HeaderLine], labels: Sequence[str], tail: Sequen
               for ln, lab in zip(lines, labels)]
     runs = _runs(lines, labels)
     body = _body_size(lines)
-    titles = [r for r in runs if r[0] == "title" and _title_like(r[1], body)]
+    titles = [("title", own) for lab, run in runs if lab == "title" and _title_like(own := _one_language(run), body)]
     biggest = _largest_run(lines, body)
     if biggest:
         titles = [("title", biggest + _subtitle_after(lines, labels, biggest, body))]
-    if not titles and (above := _above_byline(lines, labels)) and _title_like(above, body):
+    if not titles and (above := _one_language(_above_byline(lines, labels))) and _title_like(above, body):
         titles = [("title", above)]
     if titles:
         run = [ln for ln in titles[0][1] if not (_names_line(ln.text) and ln.size != titles[0][1][0].size)
@@ -582,6 +582,15 @@ def _subtitle_after(lines: Sequence[HeaderLine], labels: Sequence[str], block: l
         out.append(ln)
         i += 1
     return out
+
+
+def _one_language(run: list[HeaderLine]) -> list[HeaderLine]:
+    """A title run up to its first line in another language: the title translated under it ("Entre idéal du
+    projet ..." / "Between the Ideal of the Project ..." / "Entre el ideal del proyecto ...") is not the title."""
+    for i in range(1, len(run)):
+        if _other_language(_join(run[:i]), run[i].text):
+            return run[:i]
+    return run
 
 
 def _other_language(title: str, line: str) -> bool:
