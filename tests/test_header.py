@@ -336,3 +336,39 @@ def test_header_title_without_its_translations() -> None:
             "de lucro\n\nPatrick Valeau, Hassen Parak, Frédéric Annette\n\nRésumé\n" + FRENCH[7][0])
     assert read_header(text_lines(text)).title == ("Entre idéal du projet et consensus idéal, différentes approches "
                                                    "de la gouvernance démocratique des organisations à but non lucratif")
+
+
+def test_header_byline_read_as_the_titles_last_lines_is_a_byline() -> None:
+    """A plain-text first page with one name a line under the title: the model ran the title on into the first
+    two names ("... local economies Sonja Vicari Alexander Borda") and took the third for the first author.
+    A line that leaves the title open ("Learning from" / "Peter Kropotkin"), or set in the title's own type, stays."""
+    from pipeline.extract.header import fields_from
+
+    lines = [HeaderLine(t) for t in ("Worker cooperatives and the resilience", "of local economies",
+                                     "Anna Vicari", "Alexander J. Borda", "The Open University, Milton Keynes, UK",
+                                     "Marie Tremblay")]
+    header = fields_from(lines, ["title", "title", "title", "title", "title", "author"])
+    assert header.title == "Worker cooperatives and the resilience of local economies"
+    assert header.authors[:2] == [{"family": "Vicari", "given": "Anna"}, {"family": "Borda", "given": "Alexander J."}]
+    lines = [HeaderLine(t) for t in ("What cooperatives learned from", "Peter Kropotkin", "Anna Vicari")]
+    assert fields_from(lines, ["title", "title", "author"]).title == "What cooperatives learned from Peter Kropotkin"
+    lines = [HeaderLine("Relire", size=18.0, bold=True), HeaderLine("Peter Kropotkin", size=18.0, bold=True),
+             HeaderLine("Anna Vicari", size=11.0, bold=False)]
+    assert fields_from(lines, ["title", "title", "author"]).title == "Relire Peter Kropotkin"
+
+
+def test_header_title_without_a_section_head_a_report_number_or_a_date_around_it() -> None:
+    """A plain-text page read the journal's subject head in capitals, a report's number or a date above or
+    under the title into it ("HEALTH POLICY Access to care ...", "... local economies TR-2021-07")."""
+    from pipeline.extract.header import fields_from
+
+    for block in (["HEALTH POLICY", "Access to care in rural districts:", "a survey of general practices"],
+                  ["Page 1 of 12", "Access to care in rural districts:", "a survey of general practices"],
+                  ["March 3, 2021", "Access to care in rural districts:", "a survey of general practices"],
+                  ["Access to care in rural districts:", "a survey of general practices", "Technical Report",
+                   "CSD//TR-19-004"]):
+        lines = [HeaderLine(t) for t in block] + [HeaderLine("Anna Vicari and Peter Borda")]
+        header = fields_from(lines, ["title"] * len(block) + ["author"])
+        assert header.title == "Access to care in rural districts: a survey of general practices", block
+    lines = [HeaderLine(t) for t in ("GLUE: a benchmark", "for reading", "Anna Vicari")]
+    assert fields_from(lines, ["title", "title", "author"]).title == "GLUE: a benchmark for reading"

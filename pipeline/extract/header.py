@@ -410,6 +410,7 @@ def fields_from(lines: Sequence[HeaderLine], labels: Sequence[str], tail: Sequen
     # a labelled keywords line is keywords, whatever the model said (a rule where the shape is clear)
     labels = ["keyword" if KEYWORD_CUE.match(ln.text) and len(split_keywords(ln.text)) >= 1 else lab
               for ln, lab in zip(lines, labels)]
+    labels = _byline_out_of_title(lines, labels)
     runs = _runs(lines, labels)
     body = _body_size(lines)
     titles = [("title", own) for lab, run in runs if lab == "title" and _title_like(own := _one_language(run), body)]
@@ -522,6 +523,52 @@ def _names_line(text: str) -> bool:
     words = bare.split()  # names with no separators between them: "Arman Cohan Sergey Feldman Iz Beltagy"
     known = sum(1 for w in words if known_given(w))
     return len(words) >= 2 and all(NAME_TOKEN.match(w) for w in words) and known >= max(1, len(words) // 5)
+
+
+def _byline_out_of_title(lines: Sequence[HeaderLine], labels: Sequence[str]) -> list[str]:
+    """The labels, with a byline the model read as a title's last lines given back ("... of Local Economies" /
+    "Anna K. Vicari" / "Peter Borda"): from the first line past a title run's first that reads as a byline
+    (`_byline_line`), the run's lines are names (author), an address (affiliation) or other. A line after
+    one that leaves the title open ("Learning from" / "Grace Hopper", "Self-" / "Organizing Maps") stays, and
+    so does one set in the title's own font and size (names in a title: "Relire" / "Hubert Aquin")."""
+    out = list(labels)
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and out[j] == "title":
+            j += 1
+        at = next((k for k in range(i + 1, j) if _byline_line(lines[k].text) and not _open_end(lines[k - 1].text)
+                   and (lines[k].size is None or (lines[k].size, lines[k].bold) != (lines[i].size, lines[i].bold))),
+                  None)
+        for k in range(at if at is not None else j, j):
+            t = lines[k].text
+            out[k] = ("author" if _names_line(_bare_byline(t)) else
+                      "affiliation" if AFFIL_WORDS.search(t) or EMAIL.search(t) else "other")
+        i = max(j, i + 1)
+    return out
+
+
+def _bare_byline(text: str) -> str:
+    """A byline's text without its marks and a dangling "and" (a byline wrapped after it)."""
+    return re.sub(r"(?:\s*(?:,|\band\b|\bet\b|&))+\s*$", "", _strip_marks(text)).strip()
+
+
+def _byline_line(text: str) -> bool:
+    """A line that opens a byline: a bare "by" / "par", or names (`_names_line`) with a given name the
+    lexicon knows or an initial ("Anna K. Vicari", "P. Borda b"); capitalised title words alone are not."""
+    if re.fullmatch(r"\W*(?:by|par)\W*", text, re.I):
+        return True
+    bare = _bare_byline(text)
+    if not _names_line(bare):
+        return False
+    words = bare.replace(",", " ").split()
+    return any(known_given(w) or re.fullmatch(r"[A-ZÀ-Þ]\.(?:-?[A-ZÀ-Þ]\.)*", w) for w in words)
+
+
+def _open_end(text: str) -> bool:
+    """Whether a line leaves its sentence open: it ends in a hyphen or a short function word ("of", "from")."""
+    words = text.split()
+    return text.endswith("-") or bool(words) and words[-1].lower() in STOP and words[-1].lower() not in ("and", "et")
 
 
 def _above_byline(lines: Sequence[HeaderLine], labels: Sequence[str]) -> list[HeaderLine]:
@@ -643,6 +690,9 @@ BANNER = re.compile(r"(?:original|research|review|brief|short|rapid|regular|invi
 FURNITURE = re.compile(r"\b(?:springer|verlag|elsevier|wiley|pergamon|printed in|typeset\w*|style file|latex|"
                        r"l a t e x|publishing|journals ltd|preprint|submitted to|advance access|transactions on)\b|"
                        r"^\W*(?:c|\(c\)|©)\s*(?:1[89]|20)\d\d\b|©|\bvol\.\s*\d|\b\d+\s?\(\d+\)\s?:\s?\d+", re.I)
+# a report's or a page's number printed by a title ("TR-2021-07", "CSD//TR-19-004", "Page 1 of 12")
+NUMBERING = re.compile(r"^\W*(?=[\w{}/.-]*\d)[A-Z][A-Z\d]*(?:[-/{}_.]+[A-Z\d]+){2,}\W*$|"
+                       r"^\W*page \d+ of \d+\W*$", re.I)
 TITLE_CUE = re.compile(r"^\W*(?:full\s+|main\s+|paper\s+|article\s+)?title\b\s*(?:\([^)]*\))?\s*[:.\-–]?\s*", re.I)
 AFTER_TITLE = re.compile(r"(?:^|\s)(?:running\s+(?:title|head)|short\s+title|authors?|affiliations?)\s*:|"
                          r"^\W*(?:authors?|affiliations?)\W*$|"
@@ -650,13 +700,22 @@ AFTER_TITLE = re.compile(r"(?:^|\s)(?:running\s+(?:title|head)|short\s+title|aut
 
 
 def _trim_title(run: Sequence[HeaderLine]) -> list[HeaderLine]:
-    """A title run without what a page prints around a title: the article type's banner and a running head
-    ("Smith et al.", "Journal or book name (2018)") above it, a "Title:" cue before it, and "Authors:" or "Running title: ..." after it."""
+    """A title run without what a page prints around a title: the article type's banner, a running head
+    ("Smith et al.", "Journal or book name (2018)"), a section head in capitals, a date or a report's number
+    above it, a "Title:" cue before it (on its line or the line above), and "Authors:" or "Running title: ..."
+    after it, or a banner, a date or a number under it."""
     lines = list(run)
+    cue = next((n for n, ln in enumerate(lines[:-1]) if n and TITLE_CUE.fullmatch(ln.text)), None)
+    lines = lines[cue + 1:] if cue is not None else lines  # "Part 2" / "Title" / the title
     while len(lines) > 1 and (BANNER.fullmatch(fold(lines[0].text).replace(" ", ""))
                               or re.search(r"\bet al\b|\((?:1[89]|20)\d\d\)\W*$", lines[0].text)
-                              or FURNITURE.search(lines[0].text)):
+                              or FURNITURE.search(lines[0].text) or NUMBERING.search(lines[0].text)
+                              or is_date_line(lines[0].text) or _section_head(lines[0], lines[1])):
         lines = lines[1:]
+    while len(lines) > 1 and (BANNER.fullmatch(fold(lines[-1].text).replace(" ", "")) and "(" not in _join(lines)
+                              or is_date_line(lines[-1].text)
+                              or FURNITURE.search(lines[-1].text) or NUMBERING.search(lines[-1].text)):
+        lines = lines[:-1]  # "Technical Report" / "TR-2021-07" / "March 3, 2021" under the title
     out: list[HeaderLine] = []
     for n, ln in enumerate(lines):
         text = ln.text
@@ -671,6 +730,19 @@ def _trim_title(run: Sequence[HeaderLine]) -> list[HeaderLine]:
         if text.strip():
             out.append(replace(ln, text=text.strip()) if text != ln.text else ln)
     return out
+
+
+def _section_head(head: HeaderLine, nxt: HeaderLine) -> bool:
+    """Whether a title run's first line is the journal's section or subject head over the title ("GENOMICS",
+    "CLINICAL STUDIES" / "Access to care in rural ..."): at most three words in capitals over a line
+    that is not, not larger than it, not ending in a colon (a title's first part: "GLUE:"). A short line in
+    the title's case is left alone: it is as often a title over its subtitle ("Habiter ensemble" / "Les
+    coopératives d’habitation face à la financiarisation") as a subject head."""
+    words, letters = head.text.split(), [c for c in head.text if c.isalpha()]
+    if len(words) > 3 or head.text.rstrip().endswith(":") or (head.size is not None and nxt.size is not None
+                                                               and head.size > nxt.size + 0.2):
+        return False
+    return len(letters) >= 3 and all(c.isupper() for c in letters) and any(c.islower() for c in nxt.text)
 
 
 def _clean_title(text: str | None) -> str | None:
