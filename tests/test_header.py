@@ -372,3 +372,14 @@ def test_header_title_without_a_section_head_a_report_number_or_a_date_around_it
         assert header.title == "Access to care in rural districts: a survey of general practices", block
     lines = [HeaderLine(t) for t in ("GLUE: a benchmark", "for reading", "Anna Vicari")]
     assert fields_from(lines, ["title", "title", "author"]).title == "GLUE: a benchmark for reading"
+
+
+def test_header_title_keeps_a_compounds_hyphen_at_a_line_end() -> None:
+    """A title wrapped after a compound's hyphen ("cross-" / "sectional") came out "crosssectional"; a word the
+    printer cut ("organisa-" / "tion") still joins."""
+    from pipeline.extract.header import fields_from
+
+    lines = [HeaderLine(t) for t in ("A cross-", "sectional survey of worker", "cooperatives and their organisa-",
+                                     "tion", "Anna Vicari")]
+    assert fields_from(lines, ["title"] * 4 + ["author"]).title == ("A cross-sectional survey of worker cooperatives "
+                                                                     "and their organisation")

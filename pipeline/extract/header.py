@@ -670,11 +670,17 @@ def _runs(lines: Sequence[HeaderLine], labels: Sequence[str]) -> list[tuple[str,
 
 
 def _join(run: Sequence[HeaderLine]) -> str:
+    """The lines' text as one; a word cut at a line's hyphen joins or keeps its hyphen as `clean.dehyphenate`
+    decides ("organisa-" / "tion" joins, "cross-" / "sectional" and "socio-" / "économique" keep it)."""
+    from pipeline.extract.clean import dehyphenate
+
     text = ""
     for ln in run:
         t = ln.text.strip()
-        if text.endswith("-") and t[:1].islower() and not text.endswith(" -"):
-            text = text[:-1] + t
+        left = re.search(r"(\w+)-$", text)
+        right = re.match(r"\w+", t)
+        if left and right and t[:1].islower():
+            text = text[:left.start()] + dehyphenate(left.group(1), right.group()) + t[right.end():]
         else:
             text = f"{text} {t}" if text else t
     return " ".join(text.split())
