@@ -383,3 +383,20 @@ def test_header_title_keeps_a_compounds_hyphen_at_a_line_end() -> None:
                                      "tion", "Anna Vicari")]
     assert fields_from(lines, ["title"] * 4 + ["author"]).title == ("A cross-sectional survey of worker cooperatives "
                                                                      "and their organisation")
+
+
+def test_header_grobid_gold_byline_one_name_a_line(tmp_path) -> None:
+    """GROBID's gold byline printed one name a line is one `docAuthor` with line breaks: read as one string it
+    held no separator, and no first author could be scored right ("Anna Vicari Peter Borda" never ends in
+    "Vicari"); its first line is the first author's."""
+    from pipeline.evaluation.headers import first_author_ok, tei_example
+    from pipeline.extract.header import Header
+
+    tei = ('<tei xmlns="http://www.tei-c.org/ns/1.0"><text><front><docTitle><titlePart>Worker cooperatives<lb/>'
+           '</titlePart></docTitle><byline><docAuthor>Anna Vicari<lb/> Peter K. Borda<lb/></docAuthor></byline>'
+           '</front></text></tei>')
+    (tmp_path / "a.xml").write_text(tei, encoding="utf-8")
+    example = tei_example(tmp_path / "a.xml")
+    assert example.first_author_text == "Anna Vicari"
+    assert first_author_ok(example, Header(authors=[{"family": "Vicari", "given": "Anna"}]))
+    assert not first_author_ok(example, Header(authors=[{"family": "Borda", "given": "Peter K."}]))

@@ -45,7 +45,7 @@ class Example:
     labels: list[str]
     title: str | None = None
     first_family: str | None = None
-    first_author_text: str | None = None  # GROBID: the raw docAuthor text the family name must come from
+    first_author_text: str | None = None  # GROBID: the first docAuthor's text (its first line, see _first_line_names)
     year: int | None = None
     doi: str | None = None
     extra: dict = field(default_factory=dict)
@@ -107,11 +107,31 @@ def tei_example(path: Path) -> Example | None:
     title = gold.get("titlePart", [None])[0]
     if title:
         title = _join([HeaderLine(x) for x in title.splitlines() if x.strip()])
-    authors = gold.get("docAuthor", [None])[0]
+    first_byline = next((e for e in front.iter() if _local(e.tag) == "docAuthor"), None)
+    authors = _first_line_names(first_byline) if first_byline is not None else None
     dates = [int(m.group(1)) for d in gold.get("date", []) if (m := YEAR.search(d))]
     dois = [m.group(1).rstrip(".,;") for d in gold.get("idno", []) if (m := DOI.search(d))]
     return Example(path.name, lines, labels, title=title, first_author_text=" ".join(authors.split()) if authors else None,
                    year=dates[0] if dates else None, doi=dois[0] if dois else None)
+
+
+def _first_line_names(author: ET.Element) -> str:
+    """The gold byline the first author is read from: a `docAuthor` printed one name a line ("Given Family<lb/>
+    Given Family<lb/>") is cut at its first line break (all its lines in one string held no separator between
+    the names, so no family name could end the first); a first line of one word (a name wrapped) is kept whole."""
+    parts: list[str] = []
+
+    def walk(e: ET.Element) -> None:
+        parts.append("\n" if _local(e.tag) == "lb" else (e.text or ""))
+        for child in e:
+            walk(child)
+            parts.append(child.tail or "")
+
+    walk(author)
+    lines = [" ".join(x.split()) for x in "".join(parts).split("\n") if x.strip()]
+    if not lines:
+        return ""
+    return lines[0] if len(lines[0].split()) >= 2 else " ".join(" ".join(lines).split())
 
 
 def grobid_examples(folder: Path) -> list[Example]:
