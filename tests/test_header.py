@@ -400,3 +400,16 @@ def test_header_grobid_gold_byline_one_name_a_line(tmp_path) -> None:
     assert example.first_author_text == "Anna Vicari"
     assert first_author_ok(example, Header(authors=[{"family": "Vicari", "given": "Anna"}]))
     assert not first_author_ok(example, Header(authors=[{"family": "Borda", "given": "Peter K."}]))
+
+
+def test_header_byline_with_initials_without_full_stops() -> None:
+    """A byline printing initials without their full stop ("Anna K Vicari 1 , Peter J Borda 2") did not read as
+    names, so where the model missed it there was no title above it and no author; an opening "A" stays a word."""
+    from pipeline.extract.header import _names_line, fields_from
+
+    lines = [HeaderLine(t) for t in ("Open Access", "Access to care in rural districts: a survey",
+                                     "Anna K Vicari 1 , Peter J Borda 2 and Maria Lopez 1*", "Abstract")]
+    header = fields_from(lines, ["other", "other", "other", "other"])
+    assert header.title == "Access to care in rural districts: a survey"
+    assert header.authors[0] == {"family": "Vicari", "given": "Anna K"}
+    assert not _names_line("A Neural Network")

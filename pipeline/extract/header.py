@@ -516,7 +516,11 @@ def _just_below(above: HeaderLine, ln: HeaderLine) -> bool:
 def _names_line(text: str) -> bool:
     """A line of person names once their marks, e-mails and bracketed notes are off."""
     bare = re.sub(r"\(.*$", "", _strip_marks(text)).strip(" ,;")
+    # an initial printed without its full stop ("Anna K Vicari", "P Borda"; not a line's opening "A")
+    bare = re.sub(r"(?<=\s)([A-ZÀ-Þ])(?=\s)|^([B-HJ-ZÀ-Þ])(?=\s)", lambda m: m.group() + ".", bare)
     if not bare or bare.isupper():  # a line all in capitals is a title's or a heading's more often than a byline
+        return False
+    if NOT_NAME.search(bare):  # a banner in the byline's shape ("Open Access", "Technical Report")
         return False
     if PERSON_LIST.match(bare):
         return True
