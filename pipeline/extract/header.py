@@ -534,7 +534,7 @@ def _byline_out_of_title(lines: Sequence[HeaderLine], labels: Sequence[str]) -> 
     "Anna K. Vicari" / "Peter Borda"): from the first line past a title run's first that reads as a byline
     (`_byline_line`), the run's lines are names (author), an address (affiliation) or other. A line after
     one that leaves the title open ("Learning from" / "Grace Hopper", "Self-" / "Organizing Maps") stays, and
-    so does one set in the title's own font and size (names in a title: "Relire" / "Hubert Aquin")."""
+    so does one set in the title's own font and size (names in a title: "Relire" / "Marie Tremblay")."""
     out = list(labels)
     i = 0
     while i < len(lines):
