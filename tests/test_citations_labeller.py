@@ -137,3 +137,54 @@ def test_labeller_persons_family_first_without_comma(stretch: str, first: tuple[
     from pipeline.citations.labeller import persons
 
     assert persons(stretch)[0] == first
+
+
+@pytest.mark.parametrize("stretch, expected", [
+    # Maghrebi family names open with a particle, and their given names are not in Western lists
+    ("El Amrani, Karim", [("El Amrani", "Karim")]),
+    ("Aït Haddou, H. et El Fassi, M.", [("Aït Haddou", "H."), ("El Fassi", "M.")]),
+    # Spanish and Portuguese family names of two words, and names joined by "y"
+    ("Menéndez Pidal, Ramón", [("Menéndez Pidal", "Ramón")]),
+    ("Sousa Santos, Boaventura de", [("Sousa Santos", "Boaventura de")]),
+    ("Ortega y Gasset, José", [("Ortega y Gasset", "José")]),
+    ("Dupont, J. et Ramón y Cajal, S.", [("Dupont", "J."), ("Ramón y Cajal", "S.")]),
+    # "y" between two persons still parts them
+    ("San Ginés, P. y E. Ortega Arjonilla", [("San Ginés", "P."), ("Ortega Arjonilla", "E.")]),
+])
+def test_labeller_persons_compound_family_names(stretch: str, expected: list[tuple[str, str]]) -> None:
+    assert persons(stretch) == expected
+
+
+@pytest.mark.parametrize("stretch, expected", [
+    ("García, Ana y Pérez, Luis", [("García", "Ana"), ("Pérez", "Luis")]),
+    ("Rossi, Marco e Bianchi, Luca", [("Rossi", "Marco"), ("Bianchi", "Luca")]),  # Italian and Portuguese "e"
+    ("J. Sebastiao e Silva", [("Sebastiao e Silva", "J.")]),
+    ("Paz y Meliá", [("Paz y Meliá", "")]),
+    ("De Luca A, Flandre P", [("De Luca", "A"), ("Flandre", "P")]),  # a particle is no family name of its own
+    # a given name alone after the family's comma, in a longer list: the person is family, given
+    ("Fernández de Moratín, Leandro, Luis Pérez y Ana Gómez", [("Fernández de Moratín", "Leandro"), ("Pérez", "Luis"),
+                                                               ("Gómez", "Ana")]),
+])
+def test_labeller_persons_y_and_e_join_names_or_persons(stretch: str, expected: list[tuple[str, str]]) -> None:
+    assert persons(stretch) == expected
+
+
+@pytest.mark.parametrize("entry, title, container", [
+    # a title in straight single quotes: the quotes close it, the journal follows
+    ("Banhart, F., Kotakoski, J. and Krasheninnikov, A. 'Structural defects in graphene.' ACS Nano 5 (2011): 26-41.",
+     "Structural defects in graphene", "ACS Nano"),
+    ("Tremblay, M. 'Les coopératives forestières du Québec', Revue de l’économie sociale, 12 (2), 2004, p. 5-19.",
+     "Les coopératives forestières du Québec", "Revue de l’économie sociale"),
+    # a bracketed note on the work's kind or language ends the title
+    ("Moreau, L. and Ngata, T., Impact structures of the Canadian shield (abstract). Lunar and Planetary Science XX, "
+     "pp. 12-13. 1989.", "Impact structures of the Canadian shield", "Lunar and Planetary Science XX"),
+    ("Sarr, A., Les coopératives agricoles du Sénégal (in French). Revue Tiers Monde, v. 4, pp. 10-29. 1998.",
+     "Les coopératives agricoles du Sénégal", "Revue Tiers Monde"),
+    ("Lindqvist, K., Savings banks and their members in Uppsala County (in Swedish) Sveriges. Ekonomiska Studier, "
+     "Serien C, v. 152, pp. 54-59. 1995.", "Savings banks and their members in Uppsala County", None),
+    ("Haddad, R. and Benali, S., Cooperative credit in the Souss valley (with discussion). J. Rural Econ. 96 939-967.",
+     "Cooperative credit in the Souss valley", "J. Rural Econ"),
+])
+def test_labeller_title_ends_at_its_quotes_or_a_note(entry: str, title: str, container: str) -> None:
+    got = fields(entry)
+    assert (got.get("title"), got.get("container")) == (title, container), got

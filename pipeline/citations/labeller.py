@@ -30,7 +30,14 @@ TOKEN_RE = re.compile(
 )
 YEAR_RE = re.compile(r"^(?:1[5-9]\d\d|20[0-3]\d)$")
 
-GIVEN = frozenset("""
+
+def _fold(word: str) -> str:
+    """Lower case without accents: "María" and "maria" are one given name."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
+
+
+# Given names, folded (`_fold`): French, English, Maghrebi, Iberian and Italian ones
+GIVEN = frozenset(map(_fold, """
 aaron adam adrien agnès alain alan albert alexander alexandre alfred alice alison amanda amy andré andrea andreas
 andrew angela anna anne annie anthony antoine antonio arthur audrey barbara benjamin benoît bernard bertrand brian
 bruce bruno camille carl carlos caroline catherine cécile charles charlotte chris christian christine christophe
@@ -40,11 +47,19 @@ florence françois françoise frank frédéric gabriel gary george georges géra
 harold harry hélène helen henri henry hugo hugues ian isabelle jack jacques james jan jane janet jason jean
 jeanne jeffrey jennifer jérôme jessica joan joël john jonathan joseph josé julia julie julien karen karl kate
 katherine kenneth kevin laura laurence laurent linda lisa louis louise luc lucie luis marc marcel margaret maria
-marie marion mark martin mary mathieu matthew maurice michael michel michèle mohamed monique nadia nathalie
+marie marion mark martin mary mathieu matthew maurice michael michel michèle monique nadia nathalie
 nicolas nicole olivier pascal patricia patrick paul peter philippe pierre rachel raymond rené richard robert roger
 ronald rose ruth samuel sandra sarah serge simon sophie stephen steven susan sylvie thierry thomas timothy valérie
 véronique victor vincent virginie walter william yves
-""".split())
+abdelaziz abdelhak abdelkader abdellah abdelmajid abdeslam ahmad ahmed amina asmae aziz brahim driss fatiha fatima
+hakim hamid hamza hanane hassan hassane hicham ibrahim ilham imane jamal kamal karim karima khadija khalid lahcen
+latifa leila malika mehdi meriem mohamed mohammed mostafa mounir mustapha nabil naima nawal noureddine omar rachid
+rachida redouane saida samira souad soufiane youssef younes zineb
+alejandro alfonso alberto alessandro ana andrés ángel antonella beatriz carmen cristina dolores eduardo enrique
+fernando francesca francisco gabriela giovanni giuseppe gonzalo ignacio inés isabel javier joão joaquín jorge juan
+laura lucía luca luísa manuel marco marta mercedes miguel montserrat paolo pablo pedro pilar rafael ramón ricardo
+roberto rosa santiago sergio silvia sofía teresa vicente
+""".split()))
 MONTHS = frozenset("""
 january february march april may june july august september october november december jan feb mar apr jun jul
 aug sep sept oct nov dec janvier février fevrier mars avril mai juin juillet août aout septembre octobre novembre
@@ -109,12 +124,20 @@ def _word_features(w: str) -> list[str]:
     if w.isalpha():
         feats.append("len=" + str(min(len(w), 8)))
         feats.append("suf=" + low[-3:])
-    for name, words in (("given", GIVEN), ("month", MONTHS), ("jword", JOURNAL_WORDS), ("pubword", PUBLISHER_WORDS),
+    if _fold(w) in GIVEN:
+        feats.append("given")
+    for name, words in (("month", MONTHS), ("jword", JOURNAL_WORDS), ("pubword", PUBLISHER_WORDS),
                         ("place", PLACE_WORDS), ("edword", EDITOR_WORDS), ("inword", IN_WORDS),
                         ("pageword", PAGE_WORDS), ("volword", VOL_WORDS), ("issueword", ISSUE_WORDS)):
         if low in words:
             feats.append(name)
     return feats
+
+
+def _opens(spans: list[tuple[int, int]], i: int) -> bool:
+    """A straight single quote opens a quotation when it is glued to the word after it and not to the one before
+    ("Smith, J. 'A title.' Journal"): an apostrophe inside a word is part of the word's own token."""
+    return i + 1 < len(spans) and spans[i + 1][0] == spans[i][1] and not (i > 0 and spans[i][0] == spans[i - 1][1])
 
 
 def features(text: str, spans: list[tuple[int, int]]) -> list[list[str]]:
@@ -179,9 +202,9 @@ def features(text: str, spans: list[tuple[int, int]]) -> list[list[str]]:
             commas += 1
         if shapes[i] == "year":
             years += 1
-        if w in QUOTES_OPEN or w == '"' and not quote:
+        if not quote and (w in QUOTES_OPEN or w == '"' or w == "'" and _opens(spans, i)):
             quote = 1
-        elif (w in QUOTES_CLOSE or w == '"') and quote:
+        elif quote and (w in QUOTES_CLOSE or w == '"' or w == "'" and i > 0 and spans[i][0] == spans[i - 1][1]):
             quote, closed = 0, 1
         if lows[i] in IN_WORDS and i > 0 and (w[0].isupper() or words[i - 1] in ".,;:)»”"):
             after_in = 1
@@ -252,6 +275,9 @@ def _trim(value: str) -> str:
             value = value[:-1].rstrip(" ,;:.")
         elif value.startswith(o) and c not in value:
             value = value[1:].lstrip(" ,;:.")
+    for q in "'\"":  # a straight quote left alone at one end: the other end's was outside the stretch
+        if value.count(q) == 1 and (value.endswith(q) or value.startswith(q)):
+            value = value.strip(q).strip(" ,;:.")
     return value
 
 
@@ -272,15 +298,69 @@ def _head_note_is_title(labelled: list[tuple[int, int, str]]) -> list[tuple[int,
     return [(a, b, "title" if first <= i < end and t == "note" else t) for i, (a, b, t) in enumerate(labelled)]
 
 
+# A bracketed note on the work's kind or language ends its title: "... in the Ames structure (abstract). Lunar and
+# Planetary Science", "... Garleborg County (in Swedish)", "(with discussion)", "[en ligne]", "[Internet]"
+KIND_NOTE_RE = re.compile(r"\s*[(\[]\s*(?:in (?:[A-Z][a-z]+(?:ish|ese|ian|ch|an|ic)|Greek|Hebrew|Latin)(?: with [^)\]]*)?"
+                           r"|(?i:abstracts?|résumé|summary|en (?:français|anglais|espagnol|allemand)|with discussion"
+                           r"|translated[^)\]]*|traduit[^)\]]*|internet|online|en ligne|in press|sous presse))\s*[)\]]")
+
+
+def _title_goes_on(text: str, labelled: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """A note the labeller starts after the title's comma with a lower-case word, no digit in it, is the title's
+    own next clause ("Notre langue, votre patois, leur baragouin. Hermès 30"): a note, a journal or a place opens
+    with a capital, a cue or a number."""
+    tags = [t for _a, _b, t in labelled]
+    for i in range(2, len(tags)):
+        if tags[i] == "note" and tags[i - 1] == "O" and tags[i - 2] == "title" and text[labelled[i - 1][0]:labelled[i - 1][1]] == ",":
+            j = i
+            while j < len(tags) and tags[j] in ("note", "O") and not (tags[j] == "O" and text[labelled[j][0]] in ".;:([" ):
+                j += 1
+            words = [text[a:b] for a, b, _t in labelled[i:j]]
+            if words[0].isalpha() and words[0].islower() and not any(w[:1].isdigit() for w in words):
+                return _title_goes_on(text, [(a, b, "title" if i <= k < j else t) for k, (a, b, t) in enumerate(labelled)])
+    return labelled
+
+
+# A book's editors printed before its title with their mark ("Dans I. Pool (éd.), Titre", "In M. Roy, & N. Fortin
+# (Eds), Title"), and what an edition prints after the title (", texte établi par ...", ", préface de ...",
+# ", translated by ...", ", suivi de ..."): neither is the book's title.
+EDITORS_HEAD_RE = re.compile(r"^(?P<ed>[^():«»“”]{2,120}?)\s*[(\[]\s*(?:sous la )?(?:dir|dirs|éds?|eds?|coord|coor)\.?\s*[)\]]"
+                             r"\s*[:,.]?\s*(?=\S)", re.I)
+EDITION_TAIL_RE = re.compile(r",\s*(?:texte établi|textes? réunis|édition établie|édition critique|préface|préfacé|"
+                             r"présenté|présentation|introduction|avant-propos|traduit|traduite|traduction|trad\.|"
+                             r"suivi de|avec la collaboration|edited by|translated by|with an introduction)\b.*$", re.I)
+
+
+def _book_of(container: str, editor: str | None) -> dict[str, str]:
+    """The container without the editors printed before it and the edition notes after it (see EDITORS_HEAD_RE);
+    the editors go to `editor` when the labeller found none."""
+    out: dict[str, str] = {}
+    head = EDITORS_HEAD_RE.match(container)
+    if head and sum(c.isalpha() for c in container[head.end():]) >= 3:
+        container = container[head.end():]
+        if not editor:
+            out["editor"] = _trim(head.group("ed"))
+    tail = EDITION_TAIL_RE.search(container)
+    if tail and sum(c.isalpha() for c in container[:tail.start()]) >= 3:
+        container = container[:tail.start()]
+    out["container"] = _trim(container)
+    return out
+
+
 def fields(text: str) -> dict[str, str]:
     """Every field of one reference string the CRF finds, as text (the year as its four digits)."""
-    found = stretches(text, _head_note_is_title(label(text)))
+    found = stretches(text, _title_goes_on(text, _head_note_is_title(label(text))))
     if "year" in found:
         y = re.search(r"(?:1[5-9]\d\d|20[0-3]\d)([a-z])?\b", found["year"])
         if y:
             found["year"] = y.group(0)[:4]
         else:
             del found["year"]
+    if "title" in found and (note := KIND_NOTE_RE.search(found["title"])) and sum(
+            c.isalpha() for c in found["title"][:note.start()]) >= 3:
+        found["title"] = _trim(found["title"][:note.start()])
+    if "container" in found:
+        found.update(_book_of(found["container"], found.get("editor")))
     if "container" in found and (at := text.find(found["container"])) >= 0:
         acronym = re.match(r"\s?\(([A-Z][\w\-]{1,15})\)", text[at + len(found["container"]):])
         if acronym:  # "ACL workshop (SemEval)", "Journal of Co-operative Studies (JCS)": the name's own acronym
@@ -296,11 +376,39 @@ def fields(text: str) -> dict[str, str]:
 
 # ---------------------------------------------------------------- persons of an author stretch
 
-PARTICLES = frozenset("de del della der den di du da dos van von le la ter ten st".split())
+# Lower-case words a family name opens with ("de Certeau", "Van Dijk", and the Maghrebi "El Amrani", "Aït Haddou",
+# "Ibn Khaldoun", "Ould Ahmed"); not "ben", "bin" or "al", which are given names as often ("Ben Smith", "Al Gore").
+PARTICLES = frozenset("de del della des der den di du da das do dos van von le la ter ten st el ait aït ibn abu abou "
+                      "ould".split())
 INITIALS_RE = re.compile(r"^(?:[A-ZÀ-Ý][a-z]?\.?-?)+\.?$")
-SPLIT_PERSONS_RE = re.compile(r"\s*;\s*|\s*,?\s+(?:and|et|&|und|y)\s+|\s*,\s*(?:and|et|&)\s+")
+SPLIT_PERSONS_RE = re.compile(r"(\s*;\s*|\s*,?\s+(?:and|et|&|und|y|e)\s+|\s*,\s*(?:and|et|&)\s+)")
 ETAL_RE = re.compile(r",?\s*\b(?:et\s*al|et\s+coll|and\s+others)\b\.?", re.I)
 EDITOR_MARK_RE = re.compile(r"\s*[(\[]?\s*\b(?:eds?|éds?|dir|coord|hrsg|editors?)\b\.?\s*[)\]]?\s*$|\s*\(sous la dir[^)]*\)", re.I)
+
+
+NAME_WORD = r"[A-ZÀ-Ý][\w’'\-]*[^\W\d_]"  # two letters or more, no full stop: not an initial
+
+
+def _one_name(left: str, right: str) -> bool:
+    """Whether "y" / "e" between two stretches joins one family name ("Ortega y Gasset, José", "Paz y Meliá", "J.
+    Sebastiao e Silva") rather than two persons ("García, Ana y Pérez, Luis", "Ana Gómez y Luis Pérez"): a bare
+    name word before it and a name word that ends its person after it, or a name word alone after it and a person
+    with no comma before it."""
+    left, right = left.strip(), right.strip()
+    return bool(re.fullmatch(NAME_WORD, left) and re.match(NAME_WORD + r"\s*(?:,|$)", right)
+                or re.fullmatch(NAME_WORD, right) and "," not in left and re.search(r"(?:^|\s)" + NAME_WORD + "$", left))
+
+
+def _bare_family_given(family: str, given: str, alone: bool) -> bool:
+    """Whether two pieces of an author stretch parted by a comma are one person, family then given, when the given
+    part is no initials nor names of the dictionary: one bare word, particles aside ("Menéndez Pidal, Ramón", "Sousa
+    Santos, Boaventura de", and in a longer list "Fernández de Moratín, Leandro, Luis Pérez y ...": a given-first
+    list never prints a person as one word); or, in a stretch of those two pieces only (`alone`), one name word
+    before the comma and at most two after ("Ostrom, Elinor Claire")."""
+    words = [w for w in given.split() if w.lower() not in PARTICLES]
+    if len(words) == 1 and words[0][:1].isupper() and words[0][1:].islower() and words[0].isalpha():
+        return True
+    return alone and len([w for w in family.split() if w.lower() not in PARTICLES]) == 1 and len(given.split()) <= 2
 
 
 def _is_initials(piece: str) -> bool:
@@ -315,12 +423,11 @@ def _looks_given(piece: str) -> bool:
         return False
     if _is_initials(piece):
         return True
-    first = words[0].rstrip(".").lower()
     names = [w for w in words if not _is_initials(w)]
-    if names and all(w.rstrip(".").lower() in GIVEN for w in names):
+    if names and all(_fold(w.rstrip(".")) in GIVEN for w in names):
         return True
     return len(words) == 2 and _is_initials(words[1]) and "." in words[1] and words[0][1:].islower() \
-        and words[0].lower() in GIVEN
+        and _fold(words[0]) in GIVEN
 
 
 def _one_person(piece: str) -> tuple[str, str]:
@@ -338,7 +445,7 @@ def _one_person(piece: str) -> tuple[str, str]:
     while len(words) > 1 and INITIALS_RE.match(words[-1]) and (words[-1].endswith(".") or words[-1].isupper() and len(words[-1]) <= 3):
         trail.insert(0, words.pop())
     if trail:
-        if len(words) == 2 and _given_word(words[1]) and not _given_word(words[0]):
+        if len(words) == 2 and _given_word(words[1]) and not _given_word(words[0]) and words[0].lower() not in PARTICLES:
             return words[0], _join(words[1:] + trail)  # "Catford John C.": family, given name, initials
         return _join(words), _join(trail)
     if len(words) >= 2 and words[-1].isupper() and not words[0].isupper():
@@ -389,7 +496,7 @@ zhao zheng zhou zhu
 def _given_word(word: str, curated: bool = False) -> bool:
     """A given name of the dictionary or (unless `curated`) of the header model's lexicon (the first names of its
     training pages' bylines, where "Roy" or "Martin" may be either), hyphenated ones part by part ("Jean-Pierre")."""
-    return all(part.lower() in GIVEN or not curated and known_given(part) and part.lower() not in EAST_ASIAN_FAMILY
+    return all(_fold(part) in GIVEN or not curated and known_given(part) and part.lower() not in EAST_ASIAN_FAMILY
                for part in word.split("-") if part)
 
 
@@ -406,7 +513,14 @@ def persons(stretch: str) -> list[tuple[str, str]]:
         name = s.split(",")[0].strip(" ,;:.")  # "Organisation internationale du travail (OIT)" keeps its acronym
         return [(name, "")] if name else []
     out: list[tuple[str, str]] = []
-    for chunk in SPLIT_PERSONS_RE.split(s):
+    parts = SPLIT_PERSONS_RE.split(s)
+    chunks = parts[:1]
+    for sep, chunk in zip(parts[1::2], parts[2::2]):
+        if sep.strip(" ,") in ("y", "e") and _one_name(chunks[-1], chunk):  # one word until the end
+            chunks[-1] = chunks[-1].rstrip() + "\0" + sep.strip(" ,") + "\0" + chunk.lstrip()
+        else:
+            chunks.append(chunk)
+    for chunk in chunks:
         pieces = [p.strip() for p in chunk.split(",")]
         pieces = [p for p in pieces if p]
         i = 0
@@ -418,8 +532,8 @@ def persons(stretch: str) -> list[tuple[str, str]]:
                 continue
             single = len([w for w in p.split() if w.lower() not in PARTICLES]) <= 2 and not _is_initials(p) and not any(
                 INITIALS_RE.match(w) and (w.endswith(".") or len(w) <= 3 and w.isupper()) for w in p.split())
-            if single and i + 1 < len(pieces) and (_looks_given(pieces[i + 1]) or len(pieces) == 2 and len(out) == 0
-                                                   and len(pieces[i + 1].split()) <= 2 and len(p.split()) == 1):
+            if single and i + 1 < len(pieces) and (_looks_given(pieces[i + 1]) or _bare_family_given(
+                    p, pieces[i + 1], alone=len(pieces) == 2 and not out)):
                 out.append((p, pieces[i + 1].strip()))
                 i += 2
                 continue
@@ -427,4 +541,4 @@ def persons(stretch: str) -> list[tuple[str, str]]:
             if family:
                 out.append((family, given))
             i += 1
-    return [(f.strip(" ,.;:"), g.strip(" ,;:")) for f, g in out if f.strip(" ,.;:")]
+    return [(f.replace("\0", " ").strip(" ,.;:"), g.replace("\0", " ").strip(" ,;:")) for f, g in out if f.strip(" ,.;:")]
