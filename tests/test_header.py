@@ -413,3 +413,31 @@ def test_header_byline_with_initials_without_full_stops() -> None:
     assert header.title == "Access to care in rural districts: a survey"
     assert header.authors[0] == {"family": "Vicari", "given": "Anna K"}
     assert not _names_line("A Neural Network")
+
+
+def test_header_year_from_the_pages_date_line_first() -> None:
+    """GROBID's gold year is the date a first page prints for its paper (a report's "October, 1992", an online
+    date under "Published online", a repository's "2014 March 3."), which a journal line's or a copyright's
+    year was preferred to (a volume of the next year); a date that ends a wrapped acceptance line is not it."""
+    from pipeline.extract.header import fields_from, is_date_line
+
+    assert is_date_line("October, 1992") and is_date_line("23 rd November 2019") and is_date_line("2014 March 3.")
+    assert not is_date_line("on March 17, 2013") and not is_date_line("Smith, Dupont, et al. 2019")
+    lines = [HeaderLine(t) for t in ("Journal of Cooperative Studies 2012; 8(3): 11-19", "Worker cooperatives",
+                                     "Sonja Vicari", "Received 2 May 2011; revised 9 July 2011; Accepted",
+                                     "30 September 2011", "Published online", "4 December 2011",
+                                     "© 2012 Cooperative Press")]
+    labels = ["meta", "title", "author", "other", "other", "other", "meta", "other"]
+    assert fields_from(lines, labels).year == 2011
+    lines = [HeaderLine(t) for t in ("Technical Report 31", "1890 Harbour Road, Riverside", "2005")]
+    assert fields_from(lines, ["meta", "meta", "meta"]).year == 2005  # a year alone on a meta line is the date
+
+
+def test_header_title_above_a_date_over_the_byline() -> None:
+    """A date printed between the title and the byline ended the search for a title above the byline."""
+    from pipeline.extract.header import fields_from
+
+    lines = [HeaderLine(t) for t in ("Worker cooperatives and the resilience", "of local economies",
+                                     "3 rd March 2020", "Sonja Vicari and Alexander Borda-Rodriguez")]
+    assert fields_from(lines, ["other", "other", "other", "author"]).title == (
+        "Worker cooperatives and the resilience of local economies")

@@ -50,10 +50,12 @@ META_WORDS = re.compile(
 MONTHS = (r"jan(?:uary|vier)?|feb(?:ruary)?|f[ée]v(?:rier)?|mar(?:ch|s)?|apr(?:il)?|avr(?:il)?|may|mai|june?|juin|"
           r"july?|juil(?:let)?|aug(?:ust)?|ao[ûu]t|sep(?:t(?:ember|embre)?)?|oct(?:ober|obre)?|nov(?:ember|embre)?|"
           r"dec(?:ember)?|d[ée]c(?:embre)?")
-# A line that is a date and little else: "24 May 2011", "2015/02/17", "Spring 2004", "March 3, 1998"
-DATE_LINE = re.compile(rf"^\W*(?:(?:\d{{1,2}}(?:st|nd|rd|th|er)?\s+)?(?:{MONTHS})\.?\s+(?:\d{{1,2}},?\s+)?"
-                       rf"(?:1[89]|20)\d\d|(?:1[89]|20)\d\d[/-]\d\d?[/-]\d\d?|\d\d?[/.-]\d\d?[/.-](?:1[89]|20)\d\d|"
-                       rf"(?:spring|summer|fall|autumn|winter|printemps|[ée]t[ée]|automne|hiver)\s+(?:1[89]|20)\d\d)\W*$", re.I)
+# A line that is a date and little else: "24 May 2011", "2015/02/17", "Spring 2004", "March 3, 1998",
+# "October, 1992", "23 rd November 2019", "2013 February 1." (year first)
+DATE_LINE = re.compile(rf"^\W*(?:(?:\d{{1,2}}\s?(?:st|nd|rd|th|er)?\s+)?(?:{MONTHS})\.?,?\s+(?:\d{{1,2}},?\s+)?"
+                       rf"(?:1[89]|20)\d\d|(?:1[89]|20)\d\d\s+(?:{MONTHS})\.?(?:\s+\d{{1,2}})?|"
+                       rf"(?:1[89]|20)\d\d[/-]\d\d?[/-]\d\d?|\d\d?[/.-]\d\d?[/.-](?:1[89]|20)\d\d|"
+                       rf"(?:spring|summer|fall|autumn|winter|printemps|[ée]t[ée]|automne|hiver),?\s+(?:1[89]|20)\d\d)\W*$", re.I)
 
 
 def is_date_line(text: str) -> bool:
@@ -467,7 +469,7 @@ def fields_from(lines: Sequence[HeaderLine], labels: Sequence[str], tail: Sequen
     others += [ln.text for ln, lab in zip(lines[block_end:], labels[block_end:])
                if lab == "other" and (is_date_line(ln.text) or PUBLISHED_IN.match(ln.text))]
     others += [ln.text for ln in tail if is_date_line(ln.text) or PUBLISHED_IN.match(ln.text) or "©" in ln.text]
-    h.year = find_year(meta, others)
+    h.year = find_year(meta, others, _publication_dates(lines, labels, tail))
     h.doi = h.doi or find_doi([ln.text for ln in tail])
     h.volume, h.issue, h.pages = find_numbers(meta)
     h.journal = find_journal(meta)
@@ -576,8 +578,8 @@ def _open_end(text: str) -> bool:
 
 
 def _above_byline(lines: Sequence[HeaderLine], labels: Sequence[str]) -> list[HeaderLine]:
-    """When the model found no title: the lines set right above the first byline (up to four), short of a
-    line that carries a journal's, a date's or an address's marks."""
+    """When the model found no title: the lines set right above the first byline (up to four, past a date
+    line printed between the two), short of a line that carries a journal's, a date's or an address's marks."""
     end = next((i for i, lab in enumerate(labels) if lab in ("abstract", "keyword")), min(len(lines), 40))
     near = range(min(end + 1, len(lines)))
     at = next((i for i in near if labels[i] == "author"), None)  # the model's byline, else a line of names
@@ -585,6 +587,8 @@ def _above_byline(lines: Sequence[HeaderLine], labels: Sequence[str]) -> list[He
     out: list[HeaderLine] = []
     for ln, lab in zip(reversed(lines[:at or 0]), reversed(labels[:at or 0])):
         t = ln.text
+        if not out and DATE_LINE.match(t):  # a date set between the title and the byline
+            continue
         if (lab in ("meta", "affiliation", "abstract", "keyword") or len(out) == 4 or sum(c.isalpha() for c in t) < 4
                 or URL.search(t) or DOI.search(t) or EMAIL.search(t) or FURNITURE.search(t) or DATE_LINE.match(t)
                 or YEAR.search(t) and META_WORDS.search(t) or BANNER.fullmatch(fold(t).replace(" ", ""))):
@@ -923,10 +927,36 @@ def find_doi(texts: Sequence[str]) -> str | None:
     return None
 
 
-def find_year(meta: Sequence[str], others: Sequence[str]) -> int | None:
-    """The year of publication, from the page's meta lines only (never an abstract's or a title's year):
-    one that names a volume, issue or "©" first, then one with a journal's words, then any short one;
-    received/submitted/revised dates are not publication years."""
+# a line that ends on a received/accepted cue: the date on the next line is that cue's ("...; Accepted" / "27 May 2009")
+DATE_CUE_END = re.compile(r"\b(?:received|re[çc]u|submitted|soumis|revised|r[ée]vis[ée]|accepted|accept[ée])"
+                          r"(?:\s+(?:on|le|in final form))?\W*$", re.I)
+
+
+def _publication_dates(lines: Sequence[HeaderLine], labels: Sequence[str], tail: Sequence[HeaderLine]) -> list[str]:
+    """Page 1's lines that are a date and nothing else (`is_date_line`), in page order, outside the abstract and
+    the keywords: the date a first page prints for its paper (a report's date, "Published online" / "17 May
+    2009", a repository's "2013 May 1."). Not one that ends a received/accepted line wrapped before it (that
+    is the acceptance date), nor a year alone unless the model read its line as meta (a wrapped sentence of the
+    body ends "... 2002." too)."""
+    out = []
+    every = [*zip(lines, labels), *((ln, "other") for ln in tail)]
+    for n, (ln, lab) in enumerate(every):
+        if lab in ("abstract", "keyword") or (n and DATE_CUE_END.search(every[n - 1][0].text)):
+            continue
+        if is_date_line(ln.text) or (lab == "meta" and re.fullmatch(r"\W*(?:1[89]|20)\d\d\W*", ln.text)):
+            out.append(ln.text)
+    return out
+
+
+def find_year(meta: Sequence[str], others: Sequence[str], dates: Sequence[str] = ()) -> int | None:
+    """The year of publication: the first of the page's date lines (`dates`, see `_publication_dates`), else
+    from its meta lines (never an abstract's or a title's year): one that names a volume, issue or "©" first,
+    then one with a journal's words, then any short one; received/submitted/revised dates are not publication
+    years. A date line wins over a journal line: where both are printed, the date is the paper's own (its
+    online or report date; the volume's year may be the next one)."""
+    for t in dates:
+        if m := YEAR.search(t):
+            return int(m.group(1))
     def years(texts: Sequence[str], rule) -> list[int]:
         found = []
         for t in texts:
