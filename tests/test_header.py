@@ -441,3 +441,25 @@ def test_header_title_above_a_date_over_the_byline() -> None:
                                      "3 rd March 2020", "Sonja Vicari and Alexander Borda-Rodriguez")]
     assert fields_from(lines, ["other", "other", "other", "author"]).title == (
         "Worker cooperatives and the resilience of local economies")
+
+
+def test_header_degrees_after_names_are_not_names() -> None:
+    """Degrees printed after a name ("Ann B. Weston, M.D.", "Lena Ortiz MD*") were read as a name or a given
+    name ({'family': 'Lena Ortiz', 'given': 'MD'}); a bare "MD" after one word is still a name's initials."""
+    from pipeline.extract.header import _strip_marks, split_authors
+
+    assert split_authors(_strip_marks("Lena Ortiz MD*, Peter Borda PhD, MBA"))[0] == {"family": "Ortiz", "given": "Lena"}
+    assert split_authors(_strip_marks("Marie S. Dupont, M.D."))[0] == {"family": "Dupont", "given": "Marie S."}
+    assert split_authors(_strip_marks("Tremblay MD, Dupont J"))[0] == {"family": "Tremblay", "given": "MD"}
+
+
+def test_header_a_titles_last_line_read_as_names_is_passed_over() -> None:
+    """A title's last line the model read as the byline ("... for a Persistent" / "Object Store", the real byline
+    under it read as an address) gave the first author "Store": names that are not surely persons' (no known
+    given name, no initial) are passed over for a line of names right below that are."""
+    from pipeline.extract.header import fields_from
+
+    lines = [HeaderLine(t) for t in ("Compiler and Runtime Support for a Persistent", "Object Store",
+                                     "J. K. Vicari", "P. Borda", "Department of Computer Science")]
+    header = fields_from(lines, ["title", "author", "affiliation", "affiliation", "affiliation"])
+    assert header.authors[0]["family"] == "Vicari"

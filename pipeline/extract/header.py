@@ -436,13 +436,23 @@ def fields_from(lines: Sequence[HeaderLine], labels: Sequence[str], tail: Sequen
         h.subtitle = _clean_title(h.subtitle) if h.subtitle else None
     author_runs = [run for lab, run in runs if lab == "author"]
     candidates = [split_authors(" ; ".join(_strip_marks(ln.text) for ln in run)) for run in author_runs]
-    # the first run that names a person in full (a one-word run is more often a title's wrapped last word)
-    h.authors = next((c for c in candidates if any("given" in n for n in c)), [])
+    # the first run that names a person in full (a one-word run is more often a title's wrapped last word), past
+    # one whose names are not surely persons' (`_sure_names`) set above the title ("Scientific Reports") or right
+    # above a line of names that are (a title's last line read as names: "Open Systems" / "J. H. Marlow")
+    start = lines.index(titles[0][1][0]) if titles else 0
+
+    def passed_over(names: list[dict[str, str]], first: int, last: int) -> bool:
+        below = _names_at(lines, last + 1) if last + 1 < len(lines) else None
+        return not _sure_names(names) and (first < start or bool(below and _sure_names(split_authors(_strip_marks(below)))))
+
+    h.authors = next((c for c, run in zip(candidates, author_runs) if any("given" in n for n in c)
+                      and not passed_over(c, lines.index(run[0]), lines.index(run[-1]))), [])
     if not h.authors:  # a line of names in the title block, whatever the model called it (a clear shape)
         end = next((i for i, lab in enumerate(labels) if lab in ("abstract", "keyword")), min(len(lines), 30))
-        named = next((t for i, ln in enumerate(lines[:end]) if not (titles and ln in titles[0][1])
-                      and (t := _names_at(lines, i))), None)
-        h.authors = split_authors(_strip_marks(named)) if named else (candidates[0] if candidates else [])
+        named = [(i, split_authors(_strip_marks(t))) for i, ln in enumerate(lines[:end])
+                 if not (titles and ln in titles[0][1]) and (t := _names_at(lines, i))]
+        h.authors = next((c for i, c in named if not passed_over(c, i, i)), named[0][1] if named else
+                         (candidates[0] if candidates else []))
     for label, run in runs:
         if label == "author":
             continue
@@ -474,6 +484,13 @@ def fields_from(lines: Sequence[HeaderLine], labels: Sequence[str], tail: Sequen
     h.volume, h.issue, h.pages = find_numbers(meta)
     h.journal = find_journal(meta)
     return h
+
+
+def _sure_names(names: list[dict[str, str]]) -> bool:
+    """Whether names read from a run are persons' beyond doubt: one has a given name the lexicon knows or
+    an initial ("J.", "M"; not "AI": "Scientific Reports", "South Africa" or "Hodgkin Building" split as a name have neither)."""
+    return any(known_given(g) or _initials(g) and ("." in g or len(g) == 1)
+               for n in names for g in n.get("given", "").split())
 
 
 def _body_size(lines: Sequence[HeaderLine]) -> float | None:
@@ -767,8 +784,22 @@ def _clean_title(text: str | None) -> str | None:
     return text or None
 
 
+# a degree or a title printed after a name ("Ann B. Weston, M.D.", "Lena Ortiz PhD, MBA")
+DEGREE = re.compile(r"(?:\s*,)?\s+(M\.\s?D\.|Ph\.\s?D\.|PhD|MD|MBA|MBE|MPH|MSc|M\.Sc\.|BSc|DPhil|DrPH|FRCGP|"
+                    r"FRCPC?|FRCS|RN|DDS|DVM)(?=[\s,;*†‡§\d]|$)")
+
+
+def _degrees_off(text: str) -> str:
+    """A byline without the degrees printed after its names; a bare "MD" or "RN" only after a name of two
+    words or more (after one word it is the initials of a name set family first: "Tremblay MD")."""
+    def off(m: re.Match) -> str:
+        name = re.split(r"[,;]|\band\b|\bet\b|&", text[:m.start()])[-1].split()
+        return m.group() if m.group(1) in ("MD", "RN") and len(name) < 2 else ""
+    return DEGREE.sub(off, text)
+
+
 def _strip_marks(text: str) -> str:
-    text = EMAIL.sub(" ", text)
+    text = _degrees_off(EMAIL.sub(" ", text))
     text = re.sub(r"[¹²³⁴⁵⁶⁷⁸⁹⁰*∗†‡§]+", " ", text)
     text = re.sub(r"(?<=[a-zà-ÿ.])\s+ID\b", " ", text)  # the ORCID mark printed after a name ("Marie Dupont ID")
     text = re.sub(r"(?<=[A-Za-zÀ-ÿ])\s[a-h](?:\s?,\s?[a-h])*(?=\s*(?:[,;]|$|\s(?:and|et|&)\s))", " ", text)
