@@ -463,3 +463,14 @@ def test_header_a_titles_last_line_read_as_names_is_passed_over() -> None:
                                      "J. K. Vicari", "P. Borda", "Department of Computer Science")]
     header = fields_from(lines, ["title", "author", "affiliation", "affiliation", "affiliation"])
     assert header.authors[0]["family"] == "Vicari"
+
+
+def test_header_a_name_cut_where_its_accent_was_lost_is_one_word() -> None:
+    """A text layer that drops an accented letter leaves a gap in its place ("Sonja Vic ari"): the lower-case
+    piece made the name unreadable and the first author was the next one; particles and function words are
+    not glued ("Marie de Rosa", "Learning from Data")."""
+    from pipeline.extract.header import split_authors
+
+    assert split_authors("Sonja Vic ari, Peter Borda")[0] == {"family": "Vicari", "given": "Sonja"}
+    assert split_authors("Marie de Rosa")[0] == {"family": "de Rosa", "given": "Marie"}
+    assert split_authors("Learning from Data") == []

@@ -878,7 +878,7 @@ def _cap(word: str) -> str:
 
 def _name(piece: str) -> dict[str, str] | None:
     words = [w for w in piece.split() if w]
-    words = [w for w in words if re.search(r"[A-Za-zÀ-ÿ]", w)]
+    words = _accent_gaps(w for w in words if re.search(r"[A-Za-zÀ-ÿ]", w))
     if not words or len(words) > 6 or any(w[:1].islower() and w.lower() not in PARTICLES for w in words):
         return None
     bare = re.sub(r"\b[A-ZÀ-Þ]\.", " ", piece)  # initials ("Marie P.J. Tremblay") are not "p." of pages
@@ -912,6 +912,20 @@ def _name(piece: str) -> dict[str, str] | None:
     if all(w.isupper() for w in words):  # a byline all in capitals: "PATRICK" is "Patrick" ("J." stays)
         given = [_cap(w) if len(w.strip(".")) > 2 else w for w in given]
     return {"family": _cap(" ".join(words[k:])), "given": " ".join(given)}
+
+
+def _accent_gaps(words) -> list[str]:
+    """A name's words with the gap a text layer leaves for an accent it lost closed ("Greta Sch afer",
+    "Paul Gr uber" → "Schafer", "Gruber"): a lower-case piece of two letters or more, not a particle nor
+    a function word, right after a capitalised word of two letters or more, is that word's end."""
+    out: list[str] = []
+    for w in words:
+        if (out and re.fullmatch(r"[a-zß-ÿ]{2,}", w) and w not in PARTICLES and w not in STOP
+                and out[-1][:1].isupper() and out[-1].isalpha() and len(out[-1]) > 1 and not out[-1].isupper()):
+            out[-1] += w
+        else:
+            out.append(w)
+    return out
 
 
 def _initials(word: str) -> bool:
