@@ -209,10 +209,10 @@ def parse_entry(entry: str) -> dict:
         learned["title"] = entry[t0 : c0 + len(ask.group(1))]
         learned["container"] = container[len(ask.group(1)) :].strip()
     people = persons(learned["author"]) if "author" in learned else []
-    named = fold_ascii(learned.get("title", ""))
-    if people and not (named and rules.get("authors") and named in fold_ascii(rules["authors"][0])):
-        # (not when the labeller's title is the rules' author: "Organisation internationale du travail (OIT)
-        # (2002)", the acronym read as the author)
+    named = [fold_ascii(learned.get(k, "")) for k in ("title", "container")]
+    if people and not (rules.get("authors") and any(n and n in fold_ascii(rules["authors"][0]) for n in named)):
+        # (not when the labeller's title or container is the rules' author: "Organisation internationale du
+        # travail (OIT) (2002)", the acronym read as the author)
         out["authors"] = [family for family, _given in people]
         out["persons"] = [[family, given] for family, given in people]
     elif rules.get("authors"):  # an institution before its year ("Alliance coopérative internationale (2015)."):
