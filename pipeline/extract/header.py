@@ -560,12 +560,13 @@ def _byline_out_of_title(lines: Sequence[HeaderLine], labels: Sequence[str]) -> 
         j = i
         while j < len(lines) and out[j] == "title":
             j += 1
-        at = next((k for k in range(i + 1, j) if _byline_line(lines[k].text) and not _open_end(lines[k - 1].text)
+        at = next((k for k in range(i + 1, j) if (_byline_line(lines[k].text) or _marked_names(lines[k].text))
+                   and not _open_end(lines[k - 1].text)
                    and (lines[k].size is None or (lines[k].size, lines[k].bold) != (lines[i].size, lines[i].bold))),
                   None)
         for k in range(at if at is not None else j, j):
             t = lines[k].text
-            out[k] = ("author" if _names_line(_bare_byline(t)) else
+            out[k] = ("author" if _names_line(_bare_byline(t)) or _marked_names(t) else
                       "affiliation" if AFFIL_WORDS.search(t) or EMAIL.search(t) else "other")
         i = max(j, i + 1)
     return out
@@ -586,6 +587,23 @@ def _byline_line(text: str) -> bool:
         return False
     words = bare.replace(",", " ").split()
     return any(known_given(w) or re.fullmatch(r"[A-ZÀ-Þ]\.(?:-?[A-ZÀ-Þ]\.)*", w) for w in words)
+
+
+AUTHOR_MARK = re.compile(r"[*∗†‡§☯¹²³⁴⁵⁶⁷⁸⁹⁰]|(?<=[a-zà-ÿ])\s+ID\b")
+
+
+def _marked_names(text: str) -> bool:
+    """A line of names that carries an author's mark ("Lina Okafor †, Tomas Rydell *", "Mei Sato ID 1"): two
+    words or more, each a name's shape (capitalised, an initial, a particle), none a title's function word, and a
+    footnote symbol or an ORCID mark among them. It needs no given name the lexicon knows; a title's lines have
+    lower-case words or no such mark."""
+    if not AUTHOR_MARK.search(text):
+        return False
+    bare = _bare_byline(text.replace("☯", " "))
+    words = [w for w in bare.replace(",", " ").split() if w.lower() not in ("and", "et", "&") and not w.isdigit()]
+    return (len(words) >= 2 and not bare.isupper() and not NOT_NAME.search(bare)
+            and all(NAME_TOKEN.match(w) and w[0].isalpha() for w in words)
+            and not any(w.lower() in STOP and w.lower() not in PARTICLES for w in words))
 
 
 def _open_end(text: str) -> bool:
