@@ -376,6 +376,17 @@ def test_header_marked_byline_under_the_title_is_a_byline_without_a_known_given_
                                                                        "a flume study of river basins")
 
 
+def test_header_title_without_a_masthead_that_ends_in_the_publishers_line() -> None:
+    """Plain text: the journal's name in short lines, then its publisher's line, read into the title
+    ("Marine Geology Letters (c) Northbridge Verlag 2001 Printed in Norway Sediment transport ...")."""
+    from pipeline.extract.header import fields_from
+
+    lines = [HeaderLine(t) for t in ("Marine", "Geology Letters", "(c) Northbridge Verlag 2001", "Printed in Norway",
+                                     "Sediment transport in braided rivers:", "a flume study", "Anna Vicari")]
+    header = fields_from(lines, ["title"] * 6 + ["author"])
+    assert header.title == "Sediment transport in braided rivers: a flume study"
+
+
 def test_header_title_without_a_section_head_a_report_number_or_a_date_around_it() -> None:
     """A plain-text page read the journal's subject head in capitals, a report's number or a date above or
     under the title into it ("HEALTH POLICY Access to care ...", "... local economies TR-2021-07")."""

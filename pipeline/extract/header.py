@@ -756,6 +756,11 @@ def _trim_title(run: Sequence[HeaderLine]) -> list[HeaderLine]:
     lines = list(run)
     cue = next((n for n, ln in enumerate(lines[:-1]) if n and TITLE_CUE.fullmatch(ln.text)), None)
     lines = lines[cue + 1:] if cue is not None else lines  # "Part 2" / "Title" / the title
+    # a masthead of short lines whose last carries the publisher's furniture ("Marine" / "Geology Letters" /
+    # "(c) Northbridge Verlag 2001" / the title): the masthead goes with it
+    mast = next((n for n, ln in enumerate(lines[1:4], 1) if n < len(lines) - 1 and FURNITURE.search(ln.text)
+                 and all(len(up.text.split()) <= 4 for up in lines[:n])), None)
+    lines = lines[mast + 1:] if mast is not None else lines
     while len(lines) > 1 and (BANNER.fullmatch(fold(lines[0].text).replace(" ", ""))
                               or re.search(r"\bet al\b|\((?:1[89]|20)\d\d\)\W*$", lines[0].text)
                               or FURNITURE.search(lines[0].text) or NUMBERING.search(lines[0].text)
