@@ -19,7 +19,7 @@ import unicodedata
 from functools import lru_cache
 from importlib import resources
 
-from pipeline.extract.header import known_given
+from pipeline.extract.header import fold, known_given
 
 MODEL_FILE = "data/reference_fields.crfsuite"
 LABELS = ("author", "title", "container", "volume", "issue", "pages", "year", "publisher", "place", "doi", "url",
@@ -31,13 +31,9 @@ TOKEN_RE = re.compile(
 YEAR_RE = re.compile(r"^(?:1[5-9]\d\d|20[0-3]\d)$")
 
 
-def _fold(word: str) -> str:
-    """Lower case without accents: "María" and "maria" are one given name."""
-    return "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
-
-
-# Given names, folded (`_fold`): French, English, Maghrebi, Iberian and Italian ones
-GIVEN = frozenset(map(_fold, """
+# Given names, folded as the header model folds names (`header.fold`: "María" and "maria" are one): French,
+# English, Maghrebi, Iberian and Italian ones
+GIVEN = frozenset(map(fold, """
 aaron adam adrien agnès alain alan albert alexander alexandre alfred alice alison amanda amy andré andrea andreas
 andrew angela anna anne annie anthony antoine antonio arthur audrey barbara benjamin benoît bernard bertrand brian
 bruce bruno camille carl carlos caroline catherine cécile charles charlotte chris christian christine christophe
@@ -60,6 +56,14 @@ fernando francesca francisco gabriela giovanni giuseppe gonzalo ignacio inés is
 laura lucía luca luísa manuel marco marta mercedes miguel montserrat paolo pablo pedro pilar rafael ramón ricardo
 roberto rosa santiago sergio silvia sofía teresa vicente
 """.split()))
+
+
+@lru_cache(maxsize=65536)
+def is_given(word: str) -> bool:
+    """Whether `word` is a given name of the dictionary (GIVEN), accents and case aside."""
+    return fold(word) in GIVEN
+
+
 MONTHS = frozenset("""
 january february march april may june july august september october november december jan feb mar apr jun jul
 aug sep sept oct nov dec janvier février fevrier mars avril mai juin juillet août aout septembre octobre novembre
@@ -124,7 +128,7 @@ def _word_features(w: str) -> list[str]:
     if w.isalpha():
         feats.append("len=" + str(min(len(w), 8)))
         feats.append("suf=" + low[-3:])
-    if _fold(w) in GIVEN:
+    if is_given(w):
         feats.append("given")
     for name, words in (("month", MONTHS), ("jword", JOURNAL_WORDS), ("pubword", PUBLISHER_WORDS),
                         ("place", PLACE_WORDS), ("edword", EDITOR_WORDS), ("inword", IN_WORDS),
@@ -132,12 +136,6 @@ def _word_features(w: str) -> list[str]:
         if low in words:
             feats.append(name)
     return feats
-
-
-def _opens(spans: list[tuple[int, int]], i: int) -> bool:
-    """A straight single quote opens a quotation when it is glued to the word after it and not to the one before
-    ("Smith, J. 'A title.' Journal"): an apostrophe inside a word is part of the word's own token."""
-    return i + 1 < len(spans) and spans[i + 1][0] == spans[i][1] and not (i > 0 and spans[i][0] == spans[i - 1][1])
 
 
 def features(text: str, spans: list[tuple[int, int]]) -> list[list[str]]:
@@ -148,6 +146,7 @@ def features(text: str, spans: list[tuple[int, int]]) -> list[list[str]]:
     lows = [f[0][2:] for f in own]
     n = len(words)
     digit_at = [i for i, sh in enumerate(shapes) if sh[0] == "d" or sh == "year"]
+    glued = [i > 0 and spans[i][0] == spans[i - 1][1] for i in range(n)]  # no space before the token
     out: list[list[str]] = []
     nxt = 0
     stops = years = commas = 0
@@ -168,7 +167,7 @@ def features(text: str, spans: list[tuple[int, int]]) -> list[list[str]]:
             f.append("aftered")  # after "(dir.)", "eds.": the book's title
         if paren:
             f.append("inparen")
-        if i > 0 and spans[i][0] == spans[i - 1][1]:
+        if glued[i]:
             f.append("glued")
         while nxt < len(digit_at) and digit_at[nxt] <= i:
             nxt += 1
@@ -202,9 +201,11 @@ def features(text: str, spans: list[tuple[int, int]]) -> list[list[str]]:
             commas += 1
         if shapes[i] == "year":
             years += 1
-        if not quote and (w in QUOTES_OPEN or w == '"' or w == "'" and _opens(spans, i)):
+        # a straight single quote glued to the word after it and not to the one before opens a quotation ("Smith,
+        # J. 'A title.' Journal"), one glued to the word before closes it; an apostrophe is inside its word's token
+        if not quote and (w in QUOTES_OPEN or w == '"' or w == "'" and i + 1 < n and glued[i + 1] and not glued[i]):
             quote = 1
-        elif quote and (w in QUOTES_CLOSE or w == '"' or w == "'" and i > 0 and spans[i][0] == spans[i - 1][1]):
+        elif quote and (w in QUOTES_CLOSE or w == '"' or w == "'" and glued[i]):
             quote, closed = 0, 1
         if lows[i] in IN_WORDS and i > 0 and (w[0].isupper() or words[i - 1] in ".,;:)»”"):
             after_in = 1
@@ -424,10 +425,10 @@ def _looks_given(piece: str) -> bool:
     if _is_initials(piece):
         return True
     names = [w for w in words if not _is_initials(w)]
-    if names and all(_fold(w.rstrip(".")) in GIVEN for w in names):
+    if names and all(is_given(w.rstrip(".")) for w in names):
         return True
     return len(words) == 2 and _is_initials(words[1]) and "." in words[1] and words[0][1:].islower() \
-        and _fold(words[0]) in GIVEN
+        and is_given(words[0])
 
 
 def _one_person(piece: str) -> tuple[str, str]:
@@ -496,7 +497,7 @@ zhao zheng zhou zhu
 def _given_word(word: str, curated: bool = False) -> bool:
     """A given name of the dictionary or (unless `curated`) of the header model's lexicon (the first names of its
     training pages' bylines, where "Roy" or "Martin" may be either), hyphenated ones part by part ("Jean-Pierre")."""
-    return all(_fold(part) in GIVEN or not curated and known_given(part) and part.lower() not in EAST_ASIAN_FAMILY
+    return all(is_given(part) or not curated and known_given(part) and part.lower() not in EAST_ASIAN_FAMILY
                for part in word.split("-") if part)
 
 

@@ -763,12 +763,10 @@ def _trim_title(run: Sequence[HeaderLine]) -> list[HeaderLine]:
     lines = lines[mast + 1:] if mast is not None else lines
     while len(lines) > 1 and (BANNER.fullmatch(fold(lines[0].text).replace(" ", ""))
                               or re.search(r"\bet al\b|\((?:1[89]|20)\d\d\)\W*$", lines[0].text)
-                              or FURNITURE.search(lines[0].text) or NUMBERING.search(lines[0].text)
-                              or is_date_line(lines[0].text) or _section_head(lines[0], lines[1])):
+                              or _furniture(lines[0].text) or _section_head(lines[0], lines[1])):
         lines = lines[1:]
     while len(lines) > 1 and (BANNER.fullmatch(fold(lines[-1].text).replace(" ", "")) and "(" not in _join(lines)
-                              or is_date_line(lines[-1].text)
-                              or FURNITURE.search(lines[-1].text) or NUMBERING.search(lines[-1].text)):
+                              or _furniture(lines[-1].text)):
         lines = lines[:-1]  # "Technical Report" / "TR-2021-07" / "March 3, 2021" under the title
     out: list[HeaderLine] = []
     for n, ln in enumerate(lines):
@@ -784,6 +782,12 @@ def _trim_title(run: Sequence[HeaderLine]) -> list[HeaderLine]:
         if text.strip():
             out.append(replace(ln, text=text.strip()) if text != ln.text else ln)
     return out
+
+
+def _furniture(text: str) -> bool:
+    """A line a page prints by a title, above or under it: the publisher's furniture, a report's or a page's
+    number, a date."""
+    return bool(FURNITURE.search(text) or NUMBERING.search(text)) or is_date_line(text)
 
 
 def _section_head(head: HeaderLine, nxt: HeaderLine) -> bool:
