@@ -148,6 +148,11 @@ def test_labeller_persons_family_first_without_comma(stretch: str, first: tuple[
     ("Sousa Santos, Boaventura de", [("Sousa Santos", "Boaventura de")]),
     ("Ortega y Gasset, José", [("Ortega y Gasset", "José")]),
     ("Dupont, J. et Ramón y Cajal, S.", [("Dupont", "J."), ("Ramón y Cajal", "S.")]),
+    # a family name of words joined by a particle, no given name before it ("Given de Family" has one)
+    ("Brunel de Montfaucon, Aurèle Denis", [("Brunel de Montfaucon", "Aurèle Denis")]),
+    ("Brunel de Montfaucon", [("Brunel de Montfaucon", "")]),
+    ("Charles de Tocqueville", [("de Tocqueville", "Charles")]),
+    ("Anna van den Berg", [("van den Berg", "Anna")]),
     # "y" between two persons still parts them
     ("San Ginés, P. y E. Ortega Arjonilla", [("San Ginés", "P."), ("Ortega Arjonilla", "E.")]),
 ])
@@ -167,6 +172,15 @@ def test_labeller_persons_compound_family_names(stretch: str, expected: list[tup
 ])
 def test_labeller_persons_y_and_e_join_names_or_persons(stretch: str, expected: list[tuple[str, str]]) -> None:
     assert persons(stretch) == expected
+
+
+def test_labeller_entry_opening_with_a_compound_family_name_has_it_as_author() -> None:
+    # the labeller may read "Word de Word," at an entry's start as a publisher; an entry opens with its author
+    from pipeline.evaluation.reffields import crf_fields
+
+    got = crf_fields("Brunel de Montfaucon, Essai sur la mémoire des coopératives, Paris, Durand, 1864, 320 p.")
+    assert got.get("first_author") == "Brunel de Montfaucon", got
+    assert got.get("title") == "Essai sur la mémoire des coopératives", got
 
 
 @pytest.mark.parametrize("entry, title, container", [

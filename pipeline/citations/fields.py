@@ -150,6 +150,10 @@ def _surname(person: str) -> str:
         i = len(words) - 1
         while i > 0 and words[i - 1].lower() in particles:
             i -= 1
+        from pipeline.citations.labeller import _compound_family
+
+        if _compound_family(words, i):
+            return person  # "Fustel de Coulanges": no given name before the particle
         return " ".join(words[i:])  # "Elinor Ostrom" -> "Ostrom", "Ludwig van Beethoven" -> "van Beethoven"
     return person
 

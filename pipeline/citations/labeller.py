@@ -299,6 +299,24 @@ def _head_note_is_title(labelled: list[tuple[int, int, str]]) -> list[tuple[int,
     return [(a, b, "title" if first <= i < end and t == "note" else t) for i, (a, b, t) in enumerate(labelled)]
 
 
+def _head_publisher_is_author(text: str, labelled: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """With no author found, a publisher the labeller reads at the very start of the entry, a few name words then
+    a comma and the title ("Hérault de Séchelles, Théorie de l'ambition, ..."), is the author: an entry opens
+    with who wrote it (a person or a body), never with its publisher."""
+    tags = [t for _a, _b, t in labelled]
+    if not tags or tags[0] != "publisher" or "author" in tags or "title" not in tags:
+        return labelled
+    end = 0
+    while end < len(tags) and tags[end] == "publisher":
+        end += 1
+    words = [text[a:b] for a, b, _t in labelled[:end]]
+    if end > 6 or end == len(tags) or text[labelled[end][0]:labelled[end][1]] != "," \
+            or not all(re.fullmatch(NAME_WORD, w) or w.lower() in PARTICLES or w in "-'’" for w in words) \
+            or "title" not in tags[end + 1:end + 3]:
+        return labelled
+    return [(a, b, "author" if i < end else t) for i, (a, b, t) in enumerate(labelled)]
+
+
 # A bracketed note on the work's kind or language ends its title: "... in the Ames structure (abstract). Lunar and
 # Planetary Science", "... Garleborg County (in Swedish)", "(with discussion)", "[en ligne]", "[Internet]"
 KIND_NOTE_RE = re.compile(r"\s*[(\[]\s*(?:in (?:[A-Z][a-z]+(?:ish|ese|ian|ch|an|ic)|Greek|Hebrew|Latin)(?: with [^)\]]*)?"
@@ -350,7 +368,7 @@ def _book_of(container: str, editor: str | None) -> dict[str, str]:
 
 def fields(text: str) -> dict[str, str]:
     """Every field of one reference string the CRF finds, as text (the year as its four digits)."""
-    found = stretches(text, _title_goes_on(text, _head_note_is_title(label(text))))
+    found = stretches(text, _title_goes_on(text, _head_note_is_title(_head_publisher_is_author(text, label(text)))))
     if "year" in found:
         y = re.search(r"(?:1[5-9]\d\d|20[0-3]\d)([a-z])?\b", found["year"])
         if y:
@@ -404,12 +422,16 @@ def _bare_family_given(family: str, given: str, alone: bool) -> bool:
     """Whether two pieces of an author stretch parted by a comma are one person, family then given, when the given
     part is no initials nor names of the dictionary: one bare word, particles aside ("Menéndez Pidal, Ramón", "Sousa
     Santos, Boaventura de", and in a longer list "Fernández de Moratín, Leandro, Luis Pérez y ...": a given-first
-    list never prints a person as one word); or, in a stretch of those two pieces only (`alone`), one name word
-    before the comma and at most two after ("Ostrom, Elinor Claire")."""
+    list never prints a person as one word); or, in a stretch of those two pieces only (`alone`), one family name
+    before the comma (a word, or words joined by a particle: `_compound_family`) and at most two words after
+    ("Ostrom, Elinor Claire", "Brunel de Montfaucon, Aurèle Denis")."""
     words = [w for w in given.split() if w.lower() not in PARTICLES]
     if len(words) == 1 and words[0][:1].isupper() and words[0][1:].islower() and words[0].isalpha():
         return True
-    return alone and len([w for w in family.split() if w.lower() not in PARTICLES]) == 1 and len(given.split()) <= 2
+    names = family.split()
+    one = len([w for w in names if w.lower() not in PARTICLES]) == 1 or _compound_family(
+        names, next((i for i, w in enumerate(names) if w.lower() in PARTICLES), 0))
+    return alone and one and len(given.split()) <= 2
 
 
 def _is_initials(piece: str) -> bool:
@@ -462,7 +484,17 @@ def _one_person(piece: str) -> tuple[str, str]:
     i = len(words) - 1
     while i > 0 and words[i - 1].lower() in PARTICLES:
         i -= 1
+    if _compound_family(words, i):
+        return _join(words), ""
     return _join(words[i:]), _join(words[:i])
+
+
+def _compound_family(words: list[str], i: int) -> bool:
+    """Whether name words before a particle (`words[:i]`, `words[i]` the particle) are the first part of one
+    family name ("Fustel de Coulanges", "Hérault de Séchelles") rather than given names ("Alexis de Tocqueville"):
+    none of them is a given name, by the dictionary or the header model's lexicon."""
+    return 0 < i < len(words) - 1 and words[i].lower() in PARTICLES and not any(_given_word(w) for w in words[:i]) \
+        and all(re.fullmatch(NAME_WORD, w) for w in words[:i])
 
 
 INSTITUTION_WORDS = frozenset("""
