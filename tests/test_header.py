@@ -504,3 +504,25 @@ def test_header_a_name_cut_where_its_accent_was_lost_is_one_word() -> None:
     assert split_authors("Sonja Vic ari, Peter Borda")[0] == {"family": "Vicari", "given": "Sonja"}
     assert split_authors("Marie de Rosa")[0] == {"family": "de Rosa", "given": "Marie"}
     assert split_authors("Learning from Data") == []
+
+
+def test_paper_language_falls_back_on_abstract_when_there_is_no_body() -> None:
+    # front matter and an English bibliography only (what a review's first page or a notice gives): the paper's
+    # language is its abstract's, not None, and not the references'
+    from pipeline.extract import assemble
+    from pipeline.extract.header import body_language
+    from pipeline.extract.text import parse_text
+
+    text = ("Résumé\n\nCet article étudie la façon dont les coopératives agricoles du Souss conservent la mémoire de "
+            "leurs crises, et comment cette mémoire soutient leur capacité d'adaptation au fil des générations.\n\n"
+            "Bibliographie\n\n"
+            "Smith, J. (2010). Cooperative memory and resilience in the long run. Journal of Co-operative Studies, "
+            "43(2), 5-19.\n"
+            "Brown, A. (2012). Organisational learning in agricultural cooperatives and their networks. Annals of "
+            "Public and Cooperative Economics, 83(1), 1-20.\n")
+    assert body_language(assemble(parse_text(text))) == "fr"
+    with_body = text.replace("Bibliographie", "Introduction\n\nThe cooperatives of this study were founded in "
+                             "the nineteen seventies and have since weathered three droughts and two market "
+                             "crises, which this paper follows year by year through their own records and minutes."
+                             "\n\nBibliographie")
+    assert body_language(assemble(parse_text(with_body))) == "en"  # a body there is, its language wins

@@ -1095,12 +1095,20 @@ SIDE_ROLES = frozenset({"abstract", "keywords", "references", "notes"})
 
 def body_language(extracted) -> str | None:
     """The language of most of the paper's body text (characters of its body paragraphs, abstracts, keywords,
-    references and notes left out; undetermined paragraphs not counted); None when nothing was detected."""
+    references and notes left out; undetermined paragraphs not counted); for a paper with no body (front matter
+    and a bibliography only, a review's first page) the language of most of its abstracts and keywords; None when
+    nothing was detected."""
     sizes: Counter[str] = Counter()
+    front: Counter[str] = Counter()
     for p in extracted.paragraphs:
         role = extracted.sections[p.section].role if p.section is not None else "body"
-        if p.kind == "body" and role not in SIDE_ROLES and p.lang not in ("und", ""):
+        if p.kind != "body" or p.lang in ("und", ""):
+            continue
+        if role not in SIDE_ROLES:
             sizes[p.lang] += p.end - p.start
+        elif role in ("abstract", "keywords"):
+            front[p.lang] += p.end - p.start
+    sizes = sizes or front
     if not sizes:
         return None
     return max(sorted(sizes), key=lambda lang: sizes[lang])
