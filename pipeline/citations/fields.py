@@ -9,6 +9,7 @@ import unicodedata
 from functools import lru_cache
 
 from pipeline.citations.callouts import UPPER
+from pipeline.citations.labeller import TRANSLATION_NOTE
 from pipeline.citations.references import CHICAGO_NOTE_RE, YEAR_NUM, author_head
 
 DOI_RE = re.compile(r"\b10\.\d{4,9}/[^\s\"]*")
@@ -59,7 +60,7 @@ JOURNAL_TAIL_RE = re.compile(
 SENTENCE_STOP_RE = re.compile(rf"(?<=[a-zà-ÿ’'”»\)]{{3}})\.\s+(?=[{UPPER}])|(?<=\S)\s?[?!]\s+(?=[{UPPER}])")
 # What follows a title without belonging to it: "(traduit par ...)", "(Report No. 5)", ", 2nd ed.", ", Volume 11".
 TITLE_NOTE_RE = re.compile(
-    r"(?:\s*[(\[](?:(?:trad(?:uit|uction)?\.?|translated|transl\.|avec|with)\s[^()\[\]]{1,80}"
+    r"(?:\s*[(\[](?:" + TRANSLATION_NOTE +
     r"|\d+(?:st|nd|rd|th|e|ème|re|er)\.?\s*(?:ed|éd)[^()\[\]]{0,30}"
     r"|(?:Vol|Report|Rapport|Series|Thèse|Thesis|Doctoral|Master|Working Paper|Document de travail|Cahier)\b[^()\[\]]{0,80}"
     rf"|[{UPPER}][\w’'\-]*(?:\s+[{UPPER}][\w’'\-]*)+\s+(?:No\.?\s*)?\d+)[)\]]"

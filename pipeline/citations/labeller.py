@@ -317,11 +317,15 @@ def _head_publisher_is_author(text: str, labelled: list[tuple[int, int, str]]) -
     return [(a, b, "author" if i < end else t) for i, (a, b, t) in enumerate(labelled)]
 
 
+# A translation's or a collaboration's bracketed note ("(traduit par A. Roy)", "(translated by ...)", "(with
+# discussion)", "(avec la collaboration de ...)"): no part of a title, wherever the labeller's title holds it
+# (KIND_NOTE_RE) or at the end of the rule parser's (fields.TITLE_NOTE_RE).
+TRANSLATION_NOTE = r"(?i:trad(?:uit|uction)?\.?|translated|transl\.|avec|with)\s[^()\[\]]{1,80}"
 # A bracketed note on the work's kind or language ends its title: "... in the Ames structure (abstract). Lunar and
-# Planetary Science", "... Garleborg County (in Swedish)", "(with discussion)", "[en ligne]", "[Internet]"
+# Planetary Science", "... Garleborg County (in Swedish)", "[en ligne]", "[Internet]", and the notes above
 KIND_NOTE_RE = re.compile(r"\s*[(\[]\s*(?:in (?:[A-Z][a-z]+(?:ish|ese|ian|ch|an|ic)|Greek|Hebrew|Latin)(?: with [^)\]]*)?"
-                           r"|(?i:abstracts?|résumé|summary|en (?:français|anglais|espagnol|allemand)|with discussion"
-                           r"|translated[^)\]]*|traduit[^)\]]*|internet|online|en ligne|in press|sous presse))\s*[)\]]")
+                           r"|(?i:abstracts?|résumé|summary|en (?:français|anglais|espagnol|allemand)"
+                           r"|internet|online|en ligne|in press|sous presse)|" + TRANSLATION_NOTE + r")\s*[)\]]")
 
 
 def _title_goes_on(text: str, labelled: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
