@@ -202,3 +202,20 @@ def test_labeller_entry_opening_with_a_compound_family_name_has_it_as_author() -
 def test_labeller_title_ends_at_its_quotes_or_a_note(entry: str, title: str, container: str) -> None:
     got = fields(entry)
     assert (got.get("title"), got.get("container")) == (title, container), got
+
+
+@pytest.mark.parametrize("entry, title, editors", [
+    ("Barlow, Thomas, editor. A History of Rural Credit in Four Counties. London, Murray, 1799.",
+     "A History of Rural Credit in Four Counties", [{"family": "Barlow", "given": "Thomas"}]),
+    ("Mitchell C, editor. Clinical Practice in Rural Cooperatives. Baltimore: Wiley and Sons, 1994:651-666.",
+     "Clinical Practice in Rural Cooperatives", [{"family": "Mitchell", "given": "C"}]),
+])
+def test_edited_book_keeps_its_title_and_lists_editors_not_authors(entry: str, title: str, editors: list) -> None:
+    # an edited book opens with its editors: the title after them is the book's (not the editor's given name),
+    # the CSL item names them as editors, and the names stay the entry's key for callouts ("(Barlow 1799)")
+    from pipeline.citations.fields import csl_item, parse_entry
+
+    item = csl_item(entry)
+    assert item.get("title") == title, item
+    assert item.get("editor") == editors and "author" not in item, item
+    assert parse_entry(entry)["authors"][0] == editors[0]["family"]

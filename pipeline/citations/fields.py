@@ -220,6 +220,10 @@ def parse_entry(entry: str) -> dict:
         # travail (OIT) (2002)", the acronym read as the author)
         out["authors"] = [family for family, _given in people]
         out["persons"] = [[family, given] for family, given in people]
+    elif learned.get("editor") and "author" not in learned and fold_ascii(entry).lstrip(" 0123456789.[]").startswith(
+            fold_ascii(learned["editor"])):  # "Barlow, Thomas, editor. A History ...": an edited book, editors first
+        out["authors"] = [family for family, _given in persons(learned["editor"])]  # the names callouts cite
+        out["edited"] = True
     elif rules.get("authors"):  # an institution before its year ("Alliance coopérative internationale (2015)."):
         out["authors"] = rules["authors"]  # the labeller, finding no author, shifts every stretch by one
         learned = {k: v for k, v in learned.items() if k not in ("title", "container")}
@@ -256,7 +260,7 @@ def csl_item(entry: str) -> dict:
                   "chapter" if parsed.get("container") else "book" if parsed.get("publisher") else "document"}
     if parsed.get("persons"):
         item["author"] = [{"family": f, "given": g} if g else {"family": f} for f, g in parsed["persons"]]
-    elif parsed.get("authors"):
+    elif parsed.get("authors") and not parsed.get("edited"):
         item["author"] = [{"literal": a} for a in parsed["authors"]]
     if parsed.get("editor"):
         from pipeline.citations.labeller import persons

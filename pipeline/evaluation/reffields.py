@@ -219,8 +219,8 @@ def rule_fields(text: str) -> dict[str, str]:
 def fields_from_entry(parsed: dict) -> dict[str, str]:
     out = {k: parsed[k] for k in ("title", "container", "volume", "issue", "pages", "publisher", "doi", "url",
                                    "place", "editor") if parsed.get(k)}
-    if parsed.get("authors"):
-        out["first_author"] = parsed["authors"][0]
+    if parsed.get("authors") and not parsed.get("edited"):  # an edited book's editors are no authors (nor in
+        out["first_author"] = parsed["authors"][0]  # its CSL item): they stand first only as its names to cite
     if parsed.get("year") and parsed["year"] != "n.d.":
         out["year"] = parsed["year"]
     return out
@@ -307,6 +307,12 @@ IN_BOOK_RE = re.compile(r"(?:^|[.,;:)]\s)(?:[Ii]n|[Dd]ans)\s*:?\s")
 INITIALS_TAIL_RE = re.compile(r"(?:[\s.]+[A-ZÀ-Ý]\.?(?:-[A-ZÀ-Ý]\.?)?)+\.?$")
 
 
+# The editors' mark after an entry's lead names: "DUPONT, J. (dir.), Titre", "ROY, M. et N. FORTIN (éds),", "SMITH,
+# John, editor."
+EDITED_HEAD_RE = re.compile(r"^[^()\[\]«“]{0,80}?(?:[(\[]\s*(?:sous la )?(?:dir|dirs|éds?|eds?|coord|coords|edd)\.?\s*[)\]]"
+                            r"|,\s*(?:editors?|eds?\.|éd\.|éditeurs?|éditrices?)(?=[\s.,]))", re.I)
+
+
 def erudit_refs(folder: Path, held: bool) -> Iterator[tuple[Path, ET.Element]]:
     """Each `<refbiblio>` of the Érudit files of one side of the split (`held`: the held-out part) with its file,
     in file-name order; a file that does not parse is passed over."""
@@ -349,7 +355,8 @@ def erudit_labelled(folder: Path, held: bool) -> list[tuple[str, dict[str, str]]
             name = (lead + text[caps[0][0]:caps[0][1]]).split(",")[0]
             name = re.sub(r"\s*\((?:[a-zà-ÿ’' ]{1,8}|[^)]*\d{4}[^)]*)(?:\)|$).*$", "", name)  # "(de)", "(2001)"
             name = INITIALS_TAIL_RE.sub("", name).strip(" .") if len(name.split()) > 1 else name.strip(" .")
-            if name:
+            edited = EDITED_HEAD_RE.match(text[caps[0][1]:])
+            if name and not edited:  # an edited book's editors are no authors (as in GROBID's labels and CSL)
                 gold["first_author"] = name
         year = re.match(r"^[^«“(]{2,200}?\((1[5-9]\d\d|20[0-3]\d)[a-z]?\)", text)
         if year:
