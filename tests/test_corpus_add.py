@@ -153,3 +153,39 @@ def test_corpus_slug_folds_accents_and_ligatures():
 def test_corpus_derived_id_is_always_usable(title, family):
     paper_id = derive_id({"title": title, "author": [{"family": family}]}, Path("x.pdf"))
     assert ID_RE.fullmatch(paper_id)
+
+
+REVIEW_HEADING = ("Les coopératives face aux crises, Par Jeanne Morel, Montréal : Presses du Mont, 2019, 240 p., "
+                  "ISBN 978-2-0000-0000-1. / Mutualité et territoires, Par Karim El Fassi et Anne Roy, Paris : "
+                  "Éditions du Quai, collection Essais, 2020, 198 p.")
+
+
+def test_corpus_review_heading_lists_reviewed_books() -> None:
+    from pipeline.corpus.add import reviewed_works
+
+    assert reviewed_works(REVIEW_HEADING) == [
+        ("Les coopératives face aux crises", [("Morel", "Jeanne")]),
+        ("Mutualité et territoires", [("El Fassi", "Karim"), ("Roy", "Anne")]),
+    ]
+    assert reviewed_works("Economic Resilience of Cooperatives, by Region, 1990-2010") == []  # no reference
+    assert reviewed_works("Économie sociale et résilience des coopératives") == []
+
+
+def test_corpus_add_book_review_is_a_review_of_its_books(corpus, tmp_path):
+    # a review whose metadata title (printed on its page) is the reviewed books' references: the paper is a
+    # review-book, titled by the books' titles, their authors as reviewed-author, and the user is told
+    from render import render_with_metadata
+
+    page = REVIEW_HEADING.replace(" / ", "\n\n") + "\n\nLa parution de ces deux ouvrages permet de comparer la " \
+        "façon dont les coopératives traversent les crises.\n\nGuy Martel\nUniversité du Mont"
+    pdf = render_with_metadata(tmp_path / "review.pdf", page, title=REVIEW_HEADING, author="Guy Martel")
+    result = add_paper(corpus, pdf)
+    data = paper_json(result)
+    assert data["type"] == "review-book"
+    assert data["title"] == data["reviewed-title"] == "Les coopératives face aux crises / Mutualité et territoires"
+    assert [a["family"] for a in data["reviewed-author"]] == ["Morel", "El Fassi", "Roy"]
+    assert data["author"] == [{"family": "Martel", "given": "Guy"}]
+    assert any("a book review" in m for m in result.messages)
+    # a type the user gives wins
+    other = add_paper(tmp_path / "other", pdf, csl_type="article")
+    assert paper_json(other)["type"] == "article"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 
 import pytest
 
@@ -56,6 +57,11 @@ def test_corpus_realworld_add_each_in_turn(realworld, manifest, tmp_path, tree):
     assert "fr_taln_2010-037_ENCRYPTED_ownerpw.pdf" in added
     # the year from page 1's foot ("July 5 - 10, 2020. © 2020 Association for Computational Linguistics")
     assert added["en_acl2020_specter_2col.pdf"].id == "cohan-2020-specter"
+    # the book review's heading lists two reviewed books: the paper is a review of them, by their three authors
+    review = json.loads((corpus / added["fr_erudit_relind_recension_2col.pdf"].id / "paper.json").read_text("utf-8"))
+    assert review["type"] == "review-book" and len(review["reviewed-author"]) == 3
+    assert review["title"] == review["reviewed-title"] and review["title"].count(" / ") == 1
+    assert "ISBN" not in review["title"] and review["author"][0]["family"]
     assert not [r for r in list_papers(corpus) if r.problem]
     assert sorted(p.name for p in corpus.iterdir() if p.name.startswith(".")) == []
 

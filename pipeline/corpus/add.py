@@ -300,6 +300,12 @@ def _fill_from_file(
     if given["title"] is None:
         info_title = info.title if info else None
         take("title", info_title, h.full_title if h else None, bool(info_title) and _printed(info_title, page_text))
+        if read.get("title") and (works := reviewed_works(csl["title"])):  # a book review's heading
+            csl["title"] = csl["reviewed-title"] = " / ".join(t for t, _people in works)
+            csl["reviewed-author"] = [{"family": f, "given": g} if g else {"family": f}
+                                      for _t, people in works for f, g in people]
+            csl.setdefault("type", "review-book")  # (a type the user gives wins: set_metadata)
+            read["reviewed-title"] = read["reviewed-author"] = read["title"]
     if not given["authors"]:
         info_names = [parse_name(a) for a in info.authors] if info and info.authors else []
         printed = bool(info_names) and all(_printed(n.get("family", ""), page_text) for n in info_names)
@@ -342,9 +348,34 @@ def _fill_from_file(
         messages.append(f"read from the first page: {', '.join(page)} (check them in paper.json)")
     if meta:
         messages.append(f"taken from the PDF's own metadata: {', '.join(meta)} (check them in paper.json)")
+    if "reviewed-title" in read:
+        messages.append(f"a book review: its heading lists {csl['reviewed-title'].count(' / ') + 1} reviewed book(s), "
+                        "set as its title, reviewed-title and reviewed-author")
     if "language" in read:
         messages.append(f"language '{csl['language']}': the language of most of the body text")
     return messages
+
+
+# A book review's heading: each reviewed work's reference, "Title, Par Author(s), [edition,] Place : Publisher,
+# [series,] 2008, 121 p., ISBN ...", several parted by " / " (Érudit's reviews, and "Title. By Author. Place:
+# Publisher, 2008. 268 pp." in English journals)
+REVIEWED_RE = re.compile(r"^(?P<title>[^/]{3,300}?)[,.]?\s+(?:Par|By|Sous la direction de|Edited by|Dirigé par|Ed\. by)\s+"
+                         r"(?P<who>[^,.:/]{3,200}?)[,.]\s(?P<rest>[^/]*?\b(?:1[5-9]|20)\d\d\b[^/]*?"
+                         r"(?:\bISBN\b|\b\d+\s?(?:p|pp|pages)\b)[^/]*)$")
+
+
+def reviewed_works(heading: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """(title, [(family, given), ...]) of each book a review's heading lists, or [] when `heading` is no such
+    list (every part must read as a reviewed book's reference)."""
+    from pipeline.citations.labeller import persons
+
+    works = []
+    for part in re.split(r"\s+/\s+", heading.strip()):
+        m = REVIEWED_RE.match(part.strip())
+        if not m:
+            return []
+        works.append((m.group("title").strip(" ,."), persons(m.group("who"))))
+    return works
 
 
 def _check_text(source: Path, data: bytes) -> None:

@@ -57,7 +57,7 @@ BIB_FIELDS = {
 # CSL-JSON variables kept from a CSL-JSON export (no "accessed": no timestamps in the corpus).
 CSL_KEEP = (
     "type", "title", "author", "editor", "container-title", "collection-title", "volume", "issue",
-    "page", "publisher", "publisher-place", "ISBN", "ISSN",
+    "page", "publisher", "publisher-place", "ISBN", "ISSN", "reviewed-title", "reviewed-author",
 )
 LANGUAGE_NAMES = {
     "english": "en", "anglais": "en", "american": "en", "british": "en",
