@@ -219,3 +219,25 @@ def test_edited_book_keeps_its_title_and_lists_editors_not_authors(entry: str, t
     assert item.get("title") == title, item
     assert item.get("editor") == editors and "author" not in item, item
     assert parse_entry(entry)["authors"][0] == editors[0]["family"]
+
+
+@pytest.mark.parametrize("entry, expected", [
+    # a body before its year and a title of the labeller's own: the title stays, the body is the author
+    ('UNCTAD (1994). "Names and numbers of cooperative banks." Journal of Rural Credit 66:2419-2421.',
+     {"authors": ["UNCTAD"], "title": "Names and numbers of cooperative banks", "container": "Journal of Rural Credit"}),
+    # journal-only entries: the journal (with its volume) is no author
+    ("Review of Rural Credit, Vol. 49 (1996), pp. 1642-1648", {"authors": None, "container": "Review of Rural Credit"}),
+    ("Annals of Cooperative Studies 19: 61–67, 2001.", {"authors": None, "container": "Annals of Cooperative Studies"}),
+    # a repeated author's dash and a title's words are no author either
+    ("-, « Les coopératives du Souss au XXe siècle », Revue du Maroc rural 2 1996, p. 41-61.",
+     {"authors": None, "title": "Les coopératives du Souss au XXe siècle", "container": "Revue du Maroc rural"}),
+    ("Constitution de la République du Maroc, 2011", {"authors": None, "title": "Constitution de la République du Maroc"}),
+    # a year glued on a DOI is no part of it
+    ("Kim, J. (2019). Cooperative banks in crisis. Energy and Society, 12, 1910-1917, doi:10.1039/c9ee00453j(2019).",
+     {"authors": ["Kim"], "doi": "10.1039/c9ee00453j"}),
+])
+def test_parse_entry_where_the_labeller_finds_no_author(entry: str, expected: dict) -> None:
+    from pipeline.citations.fields import parse_entry
+
+    got = parse_entry(entry)
+    assert {k: got.get(k) for k in expected} == expected, got

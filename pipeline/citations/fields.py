@@ -224,10 +224,16 @@ def parse_entry(entry: str) -> dict:
             fold_ascii(learned["editor"])):  # "Barlow, Thomas, editor. A History ...": an edited book, editors first
         out["authors"] = [family for family, _given in persons(learned["editor"])]  # the names callouts cite
         out["edited"] = True
-    elif rules.get("authors"):  # an institution before its year ("Alliance coopérative internationale (2015)."):
-        out["authors"] = rules["authors"]  # the labeller, finding no author, shifts every stretch by one
-        learned = {k: v for k, v in learned.items() if k not in ("title", "container")}
-        learned.update({k: rules[k] for k in ("title", "container") if rules.get(k)})
+    elif rules.get("authors") and not _rules_misread_author(rules["authors"][0], learned):
+        # an institution before its year ("Alliance coopérative internationale (2015)."), which the labeller
+        # found no author in
+        out["authors"] = rules["authors"]
+        title = fold_ascii(learned.get("title", ""))
+        if not title or title.startswith(fold_ascii(rules["authors"][0])):
+            # the labeller, reading the author as the title, shifts every stretch by one; a title of its own
+            # that holds no author ("IUPAC (1994). "Names and symbols ..." Pure and Applied Chemistry") stays
+            learned = {k: v for k, v in learned.items() if k not in ("title", "container")}
+            learned.update({k: rules[k] for k in ("title", "container") if rules.get(k)})
     year = learned.get("year") or (rules.get("year") if rules.get("year") != "n.d." else None)
     if year:
         out["year"] = year
@@ -240,13 +246,30 @@ def parse_entry(entry: str) -> dict:
     shorter = rules.get("container")
     if shorter and learned.get("container", "").endswith(shorter) and re.search(r"\b\d{4}\.\s", learned["container"][: -len(shorter)]):
         learned["container"] = shorter  # "Global Journal of Care 2012. Glob J Care": the journal's last name
+    # the rules' journal where the labeller gives none only after a quoted title ("« Titre », Revue, 12"): there
+    # the quotes end the title; elsewhere the rules' journal was wrong more often than right (GROBID's corpus)
+    quoted = re.search(r"[«“][^»”]{3,400}[»”]", entry)
     for key in LEARNED_FIELDS + RULE_FIRST_FIELDS:
-        value = learned.get(key) or (rules.get(key) if key not in ("title", "publisher", "doi", "url") else None)
+        value = learned.get(key) or (rules.get(key) if key not in ("title", "publisher", "doi", "url") and (
+            key != "container" or quoted) else None)
+        if key in RULE_FIRST_FIELDS and value:
+            value = _trim_web(value)  # "10.1039/c9ee00453j(2019)": the year glued on is no part of the DOI
         if key in RULE_FIRST_FIELDS and rules.get(key) and (not value or fold_ascii(rules[key]).startswith(fold_ascii(value))):
             value = rules[key]  # the rules' DOI or URL where it rejoins what a line wrap cut of the labeller's
         if value:
             out[key] = value
     return out
+
+
+def _rules_misread_author(lead: str, learned: dict[str, str]) -> bool:
+    """Whether the rules' first author, where the labeller found none, is no author but another field: no letters
+    ("-", "_____": a repeated author's mark), a quoted title ("« Territoires en questions"), words inside the
+    labeller's title ("Constitution de la République du Portugal"), or the journal of an entry with no title
+    ("Kidney International, Vol. 49 (1996)", "Investigational New Drugs 19: 61–67": the volume read with it)."""
+    folded = fold_ascii(lead)
+    title, container = fold_ascii(learned.get("title", "")), fold_ascii(learned.get("container", ""))
+    return (not folded or bool(re.search(r"[«»“”\"]", lead)) or folded in title and not title.startswith(folded)
+            or not title and bool(container) and (folded in container or container in folded))
 
 
 CSL_KEYS = {"title": "title", "container": "container-title", "volume": "volume", "issue": "issue", "pages": "page",
@@ -332,10 +355,13 @@ def web_spans(text: str) -> list[tuple[str, int, int, str]]:
                 if not nxt or not _continues(value, nxt.group(1), kind):
                     break
                 value, end = value + nxt.group(1), end + nxt.end()
+            glued = GLUED_TAIL_RE.search(value.rstrip(".,;\u201d\u00bb"))
             value = _trim_web(value)
             if kind == "doi" and value.endswith("/"):
                 continue  # "10.1234/" alone is no DOI
             end = m.start() + len(text[m.start() : end].rstrip(".,;)>\u201d\u00bb"))
+            if glued and (at := text.rfind(glued.group(0).rstrip(")"), m.start(), end)) > m.start():
+                end = at  # the year or note glued on stays in the entry's text
             found.append((kind, m.start(), end, value))
     return sorted(found, key=lambda f: f[1])
 
@@ -353,8 +379,13 @@ def _continues(value: str, piece: str, kind: str) -> bool:
     return bool(re.match(r"\(\d+\)\S", piece))  # "0022-3956 (75)90026-6"
 
 
+# What a missing space glued on a DOI or URL: the entry's year "(2019)", or a note's opening bracket "(in Korean"
+GLUED_TAIL_RE = re.compile(r"(?<=[\w/])\((?:1[5-9]\d\d|20\d\d)\)$|\([^()]*$")
+
+
 def _trim_web(value: str) -> str:
     value = value.rstrip(".,;\u201d\u00bb")
+    value = GLUED_TAIL_RE.sub("", value)
     while value.endswith(")") and value.count(")") > value.count("("):
         value = value[:-1].rstrip(".,;")
     while value.endswith(">") and value.count(">") > value.count("<"):
