@@ -206,8 +206,9 @@ def gold_fields(item: Labelled) -> dict[str, str]:
             out["first_author"] = "\t".join(sorted(readings))
     if "year" in g:
         out["year"] = year_of(g["year"])
-    doi_url = re.search(r"doi\.org/\s*(10\.\d{4,9}/\S+?)[.,;]?$", g.get("url", ""), re.I)
-    if "doi" not in out and doi_url:  # GROBID labels "https://doi.org/10..." a URL: it is the work's DOI too
+    doi_url = re.search(r"/\s*(10\.\d{4,9}/\S+?)[.,;]?$", g.get("url", ""), re.I)
+    if "doi" not in out and doi_url:  # GROBID labels "https://doi.org/10...", ".../article/10..." a URL: the
+        # DOI that ends it is the work's DOI too
         out["doi"] = doi_url.group(1)
     return {k: v for k, v in out.items() if v}
 
