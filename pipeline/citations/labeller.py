@@ -495,12 +495,10 @@ def _one_person(piece: str) -> tuple[str, str]:
 
 def _compound_family(words: list[str], i: int) -> bool:
     """Whether name words before a particle (`words[:i]`, `words[i]` the particle) are the first part of one
-    family name ("Fustel de Coulanges", "Hérault de Séchelles", "Brunel de Villiers de Montfaucon") rather than
-    given names ("Alexis de Tocqueville"): none of them is a given name, by the dictionary or the header model's
-    lexicon."""
+    family name ("Fustel de Coulanges", "Hérault de Séchelles") rather than given names ("Alexis de Tocqueville"):
+    none of them is a given name, by the dictionary or the header model's lexicon."""
     return 0 < i < len(words) - 1 and words[i].lower() in PARTICLES and not any(_given_word(w) for w in words[:i]) \
-        and bool(re.fullmatch(NAME_WORD, words[0])) and all(re.fullmatch(NAME_WORD, w) or w.lower() in PARTICLES
-                                                             for w in words[1:i])
+        and all(re.fullmatch(NAME_WORD, w) for w in words[:i])
 
 
 INSTITUTION_WORDS = frozenset("""
