@@ -503,6 +503,9 @@ def test_header_a_name_cut_where_its_accent_was_lost_is_one_word() -> None:
 
     assert split_authors("Sonja Vic ari, Peter Borda")[0] == {"family": "Vicari", "given": "Sonja"}
     assert split_authors("Marie de Rosa")[0] == {"family": "de Rosa", "given": "Marie"}
+    # Maghreb family names open with a particle the byline keeps ("El Fassi", "Ait Lahcen", "Ould Ahmed")
+    assert split_authors("Karim El Fassi et Fatima Ait Lahcen") == [{"family": "El Fassi", "given": "Karim"},
+                                                                   {"family": "Ait Lahcen", "given": "Fatima"}]
     assert split_authors("Learning from Data") == []
 
 

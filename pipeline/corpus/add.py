@@ -367,14 +367,15 @@ REVIEWED_RE = re.compile(r"^(?P<title>[^/]{3,300}?)[,.]?\s+(?:Par|By|Sous la dir
 def reviewed_works(heading: str) -> list[tuple[str, list[tuple[str, str]]]]:
     """(title, [(family, given), ...]) of each book a review's heading lists, or [] when `heading` is no such
     list (every part must read as a reviewed book's reference)."""
-    from pipeline.citations.labeller import persons
+    from pipeline.extract.header import split_authors  # a byline's splitter: "Given Family et Given Family"
 
     works = []
     for part in re.split(r"\s+/\s+", heading.strip()):
         m = REVIEWED_RE.match(part.strip())
         if not m:
             return []
-        works.append((m.group("title").strip(" ,."), persons(m.group("who"))))
+        works.append((m.group("title").strip(" ,."),
+                      [(n["family"], n.get("given", "")) for n in split_authors(m.group("who"))]))
     return works
 
 

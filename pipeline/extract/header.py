@@ -839,7 +839,7 @@ def _strip_marks(text: str) -> str:
 NOT_NAME = re.compile(r"\b(open access|access|report|technical|authors?|paper|article|original|letter|abstract|"
                       r"keywords?|introduction|summary|r[ée]sum[ée]|editorial|[ée]ditorial|section)\b", re.I)
 PARTICLES = {"de", "du", "des", "da", "van", "von", "der", "den", "le", "la", "di", "del", "dos", "ter", "van der",
-             "de la", "d’", "d'"}
+             "de la", "d’", "d'", "el", "ait", "aït", "ibn", "abu", "abou", "ould"}  # Maghreb names: "Karim El Fassi"
 
 
 def _letter_spaced(text: str) -> str:
